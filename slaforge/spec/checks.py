@@ -1,0 +1,165 @@
+"""Checks that relate several fields of a structurally valid SLA.
+
+Each check is a small function that yields ``(path, message)``; the loader turns the path into
+FILE:LINE:COLUMN. Structure and single-field rules are in :mod:`slaforge.spec.model`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator, Sequence
+
+from slaforge.conventions import RESERVED_LABELS
+from slaforge.spec.durations import Duration
+from slaforge.spec.model import LABEL_NAME, SLA
+from slaforge.spec.problems import Path
+
+Finding = tuple[Path, str]
+Check = Callable[[SLA], Iterator[Finding]]
+
+DAY = Duration.parse("1d")
+WEEK = Duration.parse("1w")
+
+
+def _duplicates(names: Sequence[str]) -> Iterator[tuple[int, str]]:
+    seen: set[str] = set()
+    for index, name in enumerate(names):
+        if name in seen:
+            yield index, name
+        seen.add(name)
+
+
+def probes_are_sound(sla: SLA) -> Iterator[Finding]:
+    for index, name in _duplicates([p.name for p in sla.spec.probes]):
+        yield ("spec", "probes", index, "name"), f"probe name {name!r} is used twice in this SLA"
+    for index, probe in enumerate(sla.spec.probes):
+        here: Path = ("spec", "probes", index)
+        if probe.timeout.ms <= 0:
+            yield (*here, "timeout"), "the timeout must be greater than 0"
+        elif probe.timeout >= probe.interval:
+            yield (
+                (*here, "timeout"),
+                f"the timeout ({probe.timeout}) must be shorter than the interval ({probe.interval})",
+            )
+        if probe.interval < Duration.parse("1s"):
+            yield (*here, "interval"), f"the interval must be at least 1s, got {probe.interval}"
+        if probe.scheme == "tcp":
+            for key in ("method", "headers", "body"):
+                default = {"method": "GET", "headers": {}, "body": None}[key]
+                if getattr(probe, key) != default:
+                    yield (*here, key), f"{key} has no meaning for a tcp:// probe"
+        if probe.scheme != "https" and (probe.tls.ca_file or probe.tls.insecure_skip_verify):
+            yield (*here, "tls"), "tls settings need an https:// url"
+        if probe.tls.ca_file and probe.tls.insecure_skip_verify:
+            yield (*here, "tls", "ca_file"), "ca_file has no effect with insecure_skip_verify: true"
+
+
+def objectives_are_sound(sla: SLA) -> Iterator[Finding]:
+    objectives = sla.spec.objectives
+    probes = {p.name: p for p in sla.spec.probes}
+    for index, name in _duplicates([o.name for o in objectives]):
+        yield ("spec", "objectives", index, "name"), f"objective name {name!r} is used twice in this SLA"
+    for index, objective in enumerate(objectives):
+        sli: Path = ("spec", "objectives", index, "sli")
+        ref = objective.sli.probe_name
+        if ref is not None:
+            ref_path: Path = (*sli, "probe") if objective.sli.probe is not None else (*sli, "probe_latency", "probe")
+            if ref not in probes:
+                known = ", ".join(sorted(probes)) or "none declared"
+                hint = _suggest(ref, list(probes))
+                yield ref_path, f"no probe named {ref!r} in spec.probes{hint} (probes: {known})"
+        latency = objective.sli.probe_latency
+        if latency is not None and latency.probe in probes:
+            timeout = probes[latency.probe].timeout
+            if latency.threshold >= timeout:
+                yield (
+                    (*sli, "probe_latency", "threshold"),
+                    f"the threshold ({latency.threshold}) must be shorter than the probe's timeout ({timeout})",
+                )
+        hist = objective.sli.latency
+        if hist is not None and hist.buckets is not None:
+            if not any(math.isclose(b, hist.threshold, rel_tol=1e-9) for b in hist.buckets):
+                buckets = ", ".join(f"{b:g}" for b in hist.buckets)
+                yield (
+                    (*sli, "latency", "threshold"),
+                    f"the threshold {hist.threshold:g} is not one of the histogram's buckets ({buckets})",
+                )
+        yield from _credits_are_sound(objective.target, objective.credits, ("spec", "objectives", index))
+
+
+def _credits_are_sound(target: float, tiers: Sequence, here: Path) -> Iterator[Finding]:  # type: ignore[type-arg]
+    for index, tier in enumerate(tiers):
+        path: Path = (*here, "credits", index)
+        if tier.below > target:
+            yield (*path, "below"), f"below ({tier.below:g}) is above the target ({target:g}): credit while met"
+        if not 0 < tier.below <= 100:
+            yield (*path, "below"), f"below must be a percent in (0, 100], got {tier.below:g}"
+        if index:
+            before = tiers[index - 1]
+            if tier.below >= before.below:
+                yield (
+                    (*path, "below"),
+                    f"tiers must go from the highest 'below' down: {tier.below:g} follows {before.below:g}",
+                )
+            if tier.credit <= before.credit:
+                yield (
+                    (*path, "credit"),
+                    f"a lower tier must owe more credit: {tier.credit:g} follows {before.credit:g}",
+                )
+
+
+def maintenance_is_sound(sla: SLA) -> Iterator[Finding]:
+    for index, window in enumerate(sla.spec.maintenance):
+        here: Path = ("spec", "maintenance", index)
+        for kind, limit in (("weekly", WEEK), ("daily", DAY), ("once", None)):
+            item = getattr(window, kind)
+            if item is None:
+                continue
+            path: Path = (*here, kind, "duration")
+            if item.duration.ms <= 0:
+                yield path, "the duration must be greater than 0"
+            elif limit is not None and item.duration >= limit:
+                yield path, f"a {kind} window of {item.duration} would never close (must be < {limit})"
+
+
+def labels_are_sound(sla: SLA) -> Iterator[Finding]:
+    for where in (("metadata", "labels"), ("spec", "alerting", "labels")):
+        labels = sla.metadata.labels if where[0] == "metadata" else sla.spec.alerting.labels
+        for key in labels:
+            if key in RESERVED_LABELS:
+                yield (*where, key), f"label {key!r} is set by slaforge and cannot be overridden"
+    for key in sla.spec.alerting.annotations:
+        if not LABEL_NAME.match(key):
+            yield ("spec", "alerting", "annotations", key), f"{key!r} is not a valid annotation name"
+
+
+def escalation_is_sound(sla: SLA) -> Iterator[Finding]:
+    steps = sla.spec.escalation
+    if steps and not sla.spec.alerting.page.enabled:
+        yield ("spec", "escalation"), "escalation follows the page alert, but alerting.page.enabled is false"
+    for index, step in enumerate(steps):
+        if index and step.after <= steps[index - 1].after:
+            yield (
+                ("spec", "escalation", index, "after"),
+                f"steps must be in increasing order of 'after': {step.after} follows {steps[index - 1].after}",
+            )
+
+
+CHECKS: tuple[Check, ...] = (
+    probes_are_sound,
+    objectives_are_sound,
+    maintenance_is_sound,
+    labels_are_sound,
+    escalation_is_sound,
+)
+
+
+def check_sla(sla: SLA) -> list[Finding]:
+    return [finding for check in CHECKS for finding in check(sla)]
+
+
+def _suggest(word: str, choices: Sequence[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""

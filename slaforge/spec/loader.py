@@ -1,0 +1,202 @@
+"""Load SLA files, folders and multi-document YAML into validated models, or report every problem."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from collections.abc import Iterable, Sequence
+from pathlib import Path as FsPath
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from slaforge.spec.checks import check_sla
+from slaforge.spec.model import SLA
+from slaforge.spec.problems import Path, Problem, SpecError, format_path
+from slaforge.spec.yamlsource import Document, Position, parse_documents
+
+SUFFIXES = (".yaml", ".yml")
+
+
+def expand_paths(paths: Iterable[str | FsPath]) -> tuple[list[FsPath], list[Problem]]:
+    """Files as given; a folder means every *.yaml / *.yml directly in it, in name order."""
+    files: list[FsPath] = []
+    problems: list[Problem] = []
+    for raw in paths:
+        path = FsPath(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix in SUFFIXES and p.is_file())
+            if not found:
+                problems.append(Problem(str(path), 1, 1, "(file)", "folder holds no *.yaml or *.yml file"))
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        elif path.exists():
+            problems.append(Problem(str(path), 1, 1, "(file)", "not a regular file or folder"))
+        else:
+            problems.append(Problem(str(path), 1, 1, "(file)", "no such file or folder"))
+    return files, problems
+
+
+def load_slas(paths: Sequence[str | FsPath]) -> list[SLA]:
+    """Every SLA in ``paths``, validated. Raises :class:`SpecError` listing every problem found."""
+    files, problems = expand_paths(paths)
+    slas: list[SLA] = []
+    names: dict[str, str] = {}
+    for file in files:
+        for sla, doc, found in _load_file(file):
+            problems.extend(found)
+            if sla is None or doc is None:
+                continue
+            where = f"{file}:{doc.start.line}"
+            if sla.name in names:
+                pos = doc.position(("metadata", "name"))
+                problems.append(
+                    _problem(
+                        str(file), pos, ("metadata", "name"),
+                        f"SLA name {sla.name!r} is already used at {names[sla.name]}",
+                    )
+                )
+                continue
+            names[sla.name] = where
+            slas.append(sla)
+    if problems:
+        raise SpecError(problems)
+    return slas
+
+
+def load_text(text: str, filename: str = "<string>") -> list[SLA]:
+    """Validate SLA YAML given as text (tests, stdin)."""
+    results = list(_load_documents(text, filename))
+    problems = [p for _, _, found in results for p in found]
+    if problems:
+        raise SpecError(problems)
+    return [sla for sla, _, _ in results if sla is not None]
+
+
+def _load_file(file: FsPath) -> Iterable[tuple[SLA | None, Document | None, list[Problem]]]:
+    name = str(file)
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        yield None, None, [Problem(name, 1, 1, "(file)", f"cannot read: {exc.strerror or exc}")]
+        return
+    if b"\x00" in data:
+        yield None, None, [Problem(name, 1, 1, "(file)", "binary data, not a YAML text file")]
+        return
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        yield None, None, [Problem(name, line, 1, "(file)", "not UTF-8 text")]
+        return
+    yield from _load_documents(text, name)
+
+
+def _load_documents(text: str, name: str) -> Iterable[tuple[SLA | None, Document | None, list[Problem]]]:
+    try:
+        documents = parse_documents(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        pos = Position.of(mark) if mark is not None else Position(1, 1)
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        context = getattr(exc, "context", None)
+        message = f"YAML syntax error: {reason}" + (f" ({context})" if context else "")
+        yield None, None, [Problem(name, pos.line, pos.column, "(file)", message)]
+        return
+    documents = [d for d in documents if d.value is not None]
+    if not documents:
+        yield None, None, [Problem(name, 1, 1, "(file)", "no SLA document in this file (it is empty)")]
+        return
+    for doc in documents:
+        yield _validate_document(doc, name)
+
+
+def _validate_document(doc: Document, name: str) -> tuple[SLA | None, Document, list[Problem]]:
+    problems = [
+        _problem(name, pos, path, f"duplicate key {path[-1]!r}: the second value would silently win")
+        for path, pos in doc.duplicates
+    ]
+    if not isinstance(doc.value, dict):
+        kind = type(doc.value).__name__.replace("list", "a list").replace("str", "a string")
+        problems.append(
+            _problem(
+                name, doc.start, (),
+                f"expected a mapping with apiVersion, kind, metadata and spec, got {kind}",
+            )
+        )
+        return None, doc, problems
+    try:
+        sla = SLA.model_validate(doc.value)
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            problems.append(_from_pydantic(name, doc, error))
+        return None, doc, problems
+    for path, message in check_sla(sla):
+        problems.append(_problem(name, doc.position(path, key=False), path, message))
+    return (None if problems else sla), doc, problems
+
+
+def _problem(file: str, pos: Position, path: Path, message: str) -> Problem:
+    return Problem(file, pos.line, pos.column, format_path(path), message)
+
+
+def _from_pydantic(file: str, doc: Document, error: Any) -> Problem:
+    loc: Path = tuple(part for part in error["loc"] if part != "[key]")
+    kind = error["type"]
+    message = str(error["msg"])
+    if message.startswith("Value error, "):
+        message = message[len("Value error, ") :]
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(loc[:-1])
+        key = str(loc[-1])
+        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        known = f" (known fields: {', '.join(allowed)})" if allowed and not close else ""
+        return _problem(file, doc.position(loc, key=True), loc, f"unknown field {key!r}{hint}{known}")
+    if kind == "missing":
+        return _problem(file, doc.position(loc), loc, "required field is missing")
+    if kind == "literal_error":
+        expected = [e.strip().strip("'") for e in str(error.get("ctx", {}).get("expected", "")).replace(" or ", ",").split(",")]
+        given = error.get("input")
+        close = difflib.get_close_matches(str(given), expected, n=1, cutoff=0.6) if isinstance(given, str) else []
+        message = f"{given!r} is not one of {', '.join(expected)}" + (f"; did you mean {close[0]!r}?" if close else "")
+    return _problem(file, doc.position(loc), loc, message)
+
+
+def _allowed_keys(path: Path) -> list[str]:
+    """Field names (as written in YAML) of the model found at ``path`` below SLA."""
+    model: Any = SLA
+    for part in path:
+        model = _inner(model, part)
+        if model is None:
+            return []
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return sorted(f.alias or n for n, f in model.model_fields.items())
+    return []
+
+
+def _inner(model: Any, part: str | int) -> Any:
+    if isinstance(model, type) and issubclass(model, BaseModel) and isinstance(part, str):
+        for name, field in model.model_fields.items():
+            if part in (name, field.alias):
+                return _unwrap(field.annotation)
+        return None
+    if isinstance(part, int):
+        args = typing.get_args(model)
+        return _unwrap(args[0]) if args else None
+    if typing.get_origin(model) is dict:
+        return _unwrap(typing.get_args(model)[1])
+    return None
+
+
+def _unwrap(annotation: Any) -> Any:
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _unwrap(inner[0]) if len(inner) == 1 else annotation
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    return annotation
