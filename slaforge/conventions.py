@@ -86,3 +86,18 @@ GENERATE_ALERTMANAGER_DIR = "alertmanager"
 BAD_EVENTS_5M = "slaforge:sli_bad_events:increase5m"
 VALID_EVENTS_5M = "slaforge:sli_valid_events:increase5m"
 EVENTS_STEP = "5m"
+
+# --- exporter internals (slaforge_exporter_*; owned by the exporter, issue 7) --------------
+EXPORTER_BUILD_INFO = "slaforge_exporter_build_info"
+EXPORTER_TARGETS = "slaforge_exporter_targets"
+EXPORTER_SLAS = "slaforge_exporter_slas"
+EXPORTER_SHARD = "slaforge_exporter_shard_info"
+EXPORTER_SCHEDULING_LAG = "slaforge_exporter_scheduling_lag_seconds"  # histogram
+EXPORTER_MAX_LAG = "slaforge_exporter_scheduling_lag_max_seconds"
+EXPORTER_SKIPPED = "slaforge_exporter_probes_skipped_total"
+EXPORTER_IN_FLIGHT = "slaforge_exporter_probes_in_flight"
+EXPORTER_RELOADS = "slaforge_exporter_reloads_total"  # label result: success | failure
+EXPORTER_RELOAD_OK = "slaforge_exporter_config_last_reload_successful"
+EXPORTER_RELOAD_TIME = "slaforge_exporter_config_last_reload_success_timestamp_seconds"
+EXPORTER_RENDER_SECONDS = "slaforge_exporter_metrics_render_seconds"
+EXPORTER_START_TIME = "slaforge_exporter_start_time_seconds"
