@@ -77,13 +77,16 @@ def objectives_are_sound(sla: SLA) -> Iterator[Finding]:
                     f"the threshold ({latency.threshold}) must be shorter than the probe's timeout ({timeout})",
                 )
         hist = objective.sli.latency
-        if hist is not None and hist.buckets is not None:
-            if not any(math.isclose(b, hist.threshold, rel_tol=1e-9) for b in hist.buckets):
-                buckets = ", ".join(f"{b:g}" for b in hist.buckets)
-                yield (
-                    (*sli, "latency", "threshold"),
-                    f"the threshold {hist.threshold:g} is not one of the histogram's buckets ({buckets})",
-                )
+        if (
+            hist is not None
+            and hist.buckets is not None
+            and not any(math.isclose(b, hist.threshold, rel_tol=1e-9) for b in hist.buckets)
+        ):
+            buckets = ", ".join(f"{b:g}" for b in hist.buckets)
+            yield (
+                (*sli, "latency", "threshold"),
+                f"the threshold {hist.threshold:g} is not one of the histogram's buckets ({buckets})",
+            )
         yield from _credits_are_sound(objective.target, objective.credits, ("spec", "objectives", index))
 
 

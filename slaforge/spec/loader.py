@@ -159,10 +159,12 @@ def _from_pydantic(file: str, doc: Document, error: Any) -> Problem:
     if kind == "missing":
         return _problem(file, doc.position(loc), loc, "required field is missing")
     if kind == "literal_error":
-        expected = [e.strip().strip("'") for e in str(error.get("ctx", {}).get("expected", "")).replace(" or ", ",").split(",")]
+        raw = str(error.get("ctx", {}).get("expected", ""))
+        expected = [e.strip().strip("'") for e in raw.replace(" or ", ",").split(",")]
         given = error.get("input")
-        close = difflib.get_close_matches(str(given), expected, n=1, cutoff=0.6) if isinstance(given, str) else []
-        message = f"{given!r} is not one of {', '.join(expected)}" + (f"; did you mean {close[0]!r}?" if close else "")
+        close = difflib.get_close_matches(given, expected, n=1, cutoff=0.6) if isinstance(given, str) else []
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        message = f"{given!r} is not one of {', '.join(expected)}{hint}"
     return _problem(file, doc.position(loc), loc, message)
 
 

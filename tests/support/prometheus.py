@@ -43,9 +43,9 @@ def backfill_openmetrics(text: str | Path, storage_dir: Path, *, block_hours: in
     if isinstance(text, Path):
         source = text
     else:
-        handle = tempfile.NamedTemporaryFile("w", suffix=".om", delete=False, dir=storage_dir.parent)
-        with handle:
-            handle.write(text if text.rstrip().endswith("# EOF") else text.rstrip() + "\n# EOF\n")
+        body = text if text.rstrip().endswith("# EOF") else text.rstrip() + "\n# EOF\n"
+        with tempfile.NamedTemporaryFile("w", suffix=".om", delete=False, dir=storage_dir.parent) as handle:
+            handle.write(body)
         source = Path(handle.name)
     try:
         subprocess.run(
