@@ -1,16 +1,47 @@
-"""`slaforge generate` (not built yet)."""
+"""`slaforge generate PATH... -o DIR`: rules, dashboards and Alertmanager routes in one go.
+
+Everything is generated in memory first; files are written only when all of it succeeded, each
+one atomically, so a failure never leaves a half-written tree.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-from slaforge.cli.common import not_built_yet
+from slaforge.cli.common import load_or_exit, write_tree
+from slaforge.conventions import GENERATE_ALERTMANAGER_DIR, GENERATE_GRAFANA_DIR, GENERATE_RULES_DIR
+from slaforge.spec.model import SLA
+
+RULES_FILE = "slaforge.rules.yaml"
+RULE_TESTS_FILE = "slaforge.rules.test.yaml"
 
 
-@click.command(
-    name="generate",
-    context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
-    help="Not built yet.",
+def generate_files(slas: list[SLA]) -> list[tuple[str, str]]:
+    """Every generated file as (path relative to DIR, content), in a stable order."""
+    from slaforge.alertmanager import render_alertmanager
+    from slaforge.grafana import render_dashboards
+    from slaforge.rules import render, render_tests
+
+    files = [
+        (f"{GENERATE_RULES_DIR}/{RULES_FILE}", render(slas)),
+        (f"{GENERATE_RULES_DIR}/{RULE_TESTS_FILE}", render_tests(slas, rule_file=RULES_FILE)),
+    ]
+    files += [(f"{GENERATE_GRAFANA_DIR}/{rel}", text) for rel, text in render_dashboards(slas)]
+    files += [(f"{GENERATE_ALERTMANAGER_DIR}/{rel}", text) for rel, text in render_alertmanager(slas)]
+    return files
+
+
+@click.command(name="generate")
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "-o", "--output", "output", required=True,
+    type=click.Path(file_okay=False, path_type=Path), help="folder to write rules/, grafana/, alertmanager/ into",
 )
-def command() -> None:
-    not_built_yet("generate")
+def command(paths: tuple[str, ...], output: Path) -> None:
+    """Generate everything: DIR/rules/, DIR/grafana/, DIR/alertmanager/."""
+    slas = load_or_exit(paths)
+    files = generate_files(slas)
+    write_tree(output, files)
+    click.echo(f"wrote {len(files)} files for {len(slas)} SLA(s) into {output}/", err=True)
