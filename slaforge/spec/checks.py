@@ -21,18 +21,22 @@ DAY = Duration.parse("1d")
 WEEK = Duration.parse("1w")
 
 
-def _duplicates(names: Sequence[str]) -> Iterator[tuple[int, str]]:
+def _duplicates(names: Sequence[str | None]) -> Iterator[tuple[int, str]]:
     seen: set[str] = set()
     for index, name in enumerate(names):
+        if name is None:
+            continue
         if name in seen:
             yield index, name
         seen.add(name)
 
 
 def probes_are_sound(sla: SLA) -> Iterator[Finding]:
-    for index, name in _duplicates([p.name for p in sla.spec.probes]):
+    for index, name in _duplicates([p.name if p else None for p in sla.spec.probes]):
         yield ("spec", "probes", index, "name"), f"probe name {name!r} is used twice in this SLA"
     for index, probe in enumerate(sla.spec.probes):
+        if probe is None:
+            continue
         here: Path = ("spec", "probes", index)
         if probe.timeout.ms <= 0:
             yield (*here, "timeout"), "the timeout must be greater than 0"
@@ -56,15 +60,18 @@ def probes_are_sound(sla: SLA) -> Iterator[Finding]:
 
 def objectives_are_sound(sla: SLA) -> Iterator[Finding]:
     objectives = sla.spec.objectives
-    probes = {p.name: p for p in sla.spec.probes}
-    for index, name in _duplicates([o.name for o in objectives]):
+    probes = {p.name: p for p in sla.spec.probes if p is not None}
+    all_probes_known = None not in sla.spec.probes
+    for index, name in _duplicates([o.name if o else None for o in objectives]):
         yield ("spec", "objectives", index, "name"), f"objective name {name!r} is used twice in this SLA"
     for index, objective in enumerate(objectives):
+        if objective is None:
+            continue
         sli: Path = ("spec", "objectives", index, "sli")
         ref = objective.sli.probe_name
         if ref is not None:
             ref_path: Path = (*sli, "probe") if objective.sli.probe is not None else (*sli, "probe_latency", "probe")
-            if ref not in probes:
+            if ref not in probes and all_probes_known:
                 known = ", ".join(sorted(probes)) or "none declared"
                 hint = _suggest(ref, list(probes))
                 yield ref_path, f"no probe named {ref!r} in spec.probes{hint} (probes: {known})"
@@ -113,6 +120,8 @@ def _credits_are_sound(target: float, tiers: Sequence, here: Path) -> Iterator[F
 
 def maintenance_is_sound(sla: SLA) -> Iterator[Finding]:
     for index, window in enumerate(sla.spec.maintenance):
+        if window is None:
+            continue
         here: Path = ("spec", "maintenance", index)
         for kind, limit in (("weekly", WEEK), ("daily", DAY), ("once", None)):
             item = getattr(window, kind)
@@ -141,10 +150,13 @@ def escalation_is_sound(sla: SLA) -> Iterator[Finding]:
     if steps and not sla.spec.alerting.page.enabled:
         yield ("spec", "escalation"), "escalation follows the page alert, but alerting.page.enabled is false"
     for index, step in enumerate(steps):
-        if index and step.after <= steps[index - 1].after:
+        before = steps[index - 1] if index else None
+        if step is None or before is None:
+            continue
+        if step.after <= before.after:
             yield (
                 ("spec", "escalation", index, "after"),
-                f"steps must be in increasing order of 'after': {step.after} follows {steps[index - 1].after}",
+                f"steps must be in increasing order of 'after': {step.after} follows {before.after}",
             )
 
 

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from slaforge.spec.checks import check_sla
 from slaforge.spec.model import SLA
+from slaforge.spec.partial import partial_sla
 from slaforge.spec.problems import Path, Problem, SpecError, format_path
 from slaforge.spec.yamlsource import Document, Position, parse_documents
 
@@ -133,6 +134,10 @@ def _validate_document(doc: Document, name: str) -> tuple[SLA | None, Document, 
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
             problems.append(_from_pydantic(name, doc, error))
+        partial = partial_sla(doc.value)
+        if partial is not None:
+            for path, message in check_sla(partial):
+                problems.append(_problem(name, doc.position(path), path, message))
         return None, doc, problems
     for path, message in check_sla(sla):
         problems.append(_problem(name, doc.position(path, key=False), path, message))
