@@ -101,3 +101,15 @@ EXPORTER_RELOAD_OK = "slaforge_exporter_config_last_reload_successful"
 EXPORTER_RELOAD_TIME = "slaforge_exporter_config_last_reload_success_timestamp_seconds"
 EXPORTER_RENDER_SECONDS = "slaforge_exporter_metrics_render_seconds"
 EXPORTER_START_TIME = "slaforge_exporter_start_time_seconds"
+
+# --- rules generator (issue 3): further rule and group names --------------------------------
+# Per-minute event counts (rate over 2m x 60s, evaluated every 1m, maintenance excluded): the
+# short windows (5m..6h) are sums of these, so maintenance is excluded there too.
+BAD_EVENTS_1M = "slaforge:sli_bad_events:increase1m"
+VALID_EVENTS_1M = "slaforge:sli_valid_events:increase1m"
+FAST_STEP = "1m"
+# Rule groups per SLA: "<prefix><sla>" (every 1m) and "<prefix><sla>-long" (every 5m).
+RULE_GROUP_PREFIX = "slaforge-"
+RULE_GROUP_LONG_SUFFIX = "-long"
+# Name of the PrometheusRule object written by `slaforge rules --format operator`.
+OPERATOR_RULE_NAME = "slaforge"
