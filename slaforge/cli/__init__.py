@@ -23,6 +23,7 @@ COMMANDS = {
     "exporter": "exporter",
     "report": "report",
     "schema": "schema",
+    "demo-target": "demo_target",
 }
 
 
