@@ -1,0 +1,64 @@
+"""Compliance reports: per SLA and objective over a calendar period, what was achieved, what it
+cost in error budget, when it hurt, and the service credit owed.
+
+Pure computation (periods, maintenance, credits, incidents, rendering) is kept apart from the one
+place that talks to Prometheus (:mod:`slaforge.report.client`, driven by :mod:`.collect`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from slaforge.report.assemble import assemble_sla
+from slaforge.report.client import (
+    BadResponse,
+    PrometheusClient,
+    PrometheusError,
+    PrometheusUnreachable,
+    QueryRejected,
+)
+from slaforge.report.collect import collect
+from slaforge.report.incidents import DEFAULT_GAP
+from slaforge.report.model import Report, report_json
+from slaforge.report.periods import PERIOD_HELP, Period, PeriodError, resolve_period
+from slaforge.report.render import render, render_html, render_json, render_markdown
+from slaforge.spec.model import SLA
+
+__all__ = [
+    "PERIOD_HELP",
+    "BadResponse",
+    "Period",
+    "PeriodError",
+    "PrometheusClient",
+    "PrometheusError",
+    "PrometheusUnreachable",
+    "QueryRejected",
+    "Report",
+    "build_report",
+    "periods_for",
+    "render",
+    "render_html",
+    "render_json",
+    "render_markdown",
+    "report_json",
+]
+
+
+def periods_for(slas: Sequence[SLA], period: str, now: datetime) -> list[Period]:
+    """Each SLA's period called ``period`` (in its timezone and calendar); raises :class:`PeriodError`."""
+    return [
+        resolve_period(period, calendar=s.spec.calendar, timezone_name=s.spec.timezone, now=now)
+        for s in slas
+    ]
+
+
+def build_report(slas: Sequence[SLA], client: PrometheusClient, period: str, now: datetime,
+                 gap: timedelta = DEFAULT_GAP) -> Report:
+    """Resolve every period first (no query is sent for a period in the future), then query and assemble."""
+    periods = periods_for(slas, period, now)
+    reports = tuple(
+        assemble_sla(s, p, collect(client, s.name, p, gap), gap)
+        for s, p in zip(slas, periods, strict=True)
+    )
+    return Report(as_of=now, prometheus=client.url, slas=reports)

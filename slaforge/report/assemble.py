@@ -1,0 +1,105 @@
+"""From what Prometheus said (:class:`RawSLA`) and what the SLA declares to the report. Pure."""
+
+from __future__ import annotations
+
+import bisect
+from datetime import UTC, datetime, timedelta
+from fractions import Fraction
+
+from slaforge.report.collect import RawSLA
+from slaforge.report.credits import exact, outcome
+from slaforge.report.incidents import DEFAULT_GAP, merge_firing
+from slaforge.report.maintenance import maintenance_windows, total_seconds
+from slaforge.report.model import DayValue, ObjectiveReport, SLAReport
+from slaforge.report.periods import Period
+from slaforge.spec.model import SLA, Objective
+
+CURVE_POINTS = 400  # at most this many points of the period-to-date curve
+
+
+def _utc(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, tz=UTC)
+
+
+def assemble_sla(sla: SLA, period: Period, raw: RawSLA, gap: timedelta = DEFAULT_GAP) -> SLAReport:
+    windows = maintenance_windows(sla.spec.maintenance, sla.spec.timezone, period.start, period.until)
+    maintenance = total_seconds(windows)
+    objectives = tuple(
+        _objective(objective, period, raw, maintenance, gap) for objective in sla.spec.objectives
+    )
+    return SLAReport(
+        sla=sla.name,
+        service=sla.spec.service,
+        provider=sla.spec.provider,
+        customer=sla.spec.customer,
+        calendar=sla.spec.calendar,
+        period=period,
+        maintenance=tuple(windows),
+        objectives=objectives,
+    )
+
+
+def _objective(objective: Objective, period: Period, raw: RawSLA, maintenance: float,
+               gap: timedelta) -> ObjectiveReport:
+    totals = raw.totals.get(objective.name, {})
+    bad, valid = totals.get("bad"), totals.get("valid")
+    result = outcome(bad, valid, objective.target, objective.credits)
+    buckets = raw.buckets.get(objective.name, {})
+    days, curve, coverage = _series(period, buckets.get("bad", {}), buckets.get("valid", {}), raw.step)
+    incidents = merge_firing(
+        (_utc(t) for t in raw.firing.get(objective.name, [])),
+        period.start, period.until, gap,
+        seen_until=_utc(raw.firing_seen_until) if raw.firing_seen_until else None,
+    )
+    return ObjectiveReport(
+        name=objective.name,
+        description=objective.description,
+        target=objective.target,
+        tiers=objective.credits,
+        outcome=result,
+        bad_events=None if result.no_data or bad is None else exact(bad),
+        valid_events=None if valid is None else exact(valid),
+        maintenance_seconds=maintenance,
+        days=days,
+        incidents=tuple(incidents),
+        coverage=coverage,
+        curve=curve,
+    )
+
+
+def _series(period: Period, bad: dict[float, str], valid: dict[float, str], step: int) -> tuple[
+    tuple[DayValue, ...], tuple[tuple[datetime, float], ...], float | None
+]:
+    """Per-day counts, the period-to-date achieved curve and the data coverage from the buckets.
+
+    The bucket stamped ``t`` holds the events of ``(t - step, t]``: it belongs to the local day of
+    ``t - step``.
+    """
+    days = period.days()
+    starts = [begin.timestamp() for _, begin, _ in days]
+    day_bad = [Fraction(0)] * len(days)
+    day_valid = [Fraction(0)] * len(days)
+    curve: list[tuple[datetime, float]] = []
+    total_bad = total_valid = Fraction(0)
+    stamps = sorted(valid)
+    for t in stamps:
+        index = bisect.bisect_right(starts, t - step) - 1
+        if index < 0:
+            continue
+        v = exact(valid[t])
+        b = exact(bad[t]) if t in bad else Fraction(0)
+        day_bad[index] += b
+        day_valid[index] += v
+        total_bad += b
+        total_valid += v
+        if total_valid > 0:
+            curve.append((_utc(t), float((1 - min(total_bad, total_valid) / total_valid) * 100)))
+    expected = int(period.covered_seconds // step)
+    coverage = round(min(len(stamps) / expected, 1.0), 4) if expected else None
+    out_days = tuple(
+        DayValue(day, day_bad[i], day_valid[i]) for i, (day, _, _) in enumerate(days) if day_valid[i] > 0
+    )
+    if len(curve) > CURVE_POINTS:
+        stride = -(-len(curve) // CURVE_POINTS)
+        curve = curve[::stride] + ([curve[-1]] if (len(curve) - 1) % stride else [])
+    return out_days, tuple(curve), coverage

@@ -1,0 +1,184 @@
+"""The report as data, and its JSON form (the shape is part of the product contract)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from fractions import Fraction
+from typing import Any
+
+from slaforge.report.credits import Outcome, round_half_up, truncate
+from slaforge.report.incidents import Incident
+from slaforge.report.maintenance import Interval
+from slaforge.report.periods import Period, iso
+from slaforge.spec.model import CreditTier
+
+WORST_DAYS = 5
+
+
+@dataclass(frozen=True)
+class DayValue:
+    """Event counts of one local calendar day."""
+
+    day: date
+    bad: Fraction
+    valid: Fraction
+
+    @property
+    def achieved(self) -> Fraction | None:
+        return None if self.valid <= 0 else (1 - min(self.bad, self.valid) / self.valid) * 100
+
+
+@dataclass(frozen=True)
+class ObjectiveReport:
+    name: str
+    description: str | None
+    target: float
+    tiers: tuple[CreditTier, ...]
+    outcome: Outcome
+    bad_events: Fraction | None
+    valid_events: Fraction | None
+    maintenance_seconds: float
+    days: tuple[DayValue, ...]
+    incidents: tuple[Incident, ...]
+    coverage: float | None  # share of the covered time with recorded events
+    curve: tuple[tuple[datetime, float], ...]  # period-to-date achieved percent, for the chart
+
+    @property
+    def worst_days(self) -> list[DayValue]:
+        """Up to five days below 100%, lowest first."""
+        hurt = [d for d in self.days if d.achieved is not None and d.achieved < 100]
+        return sorted(hurt, key=lambda d: (d.achieved, d.day))[:WORST_DAYS]
+
+    @property
+    def incident_seconds(self) -> float:
+        return sum(i.seconds for i in self.incidents)
+
+
+@dataclass(frozen=True)
+class SLAReport:
+    sla: str
+    service: str
+    provider: str
+    customer: str
+    calendar: str
+    period: Period
+    maintenance: tuple[Interval, ...]
+    objectives: tuple[ObjectiveReport, ...]
+
+    @property
+    def credit(self) -> float:
+        """The largest credit owed by any objective (how several objectives combine is the contract's business)."""
+        return max((o.outcome.credit or 0.0 for o in self.objectives), default=0.0)
+
+
+@dataclass(frozen=True)
+class Report:
+    as_of: datetime
+    prometheus: str
+    slas: tuple[SLAReport, ...]
+
+    @property
+    def period(self) -> dict[str, Any]:
+        """The top-level period: the SLAs' own when they all agree, else the span of all of them."""
+        periods = [s.period for s in self.slas]
+        labels = sorted({p.label for p in periods})
+        same = len({(p.start, p.end) for p in periods}) == 1
+        start = min(p.start for p in periods)
+        end = max(p.end for p in periods)
+        return {
+            "label": labels[0] if len(labels) == 1 else ", ".join(labels),
+            "start": iso(periods[0].start if same else start),
+            "end": iso(periods[0].end if same else end),
+            "partial": any(p.partial for p in periods),
+        }
+
+
+# --- JSON -----------------------------------------------------------------------------------
+
+
+def number(value: Fraction | float | None, decimals: int = 6) -> int | float | None:
+    """A count for JSON: an int when whole, else a float rounded to ``decimals``."""
+    if value is None:
+        return None
+    q = Fraction(value) if not isinstance(value, Fraction) else value
+    if q.denominator == 1:
+        return int(q)
+    return round_half_up(q, decimals)
+
+
+def percent(value: Fraction | None) -> float | None:
+    return None if value is None else truncate(value)
+
+
+def period_json(period: Period) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "label": period.label,
+        "start": iso(period.start),
+        "end": iso(period.end),
+        "partial": period.partial,
+        "timezone": period.timezone,
+    }
+    if period.partial:
+        out["until"] = iso(period.until)
+    return out
+
+
+def objective_json(obj: ObjectiveReport) -> dict[str, Any]:
+    o = obj.outcome
+    return {
+        "objective": obj.name,
+        "target": obj.target,
+        "achieved": percent(o.achieved),
+        "met": o.met,
+        "error_budget_spent": None if o.budget_spent is None else round_half_up(o.budget_spent),
+        "maintenance_seconds": number(obj.maintenance_seconds),
+        "credit": o.credit,
+        "incidents": [
+            {
+                "start": iso(i.start),
+                "end": iso(i.end),
+                "duration_seconds": number(i.seconds),
+                "open_at_start": i.open_at_start,
+                "open_at_end": i.open_at_end,
+            }
+            for i in obj.incidents
+        ],
+        "no_data": o.no_data,
+        "description": obj.description,
+        "valid_events": number(obj.valid_events),
+        "bad_events": number(obj.bad_events),
+        "data_coverage": obj.coverage,
+        "credit_tier": None if o.tier is None else {"below": o.tier.below, "credit": o.tier.credit},
+        "credit_tiers": [{"below": t.below, "credit": t.credit} for t in obj.tiers],
+        "worst_days": [
+            {
+                "date": d.day.isoformat(),
+                "achieved": percent(d.achieved),
+                "bad_events": number(d.bad),
+                "valid_events": number(d.valid),
+            }
+            for d in obj.worst_days
+        ],
+    }
+
+
+def report_json(report: Report) -> dict[str, Any]:
+    return {
+        "period": report.period,
+        "as_of": iso(report.as_of),
+        "prometheus": report.prometheus,
+        "slas": [
+            {
+                "sla": s.sla,
+                "customer": s.customer,
+                "provider": s.provider,
+                "service": s.service,
+                "calendar": s.calendar,
+                "period": period_json(s.period),
+                "maintenance_windows": [{"start": iso(a), "end": iso(b)} for a, b in s.maintenance],
+                "objectives": [objective_json(o) for o in s.objectives],
+            }
+            for s in report.slas
+        ],
+    }

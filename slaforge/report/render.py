@@ -1,0 +1,149 @@
+"""The report as JSON, Markdown or a self-contained HTML page. Pure: data in, text out.
+
+Markdown and HTML are rendered from the same view (:func:`view`), so they show the same
+numbers, formatted the same way; JSON carries them unformatted.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from slaforge import __version__
+from slaforge.report.chart import sli_chart
+from slaforge.report.credits import truncate
+from slaforge.report.model import ObjectiveReport, Report, SLAReport, number, report_json
+from slaforge.spec.durations import Duration
+
+FORMATS = ("md", "html", "json")
+
+_ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("slaforge.report", "templates"),
+    autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+
+
+def pct(value: float | None, decimals: int = 4) -> str:
+    if value is None:
+        return "no data"
+    text = f"{value:.{decimals}f}".rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
+def human(seconds: float) -> str:
+    if seconds <= 0:
+        return "0s"
+    return Duration.of_seconds(seconds).human()
+
+
+def local(moment: datetime, tz: Any) -> str:
+    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+def _objective_view(obj: ObjectiveReport, sla: SLAReport, with_chart: bool) -> dict[str, Any]:
+    o = obj.outcome
+    tz = sla.period.start.tzinfo
+    achieved = None if o.achieved is None else truncate(o.achieved)
+    spent = None if o.budget_spent is None else truncate(o.budget_spent * 100, 2)
+    status = "no data" if o.met is None else ("met" if o.met else "breached")
+    notes = []
+    if o.no_data:
+        notes.append("no valid events were recorded in the period: no value, no verdict, no credit")
+    elif obj.coverage is not None and obj.coverage < 0.99:
+        notes.append(f"events were recorded for only {obj.coverage * 100:.1f}% of the period")
+    return {
+        "name": obj.name,
+        "description": obj.description,
+        "target": pct(obj.target),
+        "achieved": pct(achieved),
+        "status": status,
+        "budget_spent": "no data" if spent is None else f"{spent:.2f}%",
+        "maintenance": human(obj.maintenance_seconds),
+        "credit": "no data" if o.credit is None else pct(o.credit, 2),
+        "credit_value": o.credit,
+        "events": "" if obj.valid_events is None else
+                  f"{number(obj.bad_events)} bad of {number(obj.valid_events)} valid events",
+        "incident_count": len(obj.incidents),
+        "incident_time": human(obj.incident_seconds),
+        "incidents": [
+            {
+                "start": ("before " if i.open_at_start else "") + local(i.start, tz),
+                "end": local(i.end, tz) + (" (still firing)" if i.open_at_end else ""),
+                "duration": human(i.seconds),
+            }
+            for i in obj.incidents
+        ],
+        "worst_days": [
+            {"date": d.day.isoformat(), "achieved": pct(None if d.achieved is None else truncate(d.achieved)),
+             "bad": number(d.bad), "valid": number(d.valid)}
+            for d in obj.worst_days
+        ],
+        "tiers": [
+            {"below": pct(t.below), "credit": pct(t.credit, 2), "applies": o.tier == t}
+            for t in obj.tiers
+        ],
+        "notes": notes,
+        "chart": Markup(sli_chart(obj, sla.period, sla.maintenance)) if with_chart else "",
+    }
+
+
+def view(report: Report, with_chart: bool = False) -> dict[str, Any]:
+    """Display strings for the templates."""
+    slas = []
+    for s in report.slas:
+        tz = s.period.start.tzinfo
+        slas.append({
+            "sla": s.sla,
+            "service": s.service,
+            "provider": s.provider,
+            "customer": s.customer,
+            "label": s.period.label,
+            "timezone": s.period.timezone,
+            "start": local(s.period.start, tz),
+            "end": local(s.period.end, tz),
+            "until": local(s.period.until, tz),
+            "partial": s.period.partial,
+            "maintenance": human(sum((b - a).total_seconds() for a, b in s.maintenance)),
+            "maintenance_windows": len(s.maintenance),
+            "objectives": [_objective_view(o, s, with_chart) for o in s.objectives],
+        })
+    period = report.period
+    return {
+        "title": f"Service level report {period['label']}",
+        "period": period,
+        "as_of": report.as_of.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "prometheus": report.prometheus,
+        "version": __version__,
+        "slas": slas,
+        "partial": period["partial"],
+    }
+
+
+def render_json(report: Report) -> str:
+    return json.dumps(report_json(report), indent=2, ensure_ascii=False) + "\n"
+
+
+def render_markdown(report: Report) -> str:
+    return _ENV.get_template("report.md.j2").render(view(report))
+
+
+def render_html(report: Report) -> str:
+    return _ENV.get_template("report.html.j2").render(view(report, with_chart=True))
+
+
+def render(report: Report, fmt: str) -> str:
+    if fmt == "json":
+        return render_json(report)
+    if fmt == "md":
+        return render_markdown(report)
+    if fmt == "html":
+        return render_html(report)
+    raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
