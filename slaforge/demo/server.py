@@ -167,7 +167,9 @@ class DemoTarget:
         return f"http://{f'[{host}]' if ':' in host else host}:{port}"
 
     def start(self) -> DemoTarget:
-        self._thread = threading.Thread(target=self._server.serve_forever, name="demo-target", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="demo-target", daemon=True
+        )
         self._thread.start()
         if self._traffic:
             self._traffic.start()

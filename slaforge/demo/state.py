@@ -5,11 +5,11 @@ from __future__ import annotations
 import random
 import threading
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class Mode(str, Enum):
+class Mode(StrEnum):
     OK = "ok"
     ERROR = "error"  # answer 500
     SLOW = "slow"  # answer 200 after an added delay
