@@ -1,0 +1,315 @@
+"""Every PromQL expression the dashboards run, as pure functions of the SLA model.
+
+Queries read only names from :mod:`slaforge.conventions` (the recording rules, the exporter
+metrics, ``ALERTS``) and the user's own selectors from the SLA file, so that a dashboard can
+never drift from the rules. Template variables stay in the text (``$sla``, ``$__range``,
+``$__rate_interval``); Grafana fills them in, tests substitute them before parsing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from slaforge import conventions as c
+from slaforge.burnrate import BurnAlert
+from slaforge.spec.model import SLA, CreditTier, Objective, Probe
+from slaforge.spec.promql import Matcher
+
+# Template variables and Grafana's built-in interval variables used in expressions.
+VAR_DATASOURCE = "datasource"
+VAR_SLA = "sla"
+RATE_INTERVAL = "$__rate_interval"
+RANGE = "$__range"
+
+SLA_ALERTS = (c.ALERT_BURN, c.ALERT_EXHAUSTED, c.ALERT_ABSENT, c.ALERT_ESCALATION)
+
+# Overview states, worst last; value mappings turn them into words and colours.
+STATE_OK = 0
+STATE_AT_RISK = 1
+STATE_BURNING = 2
+STATE_EXHAUSTED = 3
+STATE_MAINTENANCE = 4
+AT_RISK_BELOW = 0.25  # budget left under which an objective is "at risk"
+
+
+def num(value: float) -> str:
+    """A number as PromQL text: short, exact enough, never in exponent form."""
+    text = f"{value:.12f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def sel(*pairs: tuple[str, str], regex: bool = False) -> str:
+    """``{sla="$sla",objective="x"}``; with ``regex`` the first pair matches with ``=~``."""
+    parts = []
+    for i, (name, value) in enumerate(pairs):
+        op = "=~" if regex and i == 0 else "="
+        parts.append(f"{name}{op}{json.dumps(value)}")
+    return "{" + ",".join(parts) + "}"
+
+
+def sla_sel() -> str:
+    return sel((c.LABEL_SLA, f"${VAR_SLA}"))
+
+
+def objective_sel(objective: Objective) -> str:
+    return sel((c.LABEL_SLA, f"${VAR_SLA}"), (c.LABEL_OBJECTIVE, objective.name))
+
+
+def probe_sel(probe: Probe) -> str:
+    return sel((c.LABEL_SLA, f"${VAR_SLA}"), (c.LABEL_PROBE, probe.name))
+
+
+# --- one objective --------------------------------------------------------------------------
+
+
+def error_ratio(objective: Objective, window: str) -> str:
+    return f"{c.error_ratio_rule(window)}{objective_sel(objective)}"
+
+
+def sli(objective: Objective, window: str) -> str:
+    """Good/valid events over ``window`` (1 - the recorded error ratio)."""
+    return f"1 - {error_ratio(objective, window)}"
+
+
+def target(objective: Objective) -> str:
+    return f"{c.OBJECTIVE_RATIO}{objective_sel(objective)}"
+
+
+def budget_remaining(objective: Objective) -> str:
+    return f"{c.ERROR_BUDGET_REMAINING}{objective_sel(objective)}"
+
+
+def burn_rate(objective: Objective, window: str) -> str:
+    """How many times faster than sustainable the budget burns, over ``window``."""
+    return f"{error_ratio(objective, window)} / {num(objective.error_budget)}"
+
+
+def alerts_firing(objective: Objective) -> str:
+    """Number of slaforge alerts firing for this objective (0 rather than nothing)."""
+    matchers = sel(
+        (c.LABEL_SLA, f"${VAR_SLA}"),
+        (c.LABEL_OBJECTIVE, objective.name),
+        ("alertstate", "firing"),
+    )
+    return f"count(ALERTS{matchers}) or vector(0)"
+
+
+def period_achieved(objective: Objective) -> str:
+    """Achieved ratio over the dashboard range (the panel pins that range to the current period).
+
+    Traffic-weighted: the sum of bad 5m event counts over the sum of valid ones, maintenance excluded.
+    """
+    s = objective_sel(objective)
+    bad = f"sum_over_time({c.BAD_EVENTS_5M}{s}[{RANGE}])"
+    valid = f"sum_over_time({c.VALID_EVENTS_5M}{s}[{RANGE}])"
+    return f"1 - ({bad} / {valid})"
+
+
+def credit_at_risk(objective: Objective, tiers: Sequence[CreditTier] | None = None) -> str:
+    """Percent of the fee owed if the period ended now: the largest credit whose tier applies.
+
+    Each tier is ``(achieved < below) * 0 + credit``; chained with ``or`` in descending credit
+    order the first match is the largest credit, and the final ``* 0`` term gives 0 when none applies.
+    """
+    achieved = f"({period_achieved(objective)})"
+    ordered = sorted(tiers if tiers is not None else objective.credits, key=lambda t: (-t.credit, t.below))
+    terms = [f"({achieved} < {num(t.below / 100)}) * 0 + {num(t.credit)}" for t in ordered]
+    terms.append(f"{achieved} * 0")
+    return " or ".join(terms)
+
+
+# --- the SLA --------------------------------------------------------------------------------
+
+
+def maintenance_active() -> str:
+    return f"{c.MAINTENANCE_ACTIVE}{sla_sel()}"
+
+
+def maintenance_annotation() -> str:
+    return f"{c.MAINTENANCE_ACTIVE}{sla_sel()} == 1"
+
+
+def alerts_of_sla() -> str:
+    """Every slaforge alert of this SLA, firing or pending."""
+    names = "|".join(SLA_ALERTS)
+    return f'ALERTS{{{c.LABEL_SLA}="${VAR_SLA}",alertname=~"{names}"}}'
+
+
+def alerts_firing_of_sla() -> str:
+    names = "|".join(SLA_ALERTS)
+    return f'ALERTS{{{c.LABEL_SLA}="${VAR_SLA}",alertname=~"{names}",alertstate="firing"}}'
+
+
+# --- probes ---------------------------------------------------------------------------------
+
+
+def probe_latency_quantile(probe: Probe, quantile: float) -> str:
+    bucket = f"{c.PROBE_DURATION}_bucket{probe_sel(probe)}"
+    return f"histogram_quantile({num(quantile)}, sum by (le) (rate({bucket}[{RATE_INTERVAL}])))"
+
+
+def probe_last_duration(probe: Probe) -> str:
+    return f"{c.PROBE_LAST_DURATION}{probe_sel(probe)}"
+
+
+def probe_failures_by_reason(probe: Probe) -> str:
+    return (
+        f"sum by ({c.LABEL_REASON}) "
+        f"(increase({c.PROBE_FAILURES_TOTAL}{probe_sel(probe)}[{RATE_INTERVAL}]))"
+    )
+
+
+def probe_success_ratio(probe: Probe) -> str:
+    """Share of probes that succeeded over the interval (the raw probe SLI before maintenance)."""
+    failures = f"sum(increase({c.PROBE_FAILURES_TOTAL}{probe_sel(probe)}[{RATE_INTERVAL}]))"
+    total = f"sum(increase({c.PROBES_TOTAL}{probe_sel(probe)}[{RATE_INTERVAL}]))"
+    return f"1 - ({failures} or vector(0)) / {total}"
+
+
+def probe_http_status(probe: Probe) -> str:
+    return f"{c.PROBE_HTTP_STATUS}{probe_sel(probe)}"
+
+
+def probe_tls_expiry(probe: Probe) -> str:
+    return f"{c.PROBE_TLS_EXPIRY}{probe_sel(probe)} - time()"
+
+
+# --- SLIs measured from the service's own metrics -------------------------------------------
+
+
+def ratio_rates(objective: Objective) -> tuple[str, str]:
+    """(errors/s, requests/s) of a ratio SLI, from the user's own counters."""
+    ratio = objective.sli.ratio
+    assert ratio is not None
+    errors = f"sum(rate({ratio.errors_selector.render()}[{RATE_INTERVAL}]))"
+    total = f"sum(rate({ratio.total_selector.render()}[{RATE_INTERVAL}]))"
+    return errors, total
+
+
+def latency_quantile(objective: Objective, quantile: float) -> str:
+    latency = objective.sli.latency
+    assert latency is not None
+    bucket = latency.selector.render(metric=f"{latency.selector.metric}_bucket")
+    return f"histogram_quantile({num(quantile)}, sum by (le) (rate({bucket}[{RATE_INTERVAL}])))"
+
+
+def latency_good_share(objective: Objective) -> str:
+    """Share of requests at or under the threshold, straight from the histogram."""
+    latency = objective.sli.latency
+    assert latency is not None
+    metric = latency.selector.metric
+    le = Matcher("le", "=~", _le(latency.threshold))
+    good = latency.selector.render(metric=f"{metric}_bucket", extra=(le,))
+    count = latency.selector.render(metric=f"{metric}_count")
+    return f"sum(rate({good}[{RATE_INTERVAL}])) / sum(rate({count}[{RATE_INTERVAL}]))"
+
+
+def _le(seconds: float) -> str:
+    """Regex for the ``le`` label as client libraries write it: ``0.3``, and ``1`` or ``1.0``."""
+    forms = {repr(float(seconds)), num(seconds)}
+    return "|".join(sorted(f.replace(".", "\\.") for f in forms))
+
+
+# --- the overview (every SLA, filtered by a multi-value $sla) --------------------------------
+
+OVERVIEW_KEYS = f"{c.LABEL_SLA}, {c.LABEL_OBJECTIVE}"
+
+
+def _all(metric: str) -> str:
+    return f"{metric}{sel((c.LABEL_SLA, f'${VAR_SLA}'), regex=True)}"
+
+
+def overview_info(uid_overrides: dict[str, str], uid_prefix: str, short_max: int) -> str:
+    """SLA info with a ``dashboard`` label holding each SLA's dashboard uid, for table links.
+
+    Names short enough get ``<prefix><name>`` by one regex; longer ones (hashed uids) one
+    label_replace each.
+    """
+    keys = f"{OVERVIEW_KEYS}, {c.LABEL_SERVICE}, {c.LABEL_CUSTOMER}, {c.LABEL_WINDOW}"
+    expr = f"max by ({keys}) ({_all(c.SLA_INFO)})"
+    expr = f'label_replace({expr}, "dashboard", "{uid_prefix}$1", "{c.LABEL_SLA}", "(.{{1,{short_max}}})")'
+    for name, uid in sorted(uid_overrides.items()):
+        expr = f'label_replace({expr}, "dashboard", "{uid}", "{c.LABEL_SLA}", "{name}")'
+    return expr
+
+
+def overview_target() -> str:
+    return f"max by ({OVERVIEW_KEYS}) ({_all(c.OBJECTIVE_RATIO)})"
+
+
+def overview_budget() -> str:
+    return f"max by ({OVERVIEW_KEYS}) ({_all(c.ERROR_BUDGET_REMAINING)})"
+
+
+def overview_sli() -> str:
+    """SLI over each SLA's own window, whatever the window: remaining = 1 - err / (1 - objective)."""
+    return (
+        f"1 - (1 - {overview_budget()}) * on ({OVERVIEW_KEYS}) (1 - {overview_target()})"
+    )
+
+
+def overview_alerts_firing() -> str:
+    names = "|".join(SLA_ALERTS)
+    firing = f'ALERTS{{{c.LABEL_SLA}=~"${VAR_SLA}",alertname=~"{names}",alertstate="firing"}}'
+    return f"count by ({OVERVIEW_KEYS}) ({firing}) or {overview_target()} * 0"
+
+
+def overview_state() -> str:
+    """One number per objective, the worst state that applies (see STATE_*)."""
+    budget = overview_budget()
+    maint = f"max by ({c.LABEL_SLA}) ({_all(c.MAINTENANCE_ACTIVE)}) == 1"
+    burn = (
+        f'max by ({OVERVIEW_KEYS}) (ALERTS{{{c.LABEL_SLA}=~"${VAR_SLA}",'
+        f'alertname="{c.ALERT_BURN}",alertstate="firing"}})'
+    )
+    return " or ".join(
+        [
+            f"({budget} * 0 + {STATE_MAINTENANCE}) and on ({c.LABEL_SLA}) ({maint})",
+            f"({budget} <= 0) * 0 + {STATE_EXHAUSTED}",
+            f"{burn} * 0 + {STATE_BURNING}",
+            f"({budget} < {num(AT_RISK_BELOW)}) * 0 + {STATE_AT_RISK}",
+            f"{budget} * 0 + {STATE_OK}",
+        ]
+    )
+
+
+def overview_count(expr: str) -> str:
+    return f"count({expr}) or vector(0)"
+
+
+def overview_objectives() -> str:
+    return f"count({_all(c.OBJECTIVE_RATIO)})"
+
+
+def overview_exhausted() -> str:
+    return overview_count(f"{_all(c.ERROR_BUDGET_REMAINING)} <= 0")
+
+
+def overview_burning() -> str:
+    return overview_count(
+        f'count by ({OVERVIEW_KEYS}) (ALERTS{{{c.LABEL_SLA}=~"${VAR_SLA}",'
+        f'alertname="{c.ALERT_BURN}",alertstate="firing"}})'
+    )
+
+
+def overview_in_maintenance() -> str:
+    return overview_count(f"{_all(c.MAINTENANCE_ACTIVE)} == 1")
+
+
+def overview_alerts() -> str:
+    names = "|".join(SLA_ALERTS)
+    return f'ALERTS{{{c.LABEL_SLA}=~"${VAR_SLA}",alertname=~"{names}"}}'
+
+
+def overview_budget_series() -> str:
+    return _all(c.ERROR_BUDGET_REMAINING)
+
+
+def applicable(alerts: Sequence[BurnAlert], sla: SLA) -> list[BurnAlert]:
+    """The burn-rate alerts the rules actually contain for this SLA: enabled and reachable."""
+    enabled = {
+        c.SEVERITY_PAGE: sla.spec.alerting.page.enabled,
+        c.SEVERITY_TICKET: sla.spec.alerting.ticket.enabled,
+    }
+    return [a for a in alerts if a.applicable and enabled.get(a.severity, True)]
