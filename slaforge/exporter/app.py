@@ -1,0 +1,212 @@
+"""The exporter process: configuration, probes, metrics server, reloads and shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from slaforge import __version__
+from slaforge.exporter.collector import ExporterCollector, Exposition, ProbeCollector, SchedulerStats
+from slaforge.exporter.collector.families import ExporterInfo
+from slaforge.exporter.collector.render import CONTENT_TYPE
+from slaforge.exporter.log import Logger
+from slaforge.exporter.prober import make_prober
+from slaforge.exporter.reload import ConfigSource, Key, plan
+from slaforge.exporter.scheduler import Scheduler
+from slaforge.exporter.server import HttpServer, Response
+from slaforge.exporter.state import ObjectiveState, ProbeState
+from slaforge.exporter.status_page import render as render_status
+from slaforge.exporter.targets import Target, build_targets, objectives_of
+from slaforge.spec import SpecError
+from slaforge.spec.model import SLA
+
+
+class Exporter:
+    def __init__(
+        self,
+        paths: Sequence[str | Path],
+        host: str,
+        port: int,
+        *,
+        shard: tuple[int, int] = (0, 1),
+        max_body_bytes: int = 1 << 20,
+        watch_interval: float = 5.0,
+        logger: Logger | None = None,
+    ) -> None:
+        self.source = ConfigSource(paths)
+        self.host = host
+        self.port = port
+        self.shard = shard
+        self.max_body_bytes = max_body_bytes
+        self.watch_interval = watch_interval
+        self.log = logger or Logger()
+        self.slas: list[SLA] = []
+        self.targets: dict[Key, Target] = {}
+        self.states: dict[Key, ProbeState] = {}
+        self.objectives: dict[Key, ObjectiveState] = {}
+        self.stats = SchedulerStats()
+        self.info = ExporterInfo(shard)
+        self.scheduler = Scheduler(self.stats)
+        self.exposition = Exposition()
+        self.exposition.register(ProbeCollector(lambda: self.states.values(), lambda: self.objectives.values()))
+        self.exposition.register(ExporterCollector(self.info, self.stats))
+        self.server = HttpServer(self.handle, host, port)
+        self.ready = False
+        self._stop = asyncio.Event()
+        self._reload_lock = asyncio.Lock()
+        self._signature: tuple[tuple[str, int, int], ...] = ()
+
+    @property
+    def listen(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{host}:{self.server.port}"
+
+    # --- lifecycle ------------------------------------------------------------------------
+
+    async def run(self, slas: list[SLA]) -> None:
+        loop = asyncio.get_running_loop()
+        self._signature = self.source.signature()
+        await self.apply(slas)
+        await self.server.start()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, self._stop.set)
+        loop.add_signal_handler(signal.SIGHUP, lambda: loop.create_task(self.reload("SIGHUP")))
+        self.ready = True
+        self.log.info(
+            "started", version=__version__, slas=len(self.slas), probes=len(self.states),
+            objectives=len(self.objectives), listen=self.listen, shard=f"{self.shard[0]}/{self.shard[1]}",
+            files=[str(p) for p in self.source.paths],
+        )
+        watcher = loop.create_task(self._watch()) if self.watch_interval > 0 else None
+        await self._stop.wait()
+        self.log.info("stopping", reason="signal")
+        self.ready = False
+        if watcher is not None:
+            watcher.cancel()
+        await self.server.close()
+        await self.scheduler.stop_all()
+        self.log.info("stopped")
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    # --- configuration --------------------------------------------------------------------
+
+    async def apply(self, slas: list[SLA]) -> dict[str, int]:
+        targets = build_targets(slas, self.shard)
+        change = plan(self.targets, targets)
+        for key in change.remove + [t.key for t in change.restart]:
+            await self.scheduler.stop(key)
+            self.states.pop(key, None)
+            self.targets.pop(key, None)
+        for target in change.restart + change.add:
+            self.targets[target.key] = target
+            self.states[target.key] = ProbeState(target)
+        objectives: dict[Key, ObjectiveState] = {}
+        for state in self.states.values():
+            state.objectives = []
+        for ref in objectives_of(slas):
+            owner = self.states.get((ref.sla, ref.probe))
+            if owner is None:
+                continue  # the probe belongs to another shard
+            key = (ref.sla, ref.name)
+            kept = self.objectives.get(key)
+            objective = kept if kept is not None and kept.ref == ref else ObjectiveState(ref)
+            objectives[key] = objective
+            owner.objectives.append(objective)
+        self.objectives = objectives
+        self.slas = list(slas)
+        for target in change.restart + change.add:
+            self.scheduler.start(self.states[target.key], make_prober(target.probe, self.max_body_bytes))
+        self.info.slas = len(slas)
+        counts: dict[str, int] = {}
+        for target in self.targets.values():
+            counts[target.probe.scheme] = counts.get(target.probe.scheme, 0) + 1
+        self.info.targets = counts
+        self.info.last_reload_ok = True
+        self.info.last_reload_time = time.time()
+        return change.summary()
+
+    async def reload(self, trigger: str) -> bool:
+        async with self._reload_lock:
+            loop = asyncio.get_running_loop()
+            self._signature = self.source.signature()
+            try:
+                slas = await loop.run_in_executor(None, self.source.load)
+            except SpecError as exc:
+                self.info.reloads["failure"] += 1
+                self.info.last_reload_ok = False
+                self.log.error(
+                    "reload rejected, keeping the previous configuration", trigger=trigger,
+                    problems=[p.format() for p in exc.problems],
+                )
+                return False
+            except Exception as exc:
+                self.info.reloads["failure"] += 1
+                self.info.last_reload_ok = False
+                self.log.error("reload failed, keeping the previous configuration", trigger=trigger,
+                               error=f"{type(exc).__name__}: {exc}")
+                return False
+            summary = await self.apply(slas)
+            self.info.reloads["success"] += 1
+            self.log.info("reloaded", trigger=trigger, slas=len(slas), probes=len(self.states), **summary)
+            return True
+
+    async def _watch(self) -> None:
+        while True:
+            await asyncio.sleep(self.watch_interval)
+            try:
+                signature = self.source.signature()
+            except Exception as exc:
+                self.log.warning("cannot check the SLA files", error=str(exc))
+                continue
+            if signature != self._signature:
+                await self.reload("file change")
+
+    # --- HTTP -----------------------------------------------------------------------------
+
+    async def handle(self, method: str, target: str) -> Response:
+        path = target.split("?", 1)[0]
+        if path == "/-/reload":
+            if method != "POST":
+                return Response(405, b"use POST\n", headers=[("Allow", "POST")])
+            ok = await self.reload("HTTP")
+            return Response(200 if ok else 400, b"reloaded\n" if ok else b"rejected, see the logs\n")
+        if method not in ("GET", "HEAD"):
+            return Response(405, b"method not allowed\n", headers=[("Allow", "GET, HEAD")])
+        if path == "/metrics":
+            started = time.perf_counter()
+            body = self.exposition.render()
+            self.info.render_seconds = time.perf_counter() - started
+            return Response(200, body, CONTENT_TYPE)
+        if path == "/-/healthy":
+            return Response(200, b"OK\n")
+        if path == "/-/ready":
+            return Response(200, b"ready\n") if self.ready else Response(503, b"not ready\n")
+        if path in ("/", "/status"):
+            page = render_status(self.slas, self.states, self.objectives, self.info, self.listen,
+                                 asyncio.get_running_loop().time())
+            return Response(200, page.encode(), "text/html; charset=utf-8")
+        return Response(404, b"not found; try /, /metrics, /-/healthy, /-/ready\n")
+
+
+def parse_listen(text: str) -> tuple[str, int]:
+    host, sep, port = text.rpartition(":")
+    if not sep or not port.isdigit() or not 0 <= int(port) < 65536:
+        raise ValueError(f"--listen must be HOST:PORT (like 0.0.0.0:9105), got {text!r}")
+    host = host.strip("[]") or "0.0.0.0"
+    return host, int(port)
+
+
+def run(exporter: Exporter, slas: list[SLA]) -> None:
+    try:
+        import uvloop
+    except ImportError:  # pragma: no cover - uvloop is a dependency off Windows
+        asyncio.run(exporter.run(slas))
+        return
+    with contextlib.suppress(KeyboardInterrupt):
+        uvloop.run(exporter.run(slas))

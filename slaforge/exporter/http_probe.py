@@ -1,0 +1,298 @@
+"""HTTP(S) probes: h11 for the protocol, asyncio streams for the transport.
+
+A probe is one request (plus up to 10 redirects) on a fresh connection unless the probe asks for
+keep-alive. The whole probe, connect and TLS included, runs under one deadline; the body is read up
+to a cap and never kept beyond it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import ssl
+import time
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+import h11
+
+from slaforge import __version__
+from slaforge.exporter.result import BODY, CONNECT, OTHER, STATUS, TIMEOUT, TLS, ProbeResult
+from slaforge.exporter.tls import client_context, describe_ssl_error, leaf_expiry
+from slaforge.spec.model import Probe
+
+MAX_REDIRECTS = 10
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+READ_CHUNK = 65536
+USER_AGENT = f"slaforge-exporter/{__version__}"
+
+
+class ProbeFailure(Exception):
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    scheme: str
+    host: str
+    port: int
+    host_header: str
+
+
+def origin_of(url: str) -> tuple[Origin, str]:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ProbeFailure(OTHER, f"cannot follow to {url!r}")
+    default = 443 if parts.scheme == "https" else 80
+    port = parts.port or default
+    host = parts.hostname
+    shown = f"[{host}]" if ":" in host else host
+    header = shown if port == default else f"{shown}:{port}"
+    path = parts.path or "/"
+    if parts.query:
+        path += "?" + parts.query
+    return Origin(parts.scheme, host, port, header), path
+
+
+class _Connection:
+    __slots__ = ("cert_expiry", "h11", "origin", "reader", "writer")
+
+    def __init__(self, origin: Origin, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.origin = origin
+        self.reader = reader
+        self.writer = writer
+        self.h11 = h11.Connection(h11.CLIENT)
+        self.cert_expiry = leaf_expiry(writer.get_extra_info("ssl_object"))
+
+    def close(self, abort: bool = False) -> None:
+        transport = self.writer.transport
+        if abort:
+            transport.abort()
+        else:
+            transport.close()
+
+
+@dataclass(slots=True)
+class _Response:
+    status: int
+    location: str | None
+    body: bytes
+    truncated: bool
+
+
+class _Progress:
+    __slots__ = ("cert_expiry", "phase", "status")
+
+    def __init__(self) -> None:
+        self.phase = "connecting"
+        self.status = 0
+        self.cert_expiry: float | None = None
+
+
+class HttpProber:
+    """Runs one probe definition again and again; everything that can be prepared once is."""
+
+    def __init__(self, probe: Probe, max_body_bytes: int = 1 << 20) -> None:
+        self.probe = probe
+        self.timeout = probe.timeout.seconds
+        self.max_body = max_body_bytes
+        self.regex = re.compile(probe.expect.body_regex) if probe.expect.body_regex else None
+        self.body = probe.body.encode() if probe.body is not None else None
+        self.keepalive = probe.keepalive
+        self.server_name = probe.tls.server_name
+        self.ssl = client_context(probe.tls.ca_file, probe.tls.insecure_skip_verify)
+        self.user_headers = [(k, v) for k, v in probe.headers.items()]
+        self._user_names = {k.lower() for k in probe.headers}
+        self._pooled: _Connection | None = None
+
+    async def run(self) -> ProbeResult:
+        start = time.perf_counter()
+        progress = _Progress()
+        try:
+            async with asyncio.timeout(self.timeout):
+                response = await self._follow(progress)
+        except TimeoutError:
+            return ProbeResult.failed(
+                TIMEOUT, time.perf_counter() - start,
+                f"no complete response within {self.probe.timeout} (while {progress.phase})",
+                status_code=progress.status, cert_expiry=progress.cert_expiry,
+            )
+        except ProbeFailure as exc:
+            return ProbeResult.failed(
+                exc.reason, time.perf_counter() - start, exc.message,
+                status_code=progress.status, cert_expiry=progress.cert_expiry,
+            )
+        duration = time.perf_counter() - start
+        common = {"status_code": response.status, "cert_expiry": progress.cert_expiry}
+        if not self.probe.expect.accepts(response.status):
+            wanted = ", ".join(self.probe.expect.status)
+            return ProbeResult.failed(STATUS, duration, f"status {response.status}, expected {wanted}", **common)
+        if self.regex is not None and not self.regex.search(response.body.decode("utf-8", "replace")):
+            return ProbeResult.failed(
+                BODY, duration, f"body does not match {self.regex.pattern!r}"
+                + (f" (first {len(response.body)} bytes read)" if response.truncated else ""),
+                **common,
+            )
+        return ProbeResult(True, duration, status_code=response.status, cert_expiry=progress.cert_expiry,
+                           body_truncated=response.truncated)
+
+    def close(self) -> None:
+        if self._pooled is not None:
+            self._pooled.close(abort=True)
+            self._pooled = None
+
+    async def _follow(self, progress: _Progress) -> _Response:
+        url = self.probe.url
+        method = self.probe.method
+        body = self.body
+        for _ in range(MAX_REDIRECTS + 1):
+            origin, path = origin_of(url)
+            response = await self._exchange(origin, path, method, body, progress)
+            if not (self.probe.follow_redirects and response.status in REDIRECTS and response.location):
+                return response
+            url = urljoin(url, response.location)
+            if response.status == 303 or (response.status in (301, 302) and method == "POST"):
+                method, body = ("HEAD" if method == "HEAD" else "GET"), None
+        raise ProbeFailure(OTHER, f"more than {MAX_REDIRECTS} redirects")
+
+    async def _exchange(
+        self, origin: Origin, path: str, method: str, body: bytes | None, progress: _Progress
+    ) -> _Response:
+        conn = self._take_pooled(origin)
+        if conn is not None:
+            try:
+                return await self._request(conn, path, method, body, progress)
+            except ProbeFailure as exc:
+                if exc.reason != CONNECT:
+                    raise
+                # the server closed the idle connection: one more try on a fresh one
+        conn = await self._connect(origin, progress)
+        return await self._request(conn, path, method, body, progress)
+
+    def _take_pooled(self, origin: Origin) -> _Connection | None:
+        conn, self._pooled = self._pooled, None
+        if conn is None:
+            return None
+        if conn.origin != origin or conn.writer.transport.is_closing():
+            conn.close(abort=True)
+            return None
+        return conn
+
+    async def _connect(self, origin: Origin, progress: _Progress) -> _Connection:
+        progress.phase = "connecting"
+        tls = origin.scheme == "https"
+        try:
+            reader, writer = await asyncio.open_connection(
+                origin.host, origin.port,
+                ssl=self.ssl if tls else None,
+                server_hostname=(self.server_name or origin.host) if tls else None,
+                ssl_handshake_timeout=self.timeout if tls else None,
+            )
+        except ssl.SSLError as exc:
+            raise ProbeFailure(TLS, describe_ssl_error(exc)) from None
+        except ssl.CertificateError as exc:
+            raise ProbeFailure(TLS, f"certificate verification failed: {exc}") from None
+        except OSError as exc:
+            raise ProbeFailure(CONNECT, f"connect to {origin.host}:{origin.port}: {exc.strerror or exc}") from None
+        conn = _Connection(origin, reader, writer)
+        if tls:
+            progress.cert_expiry = conn.cert_expiry
+        return conn
+
+    def _headers(self, origin: Origin, body: bytes | None) -> list[tuple[str, str]]:
+        names = self._user_names
+        headers = [("Host", origin.host_header)] if "host" not in names else []
+        if "user-agent" not in names:
+            headers.append(("User-Agent", USER_AGENT))
+        if "accept" not in names:
+            headers.append(("Accept", "*/*"))
+        if not self.keepalive:
+            headers.append(("Connection", "close"))
+        if body is not None:
+            headers.append(("Content-Length", str(len(body))))
+        headers.extend(self.user_headers)
+        return headers
+
+    async def _request(
+        self, conn: _Connection, path: str, method: str, body: bytes | None, progress: _Progress
+    ) -> _Response:
+        keep = False
+        try:
+            response = await self._roundtrip(conn, path, method, body, progress)
+            keep = (
+                self.keepalive and not response.truncated
+                and conn.h11.our_state is h11.DONE and conn.h11.their_state is h11.DONE
+            )
+            if keep:
+                conn.h11.start_next_cycle()
+            return response
+        finally:
+            if keep:
+                self._pooled = conn
+            else:
+                conn.close(abort=progress.phase != "done")
+
+    async def _roundtrip(
+        self, conn: _Connection, path: str, method: str, body: bytes | None, progress: _Progress
+    ) -> _Response:
+        h = conn.h11
+        progress.phase = "sending the request"
+        try:
+            data = h.send(h11.Request(method=method, target=path, headers=self._headers(conn.origin, body)))
+            if body:
+                data += h.send(h11.Data(data=body))
+            data += h.send(h11.EndOfMessage())
+        except h11.LocalProtocolError as exc:
+            raise ProbeFailure(OTHER, f"cannot send the request: {exc}") from None
+        reader = conn.reader
+        try:
+            conn.writer.write(data)
+            progress.phase = "waiting for the response"
+            while True:
+                event = h.next_event()
+                if event is h11.NEED_DATA:
+                    chunk = await reader.read(READ_CHUNK)
+                    if not chunk:
+                        raise ProbeFailure(CONNECT, "connection closed by the server before a response")
+                    h.receive_data(chunk)
+                elif isinstance(event, h11.Response):
+                    break
+        except (ConnectionError, OSError) as exc:
+            raise ProbeFailure(CONNECT, f"connection lost before a response: {exc.strerror or exc}") from None
+        except h11.RemoteProtocolError as exc:
+            raise ProbeFailure(OTHER, f"invalid HTTP response: {exc}") from None
+        status = event.status_code
+        progress.status = status
+        location = None
+        for name, value in event.headers:
+            if name == b"location":
+                location = value.decode("latin-1")
+        progress.phase = "reading the body"
+        keep_body = self.regex is not None
+        kept = bytearray()
+        total = 0
+        truncated = False
+        try:
+            while True:
+                event = h.next_event()
+                if event is h11.NEED_DATA:
+                    if total >= self.max_body:
+                        truncated = True
+                        break
+                    h.receive_data(await reader.read(READ_CHUNK))
+                elif isinstance(event, h11.Data):
+                    size = len(event.data)
+                    if keep_body and total < self.max_body:
+                        kept += event.data[: self.max_body - total]
+                    total += size
+                elif isinstance(event, (h11.EndOfMessage, h11.ConnectionClosed)):
+                    break
+        except (ConnectionError, OSError) as exc:
+            raise ProbeFailure(OTHER, f"connection lost while reading the body: {exc.strerror or exc}") from None
+        except h11.RemoteProtocolError as exc:
+            raise ProbeFailure(OTHER, f"invalid HTTP response body: {exc}") from None
+        progress.phase = "done"
+        return _Response(status, location, bytes(kept), truncated)

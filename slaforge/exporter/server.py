@@ -1,0 +1,127 @@
+"""The exporter's small HTTP/1.1 server (h11 over asyncio streams): /metrics, /-/healthy, /-/ready, /.
+
+Robust against slow or broken clients: a deadline for each request, capped request size, keep-alive
+for scrapers, and every error contained to its own connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+import h11
+
+from slaforge import __version__
+
+MAX_REQUEST_HEAD = 16 * 1024
+MAX_REQUEST_BODY = 64 * 1024
+REQUEST_TIMEOUT = 30.0  # to receive a whole request, and idle time between keep-alive requests
+
+
+@dataclass
+class Response:
+    status: int
+    body: bytes
+    content_type: str = "text/plain; charset=utf-8"
+    headers: list[tuple[str, str]] = field(default_factory=list)
+
+
+Handler = Callable[[str, str], Awaitable[Response]]  # (method, path) -> response
+
+
+class HttpServer:
+    def __init__(self, handler: Handler, host: str, port: int) -> None:
+        self.handler = handler
+        self.host = host
+        self.port = port
+        self._server: asyncio.Server | None = None
+        self._connections: set[asyncio.Task[None]] = set()
+
+    async def start(self) -> None:
+        self._server = await asyncio.start_server(self._serve, self.host, self.port, reuse_address=True)
+        sock = self._server.sockets[0]
+        self.port = sock.getsockname()[1]
+
+    async def close(self) -> None:
+        if self._server is not None:
+            self._server.close()
+        for task in list(self._connections):
+            task.cancel()
+        if self._server is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._server.wait_closed(), 2)
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._connections.add(task)
+        conn = h11.Connection(h11.SERVER, max_incomplete_event_size=MAX_REQUEST_HEAD)
+        try:
+            while True:
+                try:
+                    async with asyncio.timeout(REQUEST_TIMEOUT):
+                        request = await self._read_request(conn, reader)
+                except (TimeoutError, ConnectionError):
+                    return
+                except h11.RemoteProtocolError as exc:
+                    if conn.our_state in (h11.IDLE, h11.SEND_RESPONSE):
+                        await self._send(conn, writer, Response(exc.error_status_hint, f"{exc}\n".encode()),
+                                         "GET")
+                    return
+                if request is None:
+                    return
+                method, path = request
+                try:
+                    response = await self.handler(method, path)
+                except Exception as exc:
+                    response = Response(500, f"internal error: {type(exc).__name__}: {exc}\n".encode())
+                await self._send(conn, writer, response, method)
+                if conn.our_state is h11.MUST_CLOSE or conn.their_state is h11.MUST_CLOSE:
+                    return
+                try:
+                    conn.start_next_cycle()
+                except h11.LocalProtocolError:
+                    return
+        except (ConnectionError, OSError, h11.LocalProtocolError):
+            return
+        finally:
+            writer.transport.close()
+            if task is not None:
+                self._connections.discard(task)
+
+    @staticmethod
+    async def _read_request(conn: h11.Connection, reader: asyncio.StreamReader) -> tuple[str, str] | None:
+        request: h11.Request | None = None
+        body = 0
+        while True:
+            event = conn.next_event()
+            if event is h11.NEED_DATA:
+                conn.receive_data(await reader.read(65536))
+            elif isinstance(event, h11.Request):
+                request = event
+            elif isinstance(event, h11.Data):
+                body += len(event.data)
+                if body > MAX_REQUEST_BODY:
+                    raise h11.RemoteProtocolError("request body too large", error_status_hint=413)
+            elif isinstance(event, h11.EndOfMessage):
+                assert request is not None
+                return request.method.decode("ascii", "replace"), request.target.decode("ascii", "replace")
+            elif isinstance(event, h11.ConnectionClosed):
+                return None
+
+    @staticmethod
+    async def _send(conn: h11.Connection, writer: asyncio.StreamWriter, response: Response, method: str) -> None:
+        headers = [
+            ("Content-Type", response.content_type),
+            ("Content-Length", str(len(response.body))),
+            ("Server", f"slaforge-exporter/{__version__}"),
+            *response.headers,
+        ]
+        chunks = conn.send_with_data_passthrough(h11.Response(status_code=response.status, headers=headers)) or []
+        if method != "HEAD" and response.body:
+            chunks += conn.send_with_data_passthrough(h11.Data(data=response.body)) or []
+        chunks += conn.send_with_data_passthrough(h11.EndOfMessage()) or []
+        writer.writelines(chunks)
+        await writer.drain()

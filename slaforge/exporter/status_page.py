@@ -1,0 +1,150 @@
+"""The status page at ``/``: every SLA, probe and objective with its state, readable without Grafana.
+
+Plain HTML with inline CSS; it fetches nothing from anywhere.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from html import escape
+
+from slaforge import __version__
+from slaforge.exporter.collector.families import ExporterInfo
+from slaforge.exporter.state import ObjectiveState, ProbeState
+from slaforge.spec.model import SLA
+
+CSS = """
+body{font:14px/1.4 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;background:#f5f6f8;color:#1d2330}
+header{background:#1d2330;color:#fff;padding:14px 24px}header h1{margin:0;font-size:20px}
+header p{margin:4px 0 0;color:#b9c0cf}main{padding:16px 24px}
+section{background:#fff;border:1px solid #dde1e8;border-radius:6px;margin:0 0 18px;padding:12px 16px}
+h2{margin:0 0 4px;font-size:17px}.meta{color:#5b6477;margin:0 0 10px}
+table{border-collapse:collapse;width:100%;margin:6px 0 10px}
+th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #eceef2;vertical-align:top}
+th{font-size:12px;text-transform:uppercase;color:#5b6477;font-weight:600}
+.pill{display:inline-block;border-radius:10px;padding:1px 9px;font-weight:600;font-size:12px}
+.up,.met{background:#d6f5df;color:#11652d}.down,.missed{background:#fde0de;color:#a2170f}
+.pending,.na{background:#eceef2;color:#5b6477}.msg{color:#5b6477;font-size:12px;max-width:420px;word-break:break-word}
+.num{font-variant-numeric:tabular-nums}code{font-size:12px}
+"""
+
+
+def _pct(ratio: float | None) -> str:
+    return "-" if ratio is None else f"{ratio * 100:.3f}%"
+
+
+def _seconds(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value * 1000:.1f} ms" if value < 1 else f"{value:.2f} s"
+
+
+def _ago(stamp: float | None, now: float) -> str:
+    if stamp is None:
+        return "never"
+    return f"{max(now - stamp, 0):.0f}s ago"
+
+
+def _expiry(stamp: float | None, now: float) -> str:
+    if stamp is None:
+        return "-"
+    days = (stamp - now) / 86400
+    return f"{days:.0f} days" if days >= 0 else f"expired {-days:.0f} days ago"
+
+
+def _probe_rows(sla: SLA, states: Mapping[tuple[str, str], ProbeState], now: float) -> list[str]:
+    rows = []
+    for probe in sla.spec.probes:
+        st = states.get((sla.name, probe.name))
+        if st is None:
+            rows.append(
+                f"<tr><td>{escape(probe.name)}</td><td><code>{escape(probe.url)}</code></td>"
+                '<td><span class="pill na">other shard</span></td><td colspan="6"></td></tr>'
+            )
+            continue
+        failed = sum(st.failures)
+        reason = f"<b>{escape(st.last_reason)}</b>: {escape(st.last_message)}" if st.last_reason else ""
+        rows.append(
+            f"<tr><td>{escape(probe.name)}</td><td><code>{escape(probe.url)}</code></td>"
+            f'<td><span class="pill {st.state}">{st.state}</span><div class="msg">{reason}</div></td>'
+            f'<td class="num">{_seconds(st.last_duration)}</td>'
+            f'<td class="num">{st.status_code or "-"}</td>'
+            f'<td class="num">{_expiry(st.cert_expiry, now)}</td>'
+            f'<td class="num">{probe.interval} / {probe.timeout}</td>'
+            f'<td class="num">{st.total} / {failed}</td>'
+            f"<td>{_ago(st.last_time, now)}</td></tr>"
+        )
+    return rows
+
+
+def _objective_rows(
+    sla: SLA, objectives: Mapping[tuple[str, str], ObjectiveState], mono_now: float
+) -> list[str]:
+    rows = []
+    for obj in sla.spec.objectives:
+        kind = obj.sli.kind
+        what = {"probe": f"probe {obj.sli.probe}", "ratio": "ratio of counters (Prometheus rules)",
+                "latency": "histogram latency (Prometheus rules)"}.get(kind, "")
+        if obj.sli.probe_latency is not None:
+            what = f"probe {obj.sli.probe_latency.probe} faster than {obj.sli.probe_latency.threshold}"
+        state = objectives.get((sla.name, obj.name))
+        cells = []
+        if state is None:
+            cells = ['<td colspan="3" class="msg">not measured by this exporter</td>']
+        else:
+            for ratio in state.ratios(mono_now).values():
+                if ratio is None:
+                    cells.append('<td><span class="pill na">no data</span></td>')
+                else:
+                    verdict = "met" if ratio * 100 >= obj.target else "missed"
+                    cells.append(f'<td class="num"><span class="pill {verdict}">{_pct(ratio)}</span></td>')
+        rows.append(
+            f"<tr><td>{escape(obj.name)}</td><td>{escape(what)}</td>"
+            f'<td class="num">{obj.target:g}%</td>{"".join(cells)}</tr>'
+        )
+    return rows
+
+
+def render(
+    slas: Sequence[SLA],
+    states: Mapping[tuple[str, str], ProbeState],
+    objectives: Mapping[tuple[str, str], ObjectiveState],
+    info: ExporterInfo,
+    listen: str,
+    mono_now: float,
+) -> str:
+    now = time.time()
+    up = sum(1 for s in states.values() if s.last_success)
+    down = sum(1 for s in states.values() if s.last_success is False)
+    reload_note = "" if info.last_reload_ok else " · <b>last reload failed, previous configuration kept</b>"
+    parts = [
+        "<!doctype html><html lang=en><head><meta charset=utf-8>",
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>slaforge exporter</title><style>{CSS}</style></head><body>",
+        f"<header><h1>slaforge exporter</h1><p>version {__version__} · listening on {escape(listen)} · "
+        f"shard {info.shard[0]}/{info.shard[1]} · {len(slas)} SLAs · {len(states)} probes here "
+        f"({up} up, {down} down) · up {now - info.start_time:.0f}s{reload_note} · "
+        '<a style="color:#9cc3ff" href="/metrics">/metrics</a></p></header><main>',
+    ]
+    for sla in slas:
+        spec = sla.spec
+        parts.append(
+            f"<section><h2>{escape(sla.name)}</h2>"
+            f'<p class="meta">{escape(spec.service)} · {escape(spec.provider)} → {escape(spec.customer)}'
+            f" · window {spec.window}</p>"
+        )
+        if spec.probes:
+            parts.append(
+                "<table><tr><th>Probe</th><th>URL</th><th>State</th><th>Last duration</th><th>HTTP</th>"
+                "<th>Certificate</th><th>Interval / timeout</th><th>Probes / failed</th><th>Last run</th></tr>"
+            )
+            parts.extend(_probe_rows(sla, states, now))
+            parts.append("</table>")
+        parts.append(
+            "<table><tr><th>Objective</th><th>SLI</th><th>Target</th><th>5m</th><th>1h</th><th>1d</th></tr>"
+        )
+        parts.extend(_objective_rows(sla, objectives, mono_now))
+        parts.append("</table></section>")
+    parts.append("</main></body></html>")
+    return "".join(parts)
