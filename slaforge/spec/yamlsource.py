@@ -53,32 +53,66 @@ class _Constructor(yaml.constructor.SafeConstructor):
     pass
 
 
-def _walk(node: yaml.Node, path: Path, doc: Document) -> None:
-    doc.values[path] = Position.of(node.start_mark)
-    if isinstance(node, yaml.MappingNode):
-        seen: set[Any] = set()
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
-            child = (*path, key)
-            if key in seen:
-                doc.duplicates.append((child, Position.of(key_node.start_mark)))
-            seen.add(key)
-            doc.keys[child] = Position.of(key_node.start_mark)
-            _walk(value_node, child, doc)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _walk(item, (*path, index), doc)
+# Limits that keep hostile or broken input from crashing or hanging the loader: libyaml's composer
+# recurses once per nesting level (a segfault at ~100k levels), and aliases can expand a few lines
+# into millions of nodes ("billion laughs") or into a structure that contains itself.
+MAX_DEPTH = 64
+MAX_NODES = 100_000
+
+
+def _error(problem: str, mark: Any) -> yaml.MarkedYAMLError:
+    return yaml.MarkedYAMLError(problem=problem, problem_mark=mark)
+
+
+def _check_depth(text: str) -> None:
+    """Reject nesting deeper than MAX_DEPTH from the event stream, before anything recurses."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _error(f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            depth -= 1
+
+
+def _walk(root: yaml.Node, doc: Document) -> None:
+    """Record the position of every path, without recursion; refuse cyclic or huge alias expansions."""
+    stack: list[tuple[yaml.Node, Path, frozenset[int]]] = [(root, (), frozenset())]
+    count = 0
+    while stack:
+        node, path, ancestors = stack.pop()
+        count += 1
+        if count > MAX_NODES:
+            raise _error(f"more than {MAX_NODES} values once aliases are expanded", node.start_mark)
+        if id(node) in ancestors:
+            raise _error("an alias refers to a node that contains it (a recursive structure)", node.start_mark)
+        doc.values[path] = Position.of(node.start_mark)
+        inner = ancestors | {id(node)}
+        if isinstance(node, yaml.MappingNode):
+            seen: set[Any] = set()
+            for key_node, value_node in node.value:
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+                child = (*path, key)
+                if key in seen:
+                    doc.duplicates.append((child, Position.of(key_node.start_mark)))
+                seen.add(key)
+                doc.keys[child] = Position.of(key_node.start_mark)
+                stack.append((value_node, child, inner))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                stack.append((item, (*path, index), inner))
 
 
 def parse_documents(text: str) -> list[Document]:
     """Parse every document of a YAML stream. Raises yaml.YAMLError on syntax errors."""
+    _check_depth(text)
     documents = []
     for node in yaml.compose_all(text, Loader=_Loader):
         if node is None:
             continue
-        constructor = _Constructor()
-        value = constructor.construct_document(node)
-        doc = Document(value=value, start=Position.of(node.start_mark))
-        _walk(node, (), doc)
+        doc = Document(value=None, start=Position.of(node.start_mark))
+        _walk(node, doc)
+        doc.value = _Constructor().construct_document(node)
         documents.append(doc)
     return documents
