@@ -92,7 +92,7 @@ def _about(sla: SLA) -> str:
     lines = [
         f"**{spec.service}**, provided by **{spec.provider}** to **{spec.customer}**.",
         "",
-        f"Rolling window **{spec.window}**, reporting period **{spec.calendar}**, timezone {spec.timezone}.",
+        f"Rolling window **{spec.window.human()}**, reporting period **{spec.calendar}**, timezone {spec.timezone}.",
         "",
         "| objective | target | budget per window | credits |",
         "|---|---|---|---|",
@@ -155,7 +155,8 @@ def _summary(sla: SLA) -> list[PanelBuilder]:
 
 
 def _objective_panels(sla: SLA, objective: Objective) -> list[PanelBuilder]:
-    window = sla.spec.window.prom
+    window = sla.spec.window.prom  # as in the rule names (28d is 4w there)
+    shown = sla.spec.window.human()
     dec = decimals_for(objective)
     sli_steps = [Step(None, "red"), Step(objective.ratio, "green")]
     budget_steps = [Step(None, "red"), Step(0, "orange"), Step(q.AT_RISK_BELOW, "green")]
@@ -170,8 +171,8 @@ def _objective_panels(sla: SLA, objective: Objective) -> list[PanelBuilder]:
             unit="percentunit", steps=sli_steps, decimals=dec, width=widths[0],
         ),
         stat_panel(
-            f"SLI over {window}",
-            f"Good events over valid events in the SLA window ({window}), traffic-weighted.",
+            f"SLI over {shown}",
+            f"Good events over valid events in the SLA window ({shown}), traffic-weighted.",
             Query(q.sli(objective, window)),
             unit="percentunit", steps=sli_steps, decimals=dec, width=widths[1],
         ),
@@ -183,7 +184,7 @@ def _objective_panels(sla: SLA, objective: Objective) -> list[PanelBuilder]:
         ),
         stat_panel(
             "Error budget left",
-            f"Share of the {window} error budget not yet spent; negative when overspent. "
+            f"Share of the {shown} error budget not yet spent; negative when overspent. "
             f"Orange below {q.AT_RISK_BELOW:.0%}, red when exhausted.",
             Query(q.budget_remaining(objective)),
             unit="percentunit", steps=budget_steps, decimals=1, width=widths[3], color_background=True,
@@ -201,10 +202,10 @@ def _objective_panels(sla: SLA, objective: Objective) -> list[PanelBuilder]:
     panels += [
         graph_panel(
             "SLI",
-            f"Good/valid events over 1h and over the {window} window, against the target (dashed line).",
+            f"Good/valid events over 1h and over the {shown} window, against the target (dashed line).",
             [
                 Query(q.sli(objective, "1h"), "1h"),
-                Query(q.sli(objective, window), window),
+                Query(q.sli(objective, window), shown),
             ],
             unit="percentunit",
             steps=sli_steps,
@@ -213,7 +214,7 @@ def _objective_panels(sla: SLA, objective: Objective) -> list[PanelBuilder]:
         ),
         graph_panel(
             "Error budget left (trend)",
-            f"Share of the {window} budget left over time; a falling line is budget being spent.",
+            f"Share of the {shown} budget left over time; a falling line is budget being spent.",
             [Query(q.budget_remaining(objective), "budget left")],
             unit="percentunit",
             steps=budget_steps,
@@ -258,7 +259,7 @@ def _burn_panel(objective: Objective, alert: BurnAlert, width: int) -> PanelBuil
 
 
 def _credit_panels(sla: SLA, objective: Objective) -> list[PanelBuilder]:
-    default = (sla.spec.window.prom, f"the last {sla.spec.window}")
+    default = (sla.spec.window.prom, f"the last {sla.spec.window.human()}")
     time_from, period = PERIOD_RANGE.get(sla.spec.calendar, default)
     tiers = sorted(objective.credits, key=lambda t: t.below)
     steps = [Step(None, "red")] + [Step(t.below / 100, "orange") for t in tiers[:-1]]

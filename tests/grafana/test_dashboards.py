@@ -1,0 +1,210 @@
+"""The generated dashboards: golden files, PromQL that parses, stable uids, thresholds equal to the rules'."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import promql_parser
+import pytest
+import yaml
+
+from slaforge import conventions as c
+from slaforge.burnrate import burn_alerts
+from slaforge.grafana import dashboard_uid, render_dashboards
+from slaforge.grafana.common import OVERVIEW_UID, UID_MAX
+from slaforge.grafana.queries import applicable
+from slaforge.spec import load_slas
+from slaforge.spec.model import SLA
+from tests.grafana.dashboard_queries import as_promql, find_queries, substitute
+
+HERE = Path(__file__).parent
+FIXTURE = HERE / "fixtures" / "slas.yaml"
+GOLDEN = HERE / "golden"
+EXAMPLES = HERE.parent.parent / "examples"
+
+
+@pytest.fixture(scope="module")
+def slas() -> list[SLA]:
+    return load_slas([FIXTURE])
+
+
+@pytest.fixture(scope="module")
+def files(slas: list[SLA]) -> dict[str, str]:
+    return dict(render_dashboards(slas))
+
+
+def dashboards(files: dict[str, str]) -> dict[str, dict[str, Any]]:
+    return {path: json.loads(text) for path, text in files.items() if path.endswith(".json")}
+
+
+def test_golden(files: dict[str, str]) -> None:
+    """The fixture's files equal tests/grafana/golden/ (refresh with UPDATE_GOLDEN=1 after a deliberate change)."""
+    if os.environ.get("UPDATE_GOLDEN"):
+        for stale in GOLDEN.rglob("*"):
+            if stale.is_file() and stale.name != "README.md":
+                stale.unlink()
+        for path, text in files.items():
+            (GOLDEN / path).parent.mkdir(parents=True, exist_ok=True)
+            (GOLDEN / path).write_text(text)
+    expected = {
+        str(p.relative_to(GOLDEN)): p.read_text()
+        for p in sorted(GOLDEN.rglob("*"))
+        if p.is_file() and p.name != "README.md"
+    }
+    assert sorted(expected) == sorted(files), "set of generated files changed; UPDATE_GOLDEN=1 pytest"
+    for path, text in files.items():
+        assert text == expected[path], f"{path} differs from its golden file; UPDATE_GOLDEN=1 pytest"
+
+
+def test_output_is_deterministic_and_sorted(slas: list[SLA], files: dict[str, str]) -> None:
+    again = dict(render_dashboards(list(reversed(slas))))
+    assert again == files
+    for path, text in files.items():
+        if path.endswith(".json"):
+            data = json.loads(text)
+            assert text == json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def test_file_layout(slas: list[SLA], files: dict[str, str]) -> None:
+    assert sorted(files) == sorted(
+        ["dashboards/slaforge-overview.json", "provisioning/dashboards/slaforge.yaml"]
+        + [f"dashboards/sla-{s.name}.json" for s in slas]
+    )
+    provider = yaml.safe_load(files["provisioning/dashboards/slaforge.yaml"])
+    assert provider["apiVersion"] == 1
+    [entry] = provider["providers"]
+    assert entry["type"] == "file"
+    assert entry["options"]["path"] == "/var/lib/grafana/dashboards/slaforge"
+
+
+def test_uids_are_stable_short_and_distinct(slas: list[SLA], files: dict[str, str]) -> None:
+    assert dashboard_uid("storefront") == "slaforge-storefront"  # what the example's alert annotation links
+    long = "a-very-long-service-level-agreement-name-for-uids"
+    assert dashboard_uid(long) == dashboard_uid(long)
+    assert len(dashboard_uid(long)) == UID_MAX
+    assert "_" in dashboard_uid(long)
+    assert dashboard_uid(long + "x") != dashboard_uid(long)
+    uids = {json.loads(t)["uid"] for p, t in files.items() if p.endswith(".json")}
+    assert uids == {OVERVIEW_UID} | {dashboard_uid(s.name) for s in slas}
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]{1,40}", uid) for uid in uids)
+
+
+def test_every_query_parses_as_promql(slas: list[SLA], files: dict[str, str]) -> None:
+    count = 0
+    for path, data in dashboards(files).items():
+        for found in find_queries(data):
+            sla = ".*" if "overview" in path else data["templating"]["list"][1]["current"]["value"]
+            expr = as_promql(substitute(found.expr, sla))
+            assert "$" not in expr.replace("$1", ""), f"{path} {found.title}: unsubstituted variable in {expr}"
+            try:
+                promql_parser.parse(expr)
+            except ValueError as exc:
+                pytest.fail(f"{path} {found.where} {found.title!r}: {exc}\n{expr}")
+            count += 1
+    assert count > 100
+
+
+def test_queries_use_only_contract_names(slas: list[SLA], files: dict[str, str]) -> None:
+    """Every slaforge metric a dashboard reads is a name from slaforge.conventions."""
+    known = {
+        getattr(c, name)
+        for name in dir(c)
+        if name.isupper() and isinstance(getattr(c, name), str) and getattr(c, name).startswith("slaforge")
+    }
+    known |= {c.error_ratio_rule(w) for w in (*c.ERROR_RATIO_WINDOWS, *(s.spec.window.prom for s in slas))}
+    known |= {c.PROBE_DURATION + "_bucket"}
+    for data in dashboards(files).values():
+        for found in find_queries(data):
+            for name in re.findall(r"\bslaforge[a-z_:0-9]*", found.expr):
+                assert name in known, f"{found.title}: {name} is not a conventions name"
+
+
+def test_burn_thresholds_are_the_alerts(slas: list[SLA], files: dict[str, str]) -> None:
+    """Each burn-rate panel draws exactly the factor the rules alert on, for each applicable alert."""
+    for sla in slas:
+        data = json.loads(files[f"dashboards/sla-{sla.name}.json"])
+        panels = [p for p in data["panels"] if p["title"].startswith("Burn rate,")]
+        expected = []
+        for objective in sla.spec.objectives:
+            for alert in applicable(burn_alerts(objective, sla.spec.window), sla):
+                expected.append(
+                    (
+                        round(alert.factor, 6),
+                        c.error_ratio_rule(alert.long_window.prom),
+                        c.error_ratio_rule(alert.short_window.prom),
+                        alert.severity,
+                    )
+                )
+        drawn = []
+        for p in panels:
+            steps = p["fieldConfig"]["defaults"]["thresholds"]["steps"]
+            exprs = [t["expr"] for t in p["targets"]]
+            severity = p["title"].split(",")[1].split(":")[0].strip()
+            drawn.append((steps[-1]["value"], exprs[0].split("{")[0], exprs[1].split("{")[0], severity))
+            assert p["fieldConfig"]["defaults"]["custom"]["thresholdsStyle"]["mode"] == "line"
+        assert drawn == expected, sla.name
+    # The 1h-window SLA has only the 1h page alert; the quarter SLA only the ticket alert.
+    short = json.loads(files["dashboards/sla-a-very-long-service-level-agreement-name-for-uids.json"])
+    assert [p["title"] for p in short["panels"] if p["title"].startswith("Burn")] == [
+        "Burn rate, page: 2% of budget in 1h"
+    ]
+
+
+def test_detail_contents(files: dict[str, str]) -> None:
+    shop = json.loads(files["dashboards/sla-shop.json"])
+    titles = [p["title"] for p in shop["panels"]]
+    assert titles.count("Credit at risk") == 1  # only availability has credits
+    assert "Objective availability: 99.9% (probe SLI)" in titles
+    assert {"Probe latency", "Failures by reason", "TLS certificate expires in"} <= set(titles)
+    assert shop["timezone"] == "Europe/Berlin"
+    assert [a["name"] for a in shop["annotations"]["list"]] == ["Maintenance", "SLA alerts firing"]
+    assert {v["name"] for v in shop["templating"]["list"]} == {"datasource", "sla"}
+    achieved = next(p for p in shop["panels"] if p["title"] == "Achieved this month")
+    assert achieved["timeFrom"] == "now/M"
+    latency = next(p for p in shop["panels"] if p["title"] == "Probe latency")
+    assert [s["value"] for s in latency["fieldConfig"]["defaults"]["thresholds"]["steps"]] == [None, 0.5]
+    # panels never overlap and fill the 24-column grid
+    cells: set[tuple[int, int]] = set()
+    for p in shop["panels"]:
+        g = p["gridPos"]
+        assert g["x"] + g["w"] <= 24
+        box = {(x, y) for x in range(g["x"], g["x"] + g["w"]) for y in range(g["y"], g["y"] + g["h"])}
+        assert not box & cells, p["title"]
+        cells |= box
+    assert [p["id"] for p in shop["panels"]] == list(range(1, len(shop["panels"]) + 1))
+
+    api = json.loads(files["dashboards/sla-api.json"])
+    api_titles = [p["title"] for p in api["panels"]]
+    assert "Requests and errors (from your counters)" in api_titles
+    assert "Request latency (from your histogram)" in api_titles
+    assert "Achieved the last 28d" in api_titles  # calendar: none -> the rolling window
+    intranet = json.loads(files["dashboards/sla-intranet.json"])
+    assert "Achieved this quarter" in [p["title"] for p in intranet["panels"]]
+
+
+def test_overview_contents(slas: list[SLA], files: dict[str, str]) -> None:
+    overview = json.loads(files["dashboards/slaforge-overview.json"])
+    table = next(p for p in overview["panels"] if p["title"] == "Objectives, worst first")
+    assert table["options"]["sortBy"] == [{"desc": False, "displayName": "Budget left"}]
+    links = [
+        o["properties"][0]["value"][0]["url"] for o in table["fieldConfig"]["overrides"] if o["matcher"]["options"] == "SLA"
+    ]
+    assert links == ["/d/${__data.fields.dashboard}?${datasource:queryparam}&${__url_time_range}"]
+    info = table["targets"][0]["expr"]
+    long = "a-very-long-service-level-agreement-name-for-uids"
+    assert dashboard_uid(long) in info
+    sla_var = next(v for v in overview["templating"]["list"] if v["name"] == "sla")
+    assert sla_var["multi"] and sla_var["includeAll"]
+
+
+def test_examples_render(tmp_path: Path) -> None:
+    """The bundled examples render too (they are not golden: they belong to the product docs)."""
+    examples = sorted(EXAMPLES.glob("*.yaml"))
+    if not examples:
+        pytest.skip("no examples")
+    files = render_dashboards(load_slas(examples))
+    assert len(files) == len(load_slas(examples)) + 2
