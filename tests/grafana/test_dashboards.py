@@ -190,9 +190,8 @@ def test_overview_contents(slas: list[SLA], files: dict[str, str]) -> None:
     overview = json.loads(files["dashboards/slaforge-overview.json"])
     table = next(p for p in overview["panels"] if p["title"] == "Objectives, worst first")
     assert table["options"]["sortBy"] == [{"desc": False, "displayName": "Budget left"}]
-    links = [
-        o["properties"][0]["value"][0]["url"] for o in table["fieldConfig"]["overrides"] if o["matcher"]["options"] == "SLA"
-    ]
+    overrides = table["fieldConfig"]["overrides"]
+    links = [o["properties"][0]["value"][0]["url"] for o in overrides if o["matcher"]["options"] == "SLA"]
     assert links == ["/d/${__data.fields.dashboard}?${datasource:queryparam}&${__url_time_range}"]
     info = table["targets"][0]["expr"]
     long = "a-very-long-service-level-agreement-name-for-uids"
