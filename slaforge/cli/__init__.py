@@ -24,6 +24,7 @@ COMMANDS = {
     "report": "report",
     "schema": "schema",
     "demo-target": "demo_target",
+    "import": "import_cmd",
 }
 
 
