@@ -57,7 +57,7 @@ def _objective(objective: Objective, period: Period, raw: RawSLA, maintenance: f
         target=objective.target,
         tiers=objective.credits,
         outcome=result,
-        bad_events=None if result.no_data or bad is None else exact(bad),
+        bad_events=None if bad is None else exact(bad),
         valid_events=None if valid is None else exact(valid),
         maintenance_seconds=maintenance,
         days=days,

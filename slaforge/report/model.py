@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from fractions import Fraction
 from typing import Any
 
@@ -84,12 +84,12 @@ class Report:
         periods = [s.period for s in self.slas]
         labels = sorted({p.label for p in periods})
         same = len({(p.start, p.end) for p in periods}) == 1
-        start = min(p.start for p in periods)
-        end = max(p.end for p in periods)
+        start = periods[0].start if same else min(p.start for p in periods).astimezone(UTC)
+        end = periods[0].end if same else max(p.end for p in periods).astimezone(UTC)
         return {
             "label": labels[0] if len(labels) == 1 else ", ".join(labels),
-            "start": iso(periods[0].start if same else start),
-            "end": iso(periods[0].end if same else end),
+            "start": iso(start),
+            "end": iso(end),
             "partial": any(p.partial for p in periods),
         }
 

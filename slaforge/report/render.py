@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from slaforge import __version__
 from slaforge.report.chart import sli_chart
-from slaforge.report.credits import truncate
+from slaforge.report.credits import round_half_up, truncate
 from slaforge.report.model import ObjectiveReport, Report, SLAReport, number, report_json
 from slaforge.spec.durations import Duration
 
@@ -52,7 +52,7 @@ def _objective_view(obj: ObjectiveReport, sla: SLAReport, with_chart: bool) -> d
     o = obj.outcome
     tz = sla.period.start.tzinfo
     achieved = None if o.achieved is None else truncate(o.achieved)
-    spent = None if o.budget_spent is None else truncate(o.budget_spent * 100, 2)
+    spent = None if o.budget_spent is None else round_half_up(o.budget_spent * 100, 2)
     status = "no data" if o.met is None else ("met" if o.met else "breached")
     notes = []
     if o.no_data:
