@@ -1,0 +1,105 @@
+"""Write SLA drafts as commented slaforge YAML that `slaforge validate` accepts."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable, Sequence
+
+import yaml
+
+from slaforge.importers.model import SLADraft
+
+
+def scalar(value: object) -> str:
+    """One YAML scalar, quoted only where YAML needs it."""
+    if isinstance(value, float):
+        return repr(int(value)) if value.is_integer() else repr(value)
+    text: str = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=1 << 20)
+    lines = [line for line in text.splitlines() if line != "..."]
+    return "\n".join(lines)
+
+
+def flow(value: dict[str, object] | Sequence[object]) -> str:
+    """A small mapping or list on one line: {a: b, c: d}."""
+    if not value:
+        return "{}" if isinstance(value, dict) else "[]"
+    text: str = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=1 << 20, sort_keys=False)
+    return text.strip()
+
+
+WIDTH = 110
+
+
+def comment(lines: Iterable[str], indent: int) -> list[str]:
+    """YAML comment lines; long prose is wrapped, lines that start with a space (examples) are kept."""
+    pad = " " * indent
+    out = []
+    for text in lines:
+        for line in text.splitlines() or [""]:
+            if not line or line.startswith(" ") or len(line) + indent + 2 <= WIDTH:
+                out.append(f"{pad}# {line}".rstrip())
+                continue
+            wrapped = textwrap.wrap(line, WIDTH - indent - 2, break_long_words=False, break_on_hyphens=False)
+            out.append(f"{pad}# {wrapped[0]}")
+            out.extend(f"{pad}#   {more}" for more in wrapped[1:])
+    return out
+
+
+def render(drafts: Sequence[SLADraft], *, header: Sequence[str], window: str, provider: str | None,
+           customer: str | None) -> str:
+    out = comment(header, 0)
+    for i, sla in enumerate(drafts):
+        if i:
+            out.append("---")
+        out.extend(_sla(sla, window, provider, customer))
+    return "\n".join(out) + "\n"
+
+
+def _sla(sla: SLADraft, window: str, provider: str | None, customer: str | None) -> list[str]:
+    out = comment(sla.comments, 0)
+    out += [
+        "apiVersion: slaforge/v1",
+        "kind: SLA",
+        "metadata:",
+        f"  name: {scalar(sla.name)}",
+        f"  labels: {flow(dict(sla.labels))}",
+        "spec:",
+        f"  service: {scalar(sla.service)}",
+    ]
+    out += comment(["REVIEW: who promises this SLA, and to whom (Sloth has no such fields)"], 2)
+    out.append(f"  provider: {scalar(provider or 'TODO: the provider (who promises)')}")
+    out.append(f"  customer: {scalar(customer or 'TODO: the customer (to whom it is promised)')}")
+    out += comment([
+        "REVIEW: the rolling SLO window; Sloth's default is 30d (its --default-slo-period flag).",
+        "Reports and service credits are counted per calendar month (calendar: month | quarter | none).",
+    ], 2)
+    out += [f"  window: {window}", "  calendar: month", "  timezone: UTC", "  objectives:"]
+    for objective in sla.objectives:
+        out += comment(objective.comments, 4)
+        out.append(f"    - name: {scalar(objective.name)}")
+        if objective.description:
+            out.append(f"      description: {scalar(objective.description)}")
+        out.append(f"      target: {scalar(objective.target)}")
+        out.append("      sli:")
+        for kind, fields in objective.sli.items():
+            out.append(f"        {kind}:")
+            assert isinstance(fields, dict)
+            for key, value in fields.items():
+                rendered = flow(value) if isinstance(value, list | tuple) else scalar(value)
+                out.append(f"          {key}: {rendered}")
+    alerting = sla.alerting
+    out.append("  alerting:")
+    out += comment(alerting.comments, 4)
+    out += [
+        f"    labels: {flow(dict(alerting.labels))}",
+        f"    annotations: {flow(dict(alerting.annotations))}",
+        f"    page: {{enabled: {'true' if alerting.page else 'false'}}}",
+        f"    ticket: {{enabled: {'true' if alerting.ticket else 'false'}}}",
+    ]
+    out += comment([
+        "REVIEW: escalation steps (Alertmanager receivers) while a page keeps firing, for example:",
+        "escalation:",
+        "  - {after: 0m, receiver: team-oncall}",
+        "  - {after: 30m, receiver: team-lead}",
+    ], 2)
+    return out

@@ -1,0 +1,183 @@
+"""`slaforge import sloth`: Sloth specs become SLA YAML that slaforge accepts, or located errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from slaforge.cli import cli
+from slaforge.importers.sloth import import_sloth
+from slaforge.spec import SpecError, load_slas, load_text
+from slaforge.spec.model import SLA
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def imported(name: str, **options: str) -> tuple[str, list[SLA]]:
+    result = import_sloth((FIXTURES / name).read_text(), name, **options)
+    return result.yaml, load_text(result.yaml, f"imported-{name}")
+
+
+def problems(name: str) -> list[str]:
+    with pytest.raises(SpecError) as caught:
+        import_sloth((FIXTURES / name).read_text(), name)
+    return [p.format() for p in caught.value.problems]
+
+
+def line_of(name: str, needle: str) -> int:
+    lines = (FIXTURES / name).read_text().splitlines()
+    return next(i for i, line in enumerate(lines, 1) if needle in line)
+
+
+def test_events_become_ratio_and_latency_slis_in_one_sla() -> None:
+    text, slas = imported("checkout.sloth.yaml")
+    assert [s.name for s in slas] == ["checkout"]
+    sla = slas[0]
+    assert sla.spec.service == "checkout"
+    assert sla.metadata.labels == {"team": "payments", "cost_center": "1234"}
+    errors, latency = sla.spec.objectives
+    assert (errors.name, errors.target) == ("http-errors", 99.95)
+    assert errors.description == "Checkout requests that do not fail."
+    assert errors.sli.ratio is not None
+    assert errors.sli.ratio.errors == 'checkout_requests_total{service="checkout",status=~"5.."}'
+    assert errors.sli.ratio.total == 'checkout_requests_total{service="checkout"}'
+    assert latency.name == "fast-requests" and latency.target == 99
+    assert latency.sli.latency is not None
+    assert latency.sli.latency.histogram == 'checkout_request_seconds{service="checkout"}'
+    assert latency.sli.latency.threshold == 0.25
+    alerting = sla.spec.alerting
+    assert alerting.labels == {"area": "checkout"}
+    assert alerting.annotations == {"runbook": "https://runbooks.test/checkout"}
+    assert alerting.page.enabled and not alerting.ticket.enabled
+    # the places that need judgment are marked, and the placeholders are obvious
+    assert "renamed 'fast-requests'" in text
+    assert "Sloth alert CheckoutErrorBudgetBurn" in text and "Sloth alert CheckoutSlow" in text
+    assert "pager: payments" in text and 'severity="page"' in text
+    assert sla.spec.provider.startswith("TODO") and sla.spec.customer.startswith("TODO")
+    assert str(sla.spec.window) == "30d"
+
+
+def test_output_comments_survive_a_yaml_round_trip() -> None:
+    text, _ = imported("checkout.sloth.yaml")
+    plain = yaml.safe_load(text)
+    assert plain["spec"]["objectives"][1]["sli"]["latency"]["threshold"] == 0.25
+    review = [line for line in text.splitlines() if "REVIEW" in line]
+    assert all(line.lstrip().startswith("#") for line in review) and len(review) >= 4
+
+
+def test_options_fill_the_placeholders() -> None:
+    _, slas = imported("checkout.sloth.yaml", window="28d", provider="Payments", customer="Shop: EU")
+    assert (slas[0].spec.provider, slas[0].spec.customer, str(slas[0].spec.window)) == ("Payments", "Shop: EU", "4w")
+
+
+def test_slos_with_different_alert_settings_become_separate_slas() -> None:
+    text, slas = imported("split.sloth.yaml")
+    assert [s.name for s in slas] == ["search-queries", "search-indexing"]
+    queries, indexing = slas
+    assert queries.metadata.labels == {"tier": "1"} and indexing.metadata.labels == {}
+    assert queries.spec.alerting.page.enabled and not indexing.spec.alerting.page.enabled
+    assert indexing.spec.objectives[0].sli.ratio is not None
+    assert indexing.spec.objectives[0].sli.ratio.errors == 'search_index_errors_total{job="indexer"}'
+    assert text.count("each SLO is an SLA of its own") == 2
+
+
+def test_kubernetes_resource_with_camel_case_keys() -> None:
+    text, slas = imported("crd.sloth.yaml")
+    assert [s.name for s in slas] == ["ledger"]
+    ratio = slas[0].spec.objectives[0].sli.ratio
+    assert ratio is not None and ratio.errors == 'ledger_writes_total{result="error"}'
+    assert "critical" in text and "warning" in text
+
+
+def test_every_unmappable_slo_is_reported_with_its_location() -> None:
+    name = "unmappable.sloth.yaml"
+    found = problems(name)
+    assert len(found) == 6, found
+    expected = [
+        (line_of(name, "sum by (route)"), "slos[0].sli.events.error_query", "sum by/without"),
+        (line_of(name, "sum(increase("), "slos[1].sli.events.total_query", "got increase(...)"),
+        (line_of(name, "error_ratio_query"), "slos[2].sli.raw", "raw error-ratio query cannot be mapped"),
+        (line_of(name, 'id: "sloth-common'), "slos[3].sli.plugin",
+         "plugin SLI sloth-common/kubernetes/apiserver/availability cannot be mapped"),
+        (line_of(name, "objective: 100"), "slos[4].objective", "no slaforge equivalent"),
+        (line_of(name, "[5m]"), "slos[4].sli.events.error_query", "{{.window}} placeholder"),
+    ]
+    for line, path, message in expected:
+        assert any(f.startswith(f"{name}:{line}:") and f": {path}: " in f and message in f for f in found), (
+            line, path, found)
+
+
+def test_reserved_and_unknown_keys_are_warned_about_not_imported() -> None:
+    spec = """\
+version: prometheus/v1
+service: api
+labels: {severity: high, sla: x, team: core}
+slos:
+  - name: ok
+    objective: 99.9
+    info_labels: {a: b}
+    sli:
+      events:
+        error_query: sum(rate(api_errors_total[{{.window}}]))
+        total_query: sum(rate(api_requests_total[{{.window}}]))
+    alerting: {name: Api}
+"""
+    result = import_sloth(spec, "api.yaml")
+    sla = load_text(result.yaml)[0]
+    assert sla.metadata.labels == {"team": "core"}
+    warnings = [w.format() for w in result.warnings]
+    assert any(w.startswith("api.yaml:3:") and "'severity' is set by slaforge" in w for w in warnings), warnings
+    assert any(w.startswith("api.yaml:7:5:") and "'info_labels' is not a Sloth field" in w for w in warnings)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("version: prometheus/v2\nservice: a\n", "not a Sloth prometheus/v1 spec"),
+        ("version: prometheus/v1\nslos: []\n", "needs a service"),
+        ("version: prometheus/v1\nservice: a\nslos: []\n", "at least one SLO"),
+        ("version: prometheus/v1\nservice: a\nslos: [\n", "invalid YAML"),
+        ("", "no Sloth spec"),
+    ],
+)
+def test_documents_that_are_not_sloth_specs(text: str, message: str) -> None:
+    with pytest.raises(SpecError) as caught:
+        import_sloth(text, "x.yaml")
+    assert message in str(caught.value)
+
+
+def test_command_writes_a_file_that_validates(tmp_path: Path) -> None:
+    out = tmp_path / "checkout.yaml"
+    runner = CliRunner()
+    result = runner.invoke(cli, ["import", "sloth", str(FIXTURES / "checkout.sloth.yaml"), "-o", str(out),
+                                 "--provider", "Payments"])
+    assert result.exit_code == 0, result.output
+    assert "wrote 1 SLA(s)" in result.output
+    assert [s.spec.provider for s in load_slas([out])] == ["Payments"]
+    assert runner.invoke(cli, ["validate", str(out)]).exit_code == 0
+
+
+def test_command_prints_to_stdout_by_default() -> None:
+    result = CliRunner().invoke(cli, ["import", "sloth", str(FIXTURES / "split.sloth.yaml")])
+    assert result.exit_code == 0
+    assert [s.name for s in load_text(result.stdout)] == ["search-queries", "search-indexing"]
+
+
+def test_command_reports_every_problem_and_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "legacy.yaml"
+    source = FIXTURES / "unmappable.sloth.yaml"
+    result = CliRunner().invoke(cli, ["import", "sloth", str(source), "-o", str(out)])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 6 and all(line.startswith(f"{source}:") for line in lines)
+    assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_command_refuses_a_window_slaforge_does_not_accept(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["import", "sloth", str(FIXTURES / "crd.sloth.yaml"), "--window", "1y"])
+    assert result.exit_code == 1
+    assert "spec.window" in result.output
