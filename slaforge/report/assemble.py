@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 from datetime import UTC, datetime, timedelta
-from fractions import Fraction
 
 from slaforge.report.collect import RawSLA
 from slaforge.report.credits import exact, outcome
@@ -77,27 +76,29 @@ def _series(period: Period, bad: dict[float, str], valid: dict[float, str], step
     """
     days = period.days()
     starts = [begin.timestamp() for _, begin, _ in days]
-    day_bad = [Fraction(0)] * len(days)
-    day_valid = [Fraction(0)] * len(days)
+    # Floats here (exact for whole counts below 2**53): per-day and curve values are for display;
+    # the verdict and the credit come from the exact totals.
+    day_bad = [0.0] * len(days)
+    day_valid = [0.0] * len(days)
     curve: list[tuple[datetime, float]] = []
-    total_bad = total_valid = Fraction(0)
+    total_bad = total_valid = 0.0
     stamps = sorted(valid)
     for t in stamps:
         index = bisect.bisect_right(starts, t - step) - 1
         if index < 0:
             continue
-        v = exact(valid[t])
-        b = exact(bad[t]) if t in bad else Fraction(0)
+        v = float(valid[t])
+        b = float(bad.get(t, 0.0))
         day_bad[index] += b
         day_valid[index] += v
         total_bad += b
         total_valid += v
         if total_valid > 0:
-            curve.append((_utc(t), float((1 - min(total_bad, total_valid) / total_valid) * 100)))
+            curve.append((_utc(t), (1 - min(total_bad, total_valid) / total_valid) * 100))
     expected = int(period.covered_seconds // step)
     coverage = round(min(len(stamps) / expected, 1.0), 4) if expected else None
     out_days = tuple(
-        DayValue(day, day_bad[i], day_valid[i]) for i, (day, _, _) in enumerate(days) if day_valid[i] > 0
+        DayValue(day, exact(day_bad[i]), exact(day_valid[i])) for i, (day, _, _) in enumerate(days) if day_valid[i] > 0
     )
     if len(curve) > CURVE_POINTS:
         stride = -(-len(curve) // CURVE_POINTS)
