@@ -34,6 +34,8 @@ from slaforge.spec.model import SLA, Objective, Probe
 PERIOD_RANGE = {"month": ("now/M", "this month"), "quarter": ("now/fQ", "this quarter")}
 MAINTENANCE_COLOR = "#8AB8FF"
 ALERT_COLOR = "#F2495C"
+# 0/0: no valid events in the window (no traffic, or all of it inside maintenance)
+NO_EVENTS = [no_data_as("no events")]
 
 
 def pct(ratio: float) -> str:
@@ -169,12 +171,14 @@ def _objective_panels(sla: SLA, objective: Objective) -> list[PanelBuilder]:
             "Red below the target.",
             Query(q.sli(objective, "5m")),
             unit="percentunit", steps=sli_steps, decimals=dec, width=widths[0],
+            mappings=NO_EVENTS,
         ),
         stat_panel(
             f"SLI over {shown}",
             f"Good events over valid events in the SLA window ({shown}), traffic-weighted.",
             Query(q.sli(objective, window)),
             unit="percentunit", steps=sli_steps, decimals=dec, width=widths[1],
+            mappings=NO_EVENTS,
         ),
         stat_panel(
             "Target",
@@ -188,6 +192,7 @@ def _objective_panels(sla: SLA, objective: Objective) -> list[PanelBuilder]:
             f"Orange below {q.AT_RISK_BELOW:.0%}, red when exhausted.",
             Query(q.budget_remaining(objective)),
             unit="percentunit", steps=budget_steps, decimals=1, width=widths[3], color_background=True,
+            mappings=NO_EVENTS,
         ),
         stat_panel(
             "Alerts firing",
@@ -272,6 +277,7 @@ def _credit_panels(sla: SLA, objective: Objective) -> list[PanelBuilder]:
             f"timezone), maintenance excluded. Colours follow the credit tiers ({tier_text}).",
             Query(q.period_achieved(objective)),
             unit="percentunit", steps=steps, decimals=decimals_for(objective), width=4, time_from=time_from,
+            mappings=NO_EVENTS,
         ),
         stat_panel(
             "Credit at risk",
@@ -279,6 +285,7 @@ def _credit_panels(sla: SLA, objective: Objective) -> list[PanelBuilder]:
             f"the largest tier the achieved value is below ({tier_text}).",
             Query(q.credit_at_risk(objective)),
             unit="percent", steps=[Step(None, "green"), Step(0.0001, "red")], width=4, time_from=time_from,
+            mappings=NO_EVENTS,
             color_background=True,
         ),
     ]

@@ -256,7 +256,8 @@ def overview_alerts_firing() -> str:
 
 
 def overview_state() -> str:
-    """One number per objective, the worst state that applies (see STATE_*)."""
+    """One number per objective, the first state that applies (see STATE_*); NaN (no data) when the
+    budget is unknown, e.g. no valid events in the window."""
     budget = overview_budget()
     maint = f"max by ({c.LABEL_SLA}) ({_all(c.MAINTENANCE_ACTIVE)}) == 1"
     burn = (
@@ -265,7 +266,7 @@ def overview_state() -> str:
     )
     return " or ".join(
         [
-            f"({budget} * 0 + {STATE_MAINTENANCE}) and on ({c.LABEL_SLA}) ({maint})",
+            f"({overview_target()} * 0 + {STATE_MAINTENANCE}) and on ({c.LABEL_SLA}) ({maint})",
             f"({budget} <= 0) * 0 + {STATE_EXHAUSTED}",
             f"{burn} * 0 + {STATE_BURNING}",
             f"({budget} < {num(AT_RISK_BELOW)}) * 0 + {STATE_AT_RISK}",
