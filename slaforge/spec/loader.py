@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import types
 import typing
@@ -132,7 +133,7 @@ def _validate_document(doc: Document, name: str) -> tuple[SLA | None, Document, 
     try:
         sla = SLA.model_validate(doc.value)
     except ValidationError as exc:
-        for error in exc.errors(include_url=False):
+        for error in _useful(exc.errors(include_url=False)):
             problems.append(_from_pydantic(name, doc, error))
         partial = partial_sla(doc.value)
         if partial is not None:
@@ -146,6 +147,58 @@ def _validate_document(doc: Document, name: str) -> tuple[SLA | None, Document, 
 
 def _problem(file: str, pos: Position, path: Path, message: str) -> Problem:
     return Problem(file, pos.line, pos.column, format_path(path), message)
+
+
+def _useful(errors: list[Any]) -> list[Any]:
+    """Drop pydantic's "at least N items" for a list whose items already failed: it only counts the survivors."""
+    locs = [tuple(e["loc"]) for e in errors]
+    return [
+        e
+        for e in errors
+        if not (
+            e["type"] == "too_short"
+            and any(len(other) > len(e["loc"]) and other[: len(e["loc"])] == tuple(e["loc"]) for other in locs)
+        )
+    ]
+
+
+def _shown(value: Any) -> str:
+    """How a YAML value reads to its author: ``a number (5)``, ``a list``, ``nothing (null)``."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    if isinstance(value, int | float):
+        return f"a number ({value!r})"
+    if isinstance(value, str):
+        return f"a string ({value!r})"
+    return f"{type(value).__name__} ({value})"
+
+
+# pydantic's wording for type errors, in the words of the SLA file
+_MESSAGES: dict[str, Any] = {
+    "string_type": lambda e: f"expected a string, got {_shown(e['input'])}",
+    "dict_type": lambda e: f"expected a mapping, got {_shown(e['input'])}",
+    "model_type": lambda e: f"expected a mapping, got {_shown(e['input'])}",
+    "model_attributes_type": lambda e: f"expected a mapping, got {_shown(e['input'])}",
+    "list_type": lambda e: f"expected a list, got {_shown(e['input'])}",
+    "tuple_type": lambda e: f"expected a list, got {_shown(e['input'])}",
+    "bool_type": lambda e: f"expected true or false, got {_shown(e['input'])}",
+    "bool_parsing": lambda e: f"expected true or false, got {_shown(e['input'])}",
+    "float_type": lambda e: f"expected a number, got {_shown(e['input'])}",
+    "float_parsing": lambda e: f"expected a number, got {_shown(e['input'])}",
+    "finite_number": lambda e: f"expected a finite number, got {e['input']!r}",
+    "less_than_equal": lambda e: f"must be at most {e['ctx']['le']:g}, got {e['input']!r}",
+    "greater_than_equal": lambda e: f"must be at least {e['ctx']['ge']:g}, got {e['input']!r}",
+    "string_too_short": lambda e: "must not be empty",
+    "too_short": lambda e: "must not be empty" if e["ctx"]["min_length"] == 1 else (
+        f"needs at least {e['ctx']['min_length']} items"
+    ),
+}
 
 
 def _from_pydantic(file: str, doc: Document, error: Any) -> Problem:
@@ -163,14 +216,23 @@ def _from_pydantic(file: str, doc: Document, error: Any) -> Problem:
         return _problem(file, doc.position(loc, key=True), loc, f"unknown field {key!r}{hint}{known}")
     if kind == "missing":
         return _problem(file, doc.position(loc), loc, "required field is missing")
+    if kind in _MESSAGES:
+        with contextlib.suppress(KeyError, TypeError, ValueError):  # else keep pydantic's own words
+            message = _MESSAGES[kind](error)
     if kind == "literal_error":
         raw = str(error.get("ctx", {}).get("expected", ""))
         expected = [e.strip().strip("'") for e in raw.replace(" or ", ",").split(",")]
         given = error.get("input")
-        close = difflib.get_close_matches(given, expected, n=1, cutoff=0.6) if isinstance(given, str) else []
+        close = _close_literal(given, expected) if isinstance(given, str) else []
         hint = f"; did you mean {close[0]!r}?" if close else ""
         message = f"{given!r} is not one of {', '.join(expected)}{hint}"
     return _problem(file, doc.position(loc), loc, message)
+
+
+def _close_literal(given: str, expected: list[str]) -> list[str]:
+    """A near miss, ignoring case first (kind: Sla -> SLA), then by spelling."""
+    same_case = [e for e in expected if e.lower() == given.lower()]
+    return same_case or difflib.get_close_matches(given, expected, n=1, cutoff=0.6)
 
 
 def _allowed_keys(path: Path) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import zoneinfo
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
@@ -187,7 +187,10 @@ class Probe(Base):
     @field_validator("url")
     @classmethod
     def _url(cls, value: str) -> str:
-        parts = urlsplit(value)
+        try:
+            parts = urlsplit(value)
+        except ValueError as exc:
+            raise ValueError(f"{value!r}: {exc}") from None
         if parts.scheme not in ("http", "https", "tcp"):
             raise ValueError(f"{value!r}: the scheme must be http, https or tcp")
         if not parts.hostname:
@@ -347,6 +350,11 @@ class Objective(Base):
     def _target(cls, value: float) -> float:
         if not 0 < value < 100:
             raise ValueError(f"the target must be a percent strictly between 0 and 100, got {value:g}")
+        if value < 1:
+            raise ValueError(
+                f"the target is a percent, not a ratio: {value:g} means {value:g}%; "
+                f"for {value * 100:g}% write {value * 100:g}"
+            )
         return value
 
     @property
@@ -405,6 +413,8 @@ def _instant(value: Any) -> datetime:
             return datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
             pass
+    if isinstance(value, date):
+        raise ValueError(f"give a time of day too, such as \"{value.isoformat()}T02:00:00Z\" (got the date {value})")
     raise ValueError(f"expected an ISO 8601 time such as \"2026-12-01T02:00:00Z\", got {value!r}")
 
 

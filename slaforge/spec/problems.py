@@ -33,8 +33,8 @@ class Problem:
 
 
 class SpecError(Exception):
-    """Raised when SLA files have problems; carries every problem found, sorted by location."""
+    """Raised when SLA files have problems; carries every problem found, once each, sorted by location."""
 
     def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems = sorted(problems)
+        self.problems = sorted(set(problems))
         super().__init__("\n".join(p.format() for p in self.problems))

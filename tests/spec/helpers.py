@@ -75,11 +75,20 @@ def edit(text: str, old: str, new: str) -> str:
     return text.replace(old, new)
 
 
+MARK = "»"
+
+
 def at(text: str, needle: str, occurrence: int = 1) -> tuple[int, int]:
-    """1-based (line, column) where the ``occurrence``-th ``needle`` starts in ``text``."""
+    """1-based (line, column) where the ``occurrence``-th ``needle`` starts in ``text``.
+
+    A ``»`` inside the needle marks the exact spot: ``at(text, "sli: »{}")`` is the column of ``{``.
+    """
+    before, _, after = needle.partition(MARK)
     index = -1
     for _ in range(occurrence):
-        index = text.index(needle, index + 1)
+        index = text.index(before + after, index + 1)
+    if MARK in needle:
+        index += len(before)
     line = text.count("\n", 0, index) + 1
     column = index - (text.rfind("\n", 0, index) + 1) + 1
     return line, column
