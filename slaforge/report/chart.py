@@ -14,7 +14,7 @@ from html import escape
 
 from slaforge.report.maintenance import Interval
 from slaforge.report.model import ObjectiveReport
-from slaforge.report.periods import Period
+from slaforge.report.periods import Period, local_midnight
 
 WIDTH, HEIGHT = 760, 240
 LEFT, RIGHT, TOP, BOTTOM = 64, 16, 14, 34
@@ -91,8 +91,8 @@ def sli_chart(obj: ObjectiveReport, period: Period, maintenance: tuple[Interval,
         if d.achieved is None:
             continue
         value = float(d.achieved)
-        begin = datetime.combine(d.day, datetime.min.time()).replace(tzinfo=period.start.tzinfo)
-        x0, x1 = x(begin) + 1, x(begin + timedelta(days=1)) - 1
+        begin = local_midnight(d.day, period.tz)
+        x0, x1 = x(begin) + 1, x(local_midnight(d.day + timedelta(days=1), period.tz)) - 1
         color = COLOR_BAD if value < obj.target else COLOR_OK
         out.append(
             f'<rect x="{_f(x0)}" y="{TOP}" width="{_f(max(x1 - x0, 0.5))}" '

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from fractions import Fraction
 from typing import Any
 
@@ -84,8 +84,9 @@ class Report:
         periods = [s.period for s in self.slas]
         labels = sorted({p.label for p in periods})
         same = len({(p.start, p.end) for p in periods}) == 1
-        start = periods[0].start if same else min(p.start for p in periods).astimezone(UTC)
-        end = periods[0].end if same else max(p.end for p in periods).astimezone(UTC)
+        first = periods[0]
+        start = first.local(first.start) if same else min(p.start for p in periods)
+        end = first.local(first.end) if same else max(p.end for p in periods)
         return {
             "label": labels[0] if len(labels) == 1 else ", ".join(labels),
             "start": iso(start),
@@ -114,13 +115,13 @@ def percent(value: Fraction | None) -> float | None:
 def period_json(period: Period) -> dict[str, Any]:
     out: dict[str, Any] = {
         "label": period.label,
-        "start": iso(period.start),
-        "end": iso(period.end),
+        "start": iso(period.local(period.start)),
+        "end": iso(period.local(period.end)),
         "partial": period.partial,
         "timezone": period.timezone,
     }
     if period.partial:
-        out["until"] = iso(period.until)
+        out["until"] = iso(period.local(period.until))
     return out
 
 

@@ -45,9 +45,19 @@ class Period:
     label: str  # "2026-10", "2026-Q4", "2026"
     kind: str  # month | quarter | year
     timezone: str
-    start: datetime  # aware, local midnight
-    end: datetime  # aware, exclusive
-    now: datetime  # aware; when the report was made
+    start: datetime  # UTC (local midnight of the first day)
+    end: datetime  # UTC, exclusive
+    now: datetime  # UTC; when the report was made
+
+    # All three are kept in UTC: Python subtracts and compares two datetimes of the same
+    # ZoneInfo by their wall clocks, which is wrong across a DST change.
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def local(self, moment: datetime) -> datetime:
+        return moment.astimezone(self.tz)
 
     @property
     def partial(self) -> bool:
@@ -69,25 +79,25 @@ class Period:
         return (self.until - self.start).total_seconds()
 
     def days(self) -> list[tuple[date, datetime, datetime]]:
-        """Each local calendar day of the covered part: (date, start, end), ends clipped to ``until``."""
-        tz = ZoneInfo(self.timezone)
+        """Each local calendar day of the covered part: (date, start, end) in UTC, clipped to ``until``."""
+        tz = self.tz
         out: list[tuple[date, datetime, datetime]] = []
-        day = self.start.date()
+        day = self.local(self.start).date()
         until = self.until
         while True:
-            begin = _local_midnight(day, tz)
+            begin = local_midnight(day, tz)
             if begin >= until:
                 break
-            finish = min(_local_midnight(day + timedelta(days=1), tz), until)
+            finish = min(local_midnight(day + timedelta(days=1), tz), until)
             out.append((day, begin, finish))
             day += timedelta(days=1)
         return out
 
 
-def _local_midnight(day: date, tz: ZoneInfo) -> datetime:
-    """Local 00:00 of ``day`` as an aware datetime (normalised through UTC, so DST offsets are right)."""
+def local_midnight(day: date, tz: ZoneInfo) -> datetime:
+    """Local 00:00 of ``day``, in UTC."""
     naive = datetime(day.year, day.month, day.day)
-    return naive.replace(tzinfo=tz).astimezone(UTC).astimezone(tz)
+    return naive.replace(tzinfo=tz).astimezone(UTC)
 
 
 def _add_months(year: int, month: int, count: int) -> tuple[int, int]:
@@ -97,15 +107,15 @@ def _add_months(year: int, month: int, count: int) -> tuple[int, int]:
 
 def _make(kind: str, year: int, first_month: int, months: int, tz: ZoneInfo, now: datetime) -> Period:
     end_year, end_month = _add_months(year, first_month, months)
-    start = _local_midnight(date(year, first_month, 1), tz)
-    end = _local_midnight(date(end_year, end_month, 1), tz)
+    start = local_midnight(date(year, first_month, 1), tz)
+    end = local_midnight(date(end_year, end_month, 1), tz)
     if kind == "month":
         label = f"{year:04d}-{first_month:02d}"
     elif kind == "quarter":
         label = f"{year:04d}-Q{(first_month - 1) // 3 + 1}"
     else:
         label = f"{year:04d}"
-    return Period(label, kind, tz.key, start, end, now.astimezone(tz))
+    return Period(label, kind, tz.key, start, end, now.astimezone(UTC))
 
 
 def resolve_period(name: str, *, calendar: str, timezone_name: str, now: datetime) -> Period:
@@ -144,7 +154,7 @@ def resolve_period(name: str, *, calendar: str, timezone_name: str, now: datetim
     if period.start >= now:
         raise PeriodError(
             f"period {period.label} ({timezone_name}) has not started yet: it starts "
-            f"{iso(period.start)}, and it is now {iso(local_now)}"
+            f"{iso(period.local(period.start))}, and it is now {iso(local_now)}"
         )
     return period
 

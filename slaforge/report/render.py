@@ -50,7 +50,7 @@ def local(moment: datetime, tz: Any) -> str:
 
 def _objective_view(obj: ObjectiveReport, sla: SLAReport, with_chart: bool) -> dict[str, Any]:
     o = obj.outcome
-    tz = sla.period.start.tzinfo
+    tz = sla.period.tz
     achieved = None if o.achieved is None else truncate(o.achieved)
     spent = None if o.budget_spent is None else round_half_up(o.budget_spent * 100, 2)
     status = "no data" if o.met is None else ("met" if o.met else "breached")
@@ -99,7 +99,7 @@ def view(report: Report, with_chart: bool = False) -> dict[str, Any]:
     """Display strings for the templates."""
     slas = []
     for s in report.slas:
-        tz = s.period.start.tzinfo
+        tz = s.period.tz
         slas.append({
             "sla": s.sla,
             "service": s.service,
