@@ -207,3 +207,19 @@ def test_examples_render(tmp_path: Path) -> None:
         pytest.skip("no examples")
     files = render_dashboards(load_slas(examples))
     assert len(files) == len(load_slas(examples)) + 2
+
+
+def test_layout_pictures(files: dict[str, str]) -> None:
+    """The docs' layout pictures: valid SVG, one box per panel, every panel title written."""
+    import xml.etree.ElementTree as ET
+
+    from slaforge.grafana.layout import layout_svg
+
+    for data in dashboards(files).values():
+        svg = layout_svg(data)
+        root = ET.fromstring(svg)
+        rects = [e for e in root.iter() if e.tag.endswith("rect")]
+        texts = "".join(e.text or "" for e in root.iter() if e.tag.endswith("text"))
+        assert len(rects) >= len(data["panels"]) + 1
+        for panel in data["panels"]:
+            assert panel["title"][:10] in texts
