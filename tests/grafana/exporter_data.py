@@ -97,12 +97,13 @@ def _probe_families(probes: list[ProbeSeries], times: list[int], incident_start:
     for p in probes:
         counts = [0] * len(PROBE_BUCKETS)
         total = 0.0
+        labels = {"sla": p.sla, "probe": p.probe}
         for n, (t, _, seconds) in enumerate(_probe_outcomes(p, times, incident_start), start=1):
             total += seconds
             for b, bound in enumerate(PROBE_BUCKETS):
                 counts[b] += seconds <= bound
             for b, bound in enumerate(PROBE_BUCKETS):
-                out.append(f"{c.PROBE_DURATION}_bucket{_labels(sla=p.sla, probe=p.probe, le=_le(bound))} {counts[b]} {t}")
+                out.append(f"{c.PROBE_DURATION}_bucket{_labels(**labels, le=_le(bound))} {counts[b]} {t}")
             out.append(f"{c.PROBE_DURATION}_bucket{_labels(sla=p.sla, probe=p.probe, le='+Inf')} {n} {t}")
             out.append(f"{c.PROBE_DURATION}_count{_labels(sla=p.sla, probe=p.probe)} {n} {t}")
             out.append(f"{c.PROBE_DURATION}_sum{_labels(sla=p.sla, probe=p.probe)} {total:.3f} {t}")
@@ -143,7 +144,7 @@ def _service_families(services: list[ServiceSeries], times: list[int], incident_
             n += fast + slow
             total += fast * 0.05 + slow * 2.0
             for b, bound in enumerate(REQUEST_BUCKETS):
-                counts[b] += (fast if 0.05 <= bound else 0) + (slow if 2.0 <= bound else 0)
+                counts[b] += (fast if bound >= 0.05 else 0) + (slow if bound >= 2.0 else 0)
                 out.append(f"http_request_duration_seconds_bucket{_labels(job=s.job, le=_le(bound))} {counts[b]} {t}")
             out.append(f"http_request_duration_seconds_bucket{_labels(job=s.job, le='+Inf')} {n} {t}")
             out.append(f"http_request_duration_seconds_count{_labels(job=s.job)} {n} {t}")
