@@ -74,7 +74,9 @@ def _columns(panel: dict[str, Any]) -> list[str]:
             order = options.get("indexByName", {})
             hidden = {o["matcher"]["options"] for o in panel.get("fieldConfig", {}).get("overrides", [])
                       if any(prop["id"] == "custom.hidden" for prop in o["properties"])}
-            return [name for name in sorted(order, key=order.__getitem__) if name not in hidden]
+            rename = options.get("renameByName", {})
+            names = [rename.get(n, n) for n in sorted(order, key=order.__getitem__)]
+            return [n for n in names if n not in hidden]
         if step.get("id") == "filterFieldsByName":
             return list(options.get("include", {}).get("names", []))
     return []

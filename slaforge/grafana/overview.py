@@ -145,7 +145,7 @@ def _objectives_table(names: list[str]) -> PanelBuilder:
         Query(q.overview_state()),
         Query(q.overview_alerts_firing()),
     ]
-    order = {name: i for i, name in enumerate(COLUMNS.values())}
+    order = {name: i for i, name in enumerate(COLUMNS)}  # keyed by the names before renaming
     percent = [
         dm.DynamicConfigValue(id_val="unit", value="percentunit"),
         dm.DynamicConfigValue(id_val="decimals", value=3),
