@@ -52,7 +52,7 @@ def load_slas(paths: Sequence[str | FsPath]) -> list[SLA]:
             problems.extend(found)
             if sla is None or doc is None:
                 continue
-            where = f"{file}:{doc.start.line}"
+            where = f"{file}:{doc.position(('metadata', 'name')).line}"
             if sla.name in names:
                 pos = doc.position(("metadata", "name"))
                 problems.append(

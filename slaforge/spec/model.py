@@ -7,6 +7,7 @@ can point at the exact field.
 
 from __future__ import annotations
 
+import math
 import re
 import zoneinfo
 from datetime import date, datetime, time
@@ -275,6 +276,8 @@ class LatencySLI(Base):
     def _positive(cls, value: float) -> float:
         if value <= 0:
             raise ValueError("the threshold must be greater than 0")
+        if not math.isfinite(value):
+            raise ValueError(f"the threshold must be a finite number of seconds, got {value}")
         return value
 
     @property

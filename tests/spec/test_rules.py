@@ -169,6 +169,8 @@ CASES = [
          "the threshold 0.25 is not one of the histogram's buckets (0.1, 0.3, 1)"),
     case("histogram-threshold-zero", "threshold: 0.3\n", "threshold: 0\n", "0\n",
          "spec.objectives[3].sli.latency.threshold", "the threshold must be greater than 0"),
+    case("histogram-threshold-infinite", "threshold: 0.3\n", "threshold: .inf\n", ".inf",
+         "spec.objectives[3].sli.latency.threshold", "the threshold must be a finite number of seconds, got inf"),
     case("histogram-threshold-word", "threshold: 0.3\n", "threshold: fast\n", "fast",
          "spec.objectives[3].sli.latency.threshold", "invalid duration 'fast'"),
     # --- PromQL selectors -----------------------------------------------------------------
