@@ -27,8 +27,10 @@ class ObjectiveState:
         self.windows = {label: RollingCounts(span, n) for label, (span, n) in WINDOWS.items()}
 
     def record(self, now: float, success: bool, duration: float) -> None:
+        # the same events as the generated rules: probe -> successes over probes; probe_latency ->
+        # probes that ended within the threshold (the histogram's le bucket) over all probes
         threshold = self.ref.threshold
-        good = success and (threshold is None or duration <= threshold)
+        good = success if threshold is None else duration <= threshold
         for window in self.windows.values():
             window.add(now, good)
 
