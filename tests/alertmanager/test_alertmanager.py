@@ -5,13 +5,16 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
+import requests
 import yaml
 
 from slaforge.alertmanager import render_alertmanager
 from slaforge.spec import load_slas, load_text
+from tests.support.prometheus import free_port
 
 pytestmark = pytest.mark.e2e
 
@@ -140,3 +143,60 @@ def test_deterministic_and_readme(examples_dir: Path) -> None:
     assert first == render_alertmanager(list(reversed(slas)))
     assert [rel for rel, _ in first] == ["alertmanager.yml", "README.md"]
     assert "payments-director`: escalation of payments-api level 3 after 2h" in first[1][1]
+
+
+def test_a_page_inhibits_the_tickets_of_its_objective_in_a_real_alertmanager(
+    examples_config: Path, tmp_path: Path
+) -> None:
+    binary = shutil.which("prometheus-alertmanager") or shutil.which("alertmanager")
+    if binary is None:
+        pytest.fail("Alertmanager is not installed; run `make system-deps` (prometheus-alertmanager)")
+    url = f"http://127.0.0.1:{free_port()}"
+    log = (tmp_path / "alertmanager.log").open("wb")
+    proc = subprocess.Popen(
+        [binary, f"--config.file={examples_config}", f"--storage.path={tmp_path / 'am'}",
+         f"--web.listen-address={url.removeprefix('http://')}", "--cluster.listen-address="],
+        stdout=log, stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if requests.get(f"{url}/-/ready", timeout=1).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            assert time.monotonic() < deadline, "alertmanager did not start"
+            time.sleep(0.1)
+        page = {"alertname": "SLAErrorBudgetBurn", "severity": "page", "sla": "storefront",
+                "objective": "availability"}
+        alerts = [
+            page,
+            {**page, "severity": "ticket"},
+            {**page, "alertname": "SLAErrorBudgetExhausted", "severity": "ticket"},
+            {**page, "severity": "ticket", "objective": "latency"},  # another objective: not inhibited
+            {**page, "alertname": "SLAEscalation", "receiver": "web-lead", "level": "2"},
+        ]
+        del alerts[-1]["severity"]
+        requests.post(f"{url}/api/v2/alerts", json=[{"labels": a} for a in alerts], timeout=5).raise_for_status()
+        state: dict[tuple[str, str, str], tuple[str, list[str]]] = {}
+        while time.monotonic() < deadline:
+            state = {
+                (a["labels"]["alertname"], a["labels"].get("severity", "-"), a["labels"]["objective"]):
+                    (a["status"]["state"], [r["name"] for r in a["receivers"]])
+                for a in requests.get(f"{url}/api/v2/alerts", timeout=5).json()
+            }
+            if len(state) == len(alerts) and state[("SLAErrorBudgetBurn", "ticket", "availability")][0] != "active":
+                break
+            time.sleep(0.2)
+        assert state == {
+            ("SLAErrorBudgetBurn", "page", "availability"): ("active", ["slaforge-page"]),
+            ("SLAErrorBudgetBurn", "ticket", "availability"): ("suppressed", ["slaforge-ticket"]),
+            ("SLAErrorBudgetExhausted", "ticket", "availability"): ("suppressed", ["slaforge-ticket"]),
+            ("SLAErrorBudgetBurn", "ticket", "latency"): ("active", ["slaforge-ticket"]),
+            ("SLAEscalation", "-", "availability"): ("active", ["web-lead"]),
+        }
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        log.close()
