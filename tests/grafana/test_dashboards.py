@@ -223,3 +223,19 @@ def test_layout_pictures(files: dict[str, str]) -> None:
         assert len(rects) >= len(data["panels"]) + 1
         for panel in data["panels"]:
             assert panel["title"][:10] in texts
+
+
+def test_dashboards_fit_grafanas_schema(files: dict[str, str]) -> None:
+    """Read back through the SDK's model of Grafana's schema, nothing is lost but our annotation extras."""
+    from grafana_foundation_sdk.cog.encoder import JSONEncoder
+    from grafana_foundation_sdk.models.dashboard import Dashboard
+
+    from slaforge.grafana.render import ANNOTATION_EXTRAS, ANNOTATION_TEXT
+
+    extras = set(ANNOTATION_EXTRAS) | {k for v in ANNOTATION_TEXT.values() for k in v}
+    for path, data in dashboards(files).items():
+        back = json.loads(json.dumps(Dashboard.from_json(data), cls=JSONEncoder))
+        for item in data.get("annotations", {}).get("list", []):
+            for key in extras:
+                item.pop(key, None)
+        assert back == data, path
