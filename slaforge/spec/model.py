@@ -85,6 +85,18 @@ def _label_names(labels: dict[str, str]) -> dict[str, str]:
 
 
 
+# extra JSON Schema for editors, saying what the validators above check
+_STATUS_ITEM = {
+    "oneOf": [
+        {"type": "string", "pattern": "^[1-5]([0-9]{2}|[xX]{2})$"},
+        {"type": "integer", "minimum": 100, "maximum": 599},
+    ]
+}
+_STATUS_SCHEMA = {"oneOf": [_STATUS_ITEM, {"type": "array", "items": _STATUS_ITEM, "minItems": 1}]}
+_NAME_SCHEMA = {"pattern": DNS_LABEL.pattern, "maxLength": 63}
+_LABELS_SCHEMA = {"propertyNames": {"pattern": LABEL_NAME.pattern}}
+
+
 class Base(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -93,9 +105,11 @@ class Base(BaseModel):
 
 
 class Metadata(Base):
-    name: str = Field(description="lowercase DNS label, unique; becomes the label sla=NAME")
+    name: str = Field(
+        description="lowercase DNS label, unique; becomes the label sla=NAME", json_schema_extra=_NAME_SCHEMA
+    )
     labels: dict[str, str] = Field(
-        default_factory=dict, description="copied onto every generated rule and alert"
+        default_factory=dict, description="copied onto every generated rule and alert", json_schema_extra=_LABELS_SCHEMA
     )
 
     _check_name = field_validator("name")(classmethod(lambda cls, v: _dns_label(v)))
@@ -106,7 +120,7 @@ class Metadata(Base):
 
 
 class Expect(Base):
-    status: tuple[str, ...] = Field(
+    status: Annotated[tuple[str, ...], WithJsonSchema(_STATUS_SCHEMA)] = Field(
         default=("2xx",),
         description='accepted HTTP statuses: classes like "2xx" or codes like 204',
     )
@@ -151,8 +165,12 @@ class TLS(Base):
 
 
 class Probe(Base):
-    name: str = Field(description="unique within the SLA; becomes the label probe=NAME")
-    url: str = Field(description="http://..., https://... or tcp://host:port")
+    name: str = Field(
+        description="unique within the SLA; becomes the label probe=NAME", json_schema_extra=_NAME_SCHEMA
+    )
+    url: str = Field(
+        description="http://..., https://... or tcp://host:port", json_schema_extra={"pattern": "^(https?|tcp)://"}
+    )
     interval: DurationField = Field(default=Duration(30_000))
     timeout: DurationField = Field(
         default=Duration(5_000), description="must be < interval; default min(5s, 80% of interval)"
@@ -337,7 +355,9 @@ class CreditTier(Base):
 
 
 class Objective(Base):
-    name: str
+    name: str = Field(
+        description="unique within the SLA; becomes the label objective=NAME", json_schema_extra=_NAME_SCHEMA
+    )
     description: str | None = None
     target: Percent
     sli: SLI
@@ -464,7 +484,9 @@ class AlertToggle(Base):
 
 
 class Alerting(Base):
-    labels: dict[str, str] = Field(default_factory=dict, description="added to every alert of this SLA")
+    labels: dict[str, str] = Field(
+        default_factory=dict, description="added to every alert of this SLA", json_schema_extra=_LABELS_SCHEMA
+    )
     annotations: dict[str, str] = Field(default_factory=dict, description="added to every alert (runbook_url...)")
     page: AlertToggle = Field(default_factory=AlertToggle)
     ticket: AlertToggle = Field(default_factory=AlertToggle)

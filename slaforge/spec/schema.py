@@ -5,13 +5,24 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pydantic.json_schema import GenerateJsonSchema
+
+from slaforge.spec.durations import Duration
 from slaforge.spec.model import SLA
 
 SCHEMA_ID = "https://slaforge.dev/schema/slaforge-v1.json"
 
 
+class _Generator(GenerateJsonSchema):
+    def encode_default(self, dft: Any) -> Any:
+        # defaults as a user writes them ("30s"), not as the dataclass behind them ({"ms": 30000})
+        if isinstance(dft, Duration):
+            return dft.prom
+        return super().encode_default(dft)
+
+
 def json_schema() -> dict[str, Any]:
-    schema = SLA.model_json_schema(by_alias=True, mode="validation")
+    schema = SLA.model_json_schema(by_alias=True, mode="validation", schema_generator=_Generator)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = SCHEMA_ID
     schema["title"] = "slaforge SLA (slaforge/v1)"
