@@ -1,16 +1,45 @@
-"""`slaforge rules` (not built yet)."""
+"""`slaforge rules`: one Prometheus rule file (or PrometheusRule, or promtool tests) for the SLAs."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-from slaforge.cli.common import not_built_yet
+from slaforge.cli.common import fail, load_or_exit, write_atomically
 
 
-@click.command(
-    name="rules",
-    context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
-    help="Not built yet.",
-)
-def command() -> None:
-    not_built_yet("rules")
+@click.command(name="rules")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="write to FILE (atomically) instead of stdout")
+@click.option("--format", "fmt", type=click.Choice(["prometheus", "operator"]), default="prometheus",
+              show_default=True, help="plain rule file, or a monitoring.coreos.com/v1 PrometheusRule")
+@click.option("--tests", is_flag=True,
+              help="emit promtool unit tests (outage pages, healthy is silent, maintenance respected) "
+              "instead of the rules; run them with `promtool test rules FILE`")
+@click.option("--rule-file", default=None, metavar="NAME",
+              help="with --tests: the rule file the tests load, relative to the test file "
+              "(default: slaforge.rules.yml)")
+def command(paths: tuple[str, ...], output: Path | None, fmt: str, tests: bool, rule_file: str | None) -> None:
+    """Generate recording rules and burn-rate alerts for the SLAs in PATHS."""
+    from slaforge.rules import check, render, render_tests
+
+    slas = load_or_exit(paths)
+    problems = [f"{sla.name}: {path}: {message}" for sla in slas for path, message in check(sla)]
+    if problems:
+        for line in problems:
+            click.echo(line, err=True)
+        fail(f"{len(problems)} problem(s): no rules written")
+    if tests:
+        if fmt != "prometheus":
+            fail("--tests writes promtool tests; it cannot be combined with --format operator")
+        text = render_tests(slas, rule_file or "slaforge.rules.yml")
+    else:
+        if rule_file is not None:
+            fail("--rule-file only applies with --tests")
+        text = render(slas, "operator" if fmt == "operator" else "prometheus")
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomically(output, text)

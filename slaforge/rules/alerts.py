@@ -1,0 +1,220 @@
+"""Alerting rules of one SLA: burn rate (page, ticket), budget exhausted, SLI absent, escalation.
+
+Every alert is silenced while a maintenance window is open (``unless on() maintenance == 1``).
+Burn-rate factors and thresholds come from :mod:`slaforge.burnrate`, so `explain`, the dashboards
+and the alerts always show the same numbers. A burn-rate condition that can never be met is left
+out (see :func:`applicable_conditions`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slaforge.burnrate import BurnAlert, burn_alerts
+from slaforge.conventions import (
+    ABSENT_FOR,
+    ALERT_ABSENT,
+    ALERT_BURN,
+    ALERT_ESCALATION,
+    ALERT_EXHAUSTED,
+    ERROR_BUDGET_REMAINING,
+    LABEL_LEVEL,
+    LABEL_OBJECTIVE,
+    LABEL_RECEIVER,
+    LABEL_SEVERITY,
+    LABEL_SLA,
+    SEVERITY_PAGE,
+    SEVERITY_TICKET,
+    error_ratio_rule,
+)
+from slaforge.rules.recording import maintenance_selector, num, objective_labels, objective_selector
+from slaforge.rules.sli import events
+from slaforge.spec.durations import Duration
+from slaforge.spec.model import SLA, Objective
+
+Rule = dict[str, Any]
+
+# after a maintenance window closes, SLASLIAbsent waits this long (the service is coming back)
+ABSENT_GRACE = Duration.parse("5m")
+
+
+def applicable_conditions(sla: SLA, objective: Objective, severity: str) -> list[BurnAlert]:
+    """The burn-rate conditions of ``severity`` that can fire.
+
+    Left out: a long window longer than the SLA window (the budget is defined over the SLA window;
+    the condition would fire on errors already outside it), and a threshold >= 1 (even a total
+    outage, error ratio 1, never exceeds it). `slaforge explain` shows them as not applicable.
+    """
+    return [
+        a for a in burn_alerts(objective, sla.spec.window) if a.severity == severity and a.applicable
+    ]
+
+
+def burn_condition(sla: SLA, objective: Objective, alerts: list[BurnAlert]) -> str:
+    """Long and short window both above the factor; the value is the long window's burn rate."""
+    budget = num(objective.error_budget)
+    parts = []
+    for a in alerts:
+        long_ = objective_selector(error_ratio_rule(a.long_window.prom), sla, objective)
+        short = objective_selector(error_ratio_rule(a.short_window.prom), sla, objective)
+        factor = num(a.factor)
+        parts.append(f"(\n  {long_} / {budget} > {factor}\nand\n  {short} / {budget} > {factor}\n)")
+    return "\nor\n".join(parts)
+
+
+def _silenced(expr: str, sla: SLA) -> str:
+    return f"(\n{expr}\n)\nunless on() ({maintenance_selector(sla)} == 1)\n"
+
+
+def _budget_left(sla: SLA, objective: Objective) -> str:
+    series = objective_selector(ERROR_BUDGET_REMAINING, sla, objective)
+    return (
+        f"{{{{ with query `{series}` }}}}{{{{ . | first | value | humanizePercentage }}}}"
+        "{{ else }}unknown{{ end }}"
+    )
+
+
+def _describe(sla: SLA, objective: Objective) -> str:
+    spec = sla.spec
+    return (
+        f"SLA {sla.name} ({spec.service}, {spec.provider} for {spec.customer}), objective "
+        f"{objective.name}: target {num(objective.target)}% over {spec.window.prom}, error budget "
+        f"{num(objective.error_budget * 100)}% of valid events."
+    )
+
+
+def _alert(
+    name: str,
+    expr: str,
+    sla: SLA,
+    objective: Objective,
+    labels: dict[str, str],
+    summary: str,
+    description: str,
+    for_: Duration | None = None,
+) -> Rule:
+    all_labels = {**objective_labels(sla, objective), **sla.spec.alerting.labels, **labels}
+    all_labels[LABEL_SLA] = sla.name
+    all_labels[LABEL_OBJECTIVE] = objective.name
+    annotations = {"summary": summary, "description": description, **sla.spec.alerting.annotations}
+    rule: Rule = {"alert": name, "expr": expr}
+    if for_ is not None and for_.ms > 0:
+        rule["for"] = for_.prom
+    rule["labels"] = dict(sorted(all_labels.items()))
+    rule["annotations"] = dict(sorted(annotations.items()))
+    return rule
+
+
+def _conditions_text(alerts: list[BurnAlert], window: Duration) -> str:
+    return " or ".join(
+        f"{num(a.policy.budget_fraction * 100)}% of the {window.prom} budget within "
+        f"{a.long_window.prom} (burn rate > {num(round(a.factor, 3))} over {a.long_window.prom} "
+        f"and {a.short_window.prom})"
+        for a in alerts
+    )
+
+
+def burn_alert(sla: SLA, objective: Objective, severity: str) -> Rule | None:
+    alerts = applicable_conditions(sla, objective, severity)
+    if not alerts:
+        return None
+    window = sla.spec.window
+    summary = (
+        f"{sla.name}/{objective.name}: error budget burning "
+        "{{ $value | printf \"%.1f\" }}x faster than sustainable"
+    )
+    description = (
+        f"{_describe(sla, objective)} Errors are being spent {{{{ $value | printf \"%.1f\" }}}} times "
+        f"faster than the budget allows (1x spends exactly the budget in {window.prom}); this alerts on "
+        f"{_conditions_text(alerts, window)}. Error budget left over {window.prom}: "
+        f"{_budget_left(sla, objective)}."
+    )
+    expr = _silenced(burn_condition(sla, objective, alerts), sla)
+    return _alert(ALERT_BURN, expr, sla, objective, {LABEL_SEVERITY: severity}, summary, description)
+
+
+def exhausted_alert(sla: SLA, objective: Objective) -> Rule:
+    window = sla.spec.window
+    ratio = objective_selector(error_ratio_rule(window.prom), sla, objective)
+    expr = _silenced(f"{ratio} / {num(objective.error_budget)} > 1", sla)
+    summary = (
+        f"{sla.name}/{objective.name}: error budget of the last {window.prom} exhausted "
+        "({{ $value | humanizePercentage }} spent)"
+    )
+    description = (
+        f"{_describe(sla, objective)} Over the last {window.prom} the errors used "
+        "{{ $value | humanizePercentage }} of the error budget: the objective is currently missed, "
+        "and stays missed until old errors leave the window."
+    )
+    return _alert(
+        ALERT_EXHAUSTED, expr, sla, objective, {LABEL_SEVERITY: SEVERITY_TICKET}, summary, description
+    )
+
+
+def absent_alert(sla: SLA, objective: Objective) -> Rule:
+    valid = events(sla, objective).valid
+    # 0 when the valid-event series are missing (empty sum) and when they do not grow (no traffic)
+    cond = f"(sum(increase({valid}[{ABSENT_FOR}])) or vector(0)) == 0"
+    expr = (
+        f"{cond}\nunless on() (max_over_time({maintenance_selector(sla)}[{ABSENT_GRACE.prom}]) == 1)\n"
+    )
+    summary = f"{sla.name}/{objective.name}: no SLI data for {ABSENT_FOR}"
+    description = (
+        f"{_describe(sla, objective)} No valid events in the last {ABSENT_FOR}: the series {valid} are "
+        "missing or not increasing (no traffic). The error ratio is unknown, so the burn-rate alerts "
+        "cannot fire: check the exporter, the scrape job and the selector."
+    )
+    return _alert(
+        ALERT_ABSENT, expr, sla, objective, {LABEL_SEVERITY: SEVERITY_TICKET}, summary, description
+    )
+
+
+def escalation_alerts(sla: SLA, objective: Objective) -> list[Rule]:
+    """One alert per escalation step: the page condition held continuously for ``after``.
+
+    Built on ``for:`` over the page's own condition rather than on ALERTS_FOR_STATE: no dependency
+    on another rule's output or group order, works the same in Prometheus, Thanos ruler and Mimir,
+    and Prometheus restores ``for`` state across restarts. A page that stops for one evaluation
+    restarts every escalation clock, exactly like the page itself resolving.
+    """
+    if not sla.spec.alerting.page.enabled:
+        return []
+    alerts = applicable_conditions(sla, objective, SEVERITY_PAGE)
+    if not alerts:
+        return []
+    expr = _silenced(burn_condition(sla, objective, alerts), sla)
+    out = []
+    for level, step in enumerate(sla.spec.escalation, start=1):
+        summary = (
+            f"{sla.name}/{objective.name}: page firing for {step.after.prom}, escalating to "
+            f"{step.receiver} (level {level})"
+        )
+        description = (
+            f"{_describe(sla, objective)} The error-budget page has been firing for at least "
+            f"{step.after.prom} (burn rate now {{{{ $value | printf \"%.1f\" }}}}x). Escalation level "
+            f"{level}: {step.receiver}. Error budget left over {sla.spec.window.prom}: "
+            f"{_budget_left(sla, objective)}."
+        )
+        labels = {LABEL_RECEIVER: step.receiver, LABEL_LEVEL: str(level)}
+        out.append(
+            _alert(ALERT_ESCALATION, expr, sla, objective, labels, summary, description, for_=step.after)
+        )
+    return out
+
+
+def alert_rules(sla: SLA) -> list[Rule]:
+    rules: list[Rule] = []
+    toggles = sla.spec.alerting
+    for objective in sla.spec.objectives:
+        if toggles.page.enabled:
+            page = burn_alert(sla, objective, SEVERITY_PAGE)
+            if page is not None:
+                rules.append(page)
+        if toggles.ticket.enabled:
+            ticket = burn_alert(sla, objective, SEVERITY_TICKET)
+            if ticket is not None:
+                rules.append(ticket)
+        rules.append(exhausted_alert(sla, objective))
+        rules.append(absent_alert(sla, objective))
+        rules += escalation_alerts(sla, objective)
+    return rules

@@ -1,0 +1,176 @@
+"""Maintenance windows as pure PromQL time arithmetic (no external state).
+
+Recurring windows (weekly, daily) are written in the SLA's local time. PromQL only knows UTC, so
+the local time is ``time() + offset(time())`` where the UTC offset is a step function: the zone's
+offset on 1 January of :data:`TZ_FIRST_YEAR` plus one ``delta * (time() >= bool T)`` term per
+change (DST or legislation) up to the end of :data:`TZ_LAST_YEAR`, taken from the tz database at
+generation time. Zones without changes (UTC, Asia/Kolkata...) need no terms at all. The output
+therefore does not depend on the day it is generated (deterministic), and is exact between those
+years; before them the first offset applies, after them the last.
+
+A window's length is wall-clock time: a window that spans a DST change is one hour shorter
+(spring) or longer (autumn), and a window starting in a skipped hour opens when the clock jumps.
+One-off windows are absolute instants (a start without an offset is read in the SLA's timezone).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from slaforge.spec.durations import Duration
+from slaforge.spec.model import SLA, WEEKDAYS, Maintenance
+
+TZ_FIRST_YEAR = 2020
+TZ_LAST_YEAR = 2050
+WEEK = 7 * 86400
+DAY = 86400
+# 1970-01-05 was a Monday: day number of a weekday in "local seconds since the epoch".
+_FIRST_MONDAY = 4
+
+
+@dataclass(frozen=True)
+class OffsetSteps:
+    """UTC offset (seconds) as a step function of UTC time."""
+
+    base: int
+    changes: tuple[tuple[int, int], ...]  # (UTC instant, offset from then on)
+
+    def at(self, t: float) -> int:
+        offset = self.base
+        for instant, value in self.changes:
+            if t >= instant:
+                offset = value
+        return offset
+
+
+def _offset(zone: ZoneInfo, instant: int) -> int:
+    delta = datetime.fromtimestamp(instant, tz=UTC).astimezone(zone).utcoffset()
+    return int(delta.total_seconds()) if delta is not None else 0
+
+
+@lru_cache(maxsize=64)
+def offset_steps(timezone: str) -> OffsetSteps:
+    """The zone's offset changes between TZ_FIRST_YEAR and TZ_LAST_YEAR (scanned daily, then bisected)."""
+    zone = ZoneInfo(timezone)
+    start = int(datetime(TZ_FIRST_YEAR, 1, 1, tzinfo=UTC).timestamp())
+    end = int(datetime(TZ_LAST_YEAR + 1, 1, 1, tzinfo=UTC).timestamp())
+    base = previous = _offset(zone, start)
+    changes: list[tuple[int, int]] = []
+    t = start
+    while t < end:
+        nxt = t + DAY
+        value = _offset(zone, nxt)
+        if value != previous:
+            lo, hi = t, nxt
+            while hi - lo > 1:
+                mid = (lo + hi) // 2
+                if _offset(zone, mid) == previous:
+                    lo = mid
+                else:
+                    hi = mid
+            changes.append((hi, value))
+            previous = value
+        t = nxt
+    return OffsetSteps(base, tuple(changes))
+
+
+def local_time_expr(timezone: str) -> str:
+    """Scalar PromQL: the SLA's local wall-clock time as seconds since the (local) epoch."""
+    steps = offset_steps(timezone)
+    terms = ["time()"]
+    if steps.base:
+        terms.append(f"{steps.base:+d}".replace("+", "+ ").replace("-", "- "))
+    previous = steps.base
+    for instant, value in steps.changes:
+        delta = value - previous
+        previous = value
+        sign = "+" if delta > 0 else "-"
+        terms.append(f"{sign} {abs(delta)} * (time() >= bool {instant})")
+    return " ".join(terms)
+
+
+def _recurring(maint: Maintenance) -> tuple[int, int, int] | None:
+    """(period, reference start in local epoch seconds, duration) of a weekly or daily window."""
+    if maint.weekly is not None:
+        w = maint.weekly
+        ref = (_FIRST_MONDAY + WEEKDAYS.index(w.day)) * DAY + w.start.hour * 3600 + w.start.minute * 60
+        return WEEK, ref, int(w.duration.seconds)
+    if maint.daily is not None:
+        d = maint.daily
+        return DAY, d.start.hour * 3600 + d.start.minute * 60, int(d.duration.seconds)
+    return None
+
+
+def once_bounds(maint: Maintenance, timezone: str) -> tuple[int, int]:
+    """UTC start and end (seconds) of a one-off window."""
+    assert maint.once is not None
+    start = maint.once.start
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=ZoneInfo(timezone))
+    begin = int(start.timestamp())
+    return begin, begin + int(maint.once.duration.seconds)
+
+
+def active_expr(sla: SLA, extend: Duration = Duration(0)) -> str | None:
+    """Scalar PromQL, 1 while a maintenance window is open, else 0; None without windows.
+
+    ``extend`` keeps it 1 that much longer after each window closes: a piece that counts events
+    over (t - extend, t] is excluded whenever it overlaps a window.
+    """
+    spec = sla.spec
+    if not spec.maintenance:
+        return None
+    ext = int(extend.seconds)
+    terms: list[str] = []
+    local: str | None = None
+    for maint in spec.maintenance:
+        recurring = _recurring(maint)
+        if recurring is not None:
+            period, ref, duration = recurring
+            if local is None:
+                local = local_time_expr(spec.timezone)
+            # (local - ref) mod period, kept non-negative for any t >= 0 whatever the offset
+            shift = (-ref) % period + period
+            terms.append(f"(({local} + {shift}) % {period} < bool {duration + ext})")
+        else:
+            begin, end = once_bounds(maint, spec.timezone)
+            terms.append(f"((time() >= bool {begin}) * (time() < bool {end + ext}))")
+    if len(terms) == 1:
+        return terms[0]
+    return "(" + " + ".join(terms) + " > bool 0)"
+
+
+def active_at(sla: SLA, t: float, extend: Duration = Duration(0)) -> bool:
+    """Python mirror of :func:`active_expr`, for tests and for placing test cases."""
+    spec = sla.spec
+    ext = int(extend.seconds)
+    for maint in spec.maintenance:
+        recurring = _recurring(maint)
+        if recurring is not None:
+            period, ref, duration = recurring
+            local = t + offset_steps(spec.timezone).at(t)
+            if (local - ref) % period < duration + ext:
+                return True
+        else:
+            begin, end = once_bounds(maint, spec.timezone)
+            if begin <= t < end + ext:
+                return True
+    return False
+
+
+def next_window(sla: SLA, after: float, horizon: float = 30 * DAY, step: int = 60) -> tuple[int, int] | None:
+    """First maintenance window (start, end) in UTC seconds opening at or after ``after`` (minute steps)."""
+    t = int(after) // step * step
+    stop = after + horizon
+    while t < stop:
+        if active_at(sla, t) and not active_at(sla, t - step):
+            end = t
+            while active_at(sla, end) and end < t + horizon:
+                end += step
+            return t, end
+        t += step
+    return None
+

@@ -1,0 +1,188 @@
+"""Recording rules of one SLA: pieces, window ratios, objective, budget, maintenance, info.
+
+Two groups per SLA:
+
+* the fast group (every 1m): maintenance state, per-minute event pieces, the 5m..6h ratios as sums
+  of pieces, static series, then the alerts (which read the fresh values of the same cycle);
+* the long group (every 5m): non-overlapping 5m event pieces, and the 1d, 3d and SLA-window ratios
+  as sums of those pieces, then the error budget left.
+
+No rule evaluates ``rate()`` over more than 5m of raw samples: long windows cost one
+``sum_over_time`` over one recorded series per side instead of a rate over days of raw samples.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from slaforge.conventions import (
+    BAD_EVENTS_1M,
+    BAD_EVENTS_5M,
+    ERROR_BUDGET_REMAINING,
+    ERROR_RATIO_WINDOWS,
+    EVENTS_STEP,
+    FAST_STEP,
+    LABEL_CUSTOMER,
+    LABEL_OBJECTIVE,
+    LABEL_PROVIDER,
+    LABEL_SERVICE,
+    LABEL_SLA,
+    LABEL_WINDOW,
+    MAINTENANCE_ACTIVE,
+    OBJECTIVE_RATIO,
+    SLA_INFO,
+    VALID_EVENTS_1M,
+    VALID_EVENTS_5M,
+    error_ratio_rule,
+)
+from slaforge.rules.maintenance import active_expr
+from slaforge.rules.sli import events
+from slaforge.spec.durations import Duration
+from slaforge.spec.model import SLA, Objective
+from slaforge.spec.promql import Matcher, Selector
+
+Rule = dict[str, Any]
+
+FAST = Duration.parse(FAST_STEP)
+SLOW = Duration.parse(EVENTS_STEP)
+# the 1m pieces read 2m of raw samples (so that a 1m scrape interval still has two samples)
+FAST_RANGE = Duration.parse("2m")
+# windows up to this length are sums of 1m pieces (fast group); longer ones of 5m pieces
+LONGEST_FAST_WINDOW = Duration.parse("6h")
+
+
+def num(value: float) -> str:
+    """A float as PromQL text, free of binary noise (0.0144, not 0.014400000000000001)."""
+    return format(value, ".12g")
+
+
+def objective_selector(metric: str, sla: SLA, objective: Objective) -> str:
+    return Selector(
+        metric, (Matcher(LABEL_SLA, "=", sla.name), Matcher(LABEL_OBJECTIVE, "=", objective.name))
+    ).render()
+
+
+def maintenance_selector(sla: SLA) -> str:
+    return Selector(MAINTENANCE_ACTIVE, (Matcher(LABEL_SLA, "=", sla.name),)).render()
+
+
+def objective_labels(sla: SLA, objective: Objective) -> dict[str, str]:
+    """metadata.labels, then sla and objective (which nobody may override)."""
+    labels = dict(sla.metadata.labels)
+    labels[LABEL_SLA] = sla.name
+    labels[LABEL_OBJECTIVE] = objective.name
+    return dict(sorted(labels.items()))
+
+
+def windows(sla: SLA) -> list[Duration]:
+    """The contract's windows plus the SLA window, shortest first, without duplicates."""
+    out = {Duration.parse(w) for w in ERROR_RATIO_WINDOWS}
+    out.add(sla.spec.window)
+    return sorted(out)
+
+
+def range_of(window: Duration, step: Duration) -> str:
+    """Range selecting exactly window/step pieces spaced ``step`` apart.
+
+    Pieces are written at exact multiples of the group interval; Prometheus 2 includes both ends
+    of a range, Prometheus 3 only the right one, so one second less than the window gives the same
+    count of pieces on both. A window that is not a multiple of the step is rounded up to one.
+    """
+    pieces = -(-window.ms // step.ms)
+    return Duration(pieces * step.ms - 1000).prom
+
+
+def _record(name: str, expr: str, labels: Mapping[str, str]) -> Rule:
+    return {"record": name, "expr": expr, "labels": dict(sorted(labels.items()))}
+
+
+def _gate(expr: str, sla: SLA, rng: Duration) -> str:
+    """Zero the piece when maintenance was active at any point of its range (t - rng, t].
+
+    Reads the maintenance series recorded first in the fast group, so that the (possibly long)
+    time-zone arithmetic is written once per SLA; without that series (never yet evaluated) the
+    piece counts normally.
+    """
+    if not sla.spec.maintenance:
+        return expr
+    active = f"max_over_time({maintenance_selector(sla)}[{rng.prom}])"
+    return f"({expr})\n* on() ((1 - {active}) or on() vector(1))\n"
+
+
+def pieces(sla: SLA, objective: Objective, step: Duration) -> list[Rule]:
+    """Bad and valid event counts per ``step``, maintenance excluded (0 while a window is open)."""
+    ev = events(sla, objective)
+    labels = objective_labels(sla, objective)
+    if step == FAST:
+        bad, valid = ev.increase(FAST_RANGE.prom, divide=FAST_RANGE.ms // FAST.ms)
+        names = (BAD_EVENTS_1M, VALID_EVENTS_1M)
+    else:
+        bad, valid = ev.increase(step.prom)
+        names = (BAD_EVENTS_5M, VALID_EVENTS_5M)
+    return [
+        _record(names[0], _gate(bad, sla, FAST_RANGE if step == FAST else step), labels),
+        _record(names[1], _gate(valid, sla, FAST_RANGE if step == FAST else step), labels),
+    ]
+
+
+def ratio_rule(sla: SLA, objective: Objective, window: Duration) -> Rule:
+    """Traffic-weighted error ratio: sum of bad events / sum of valid events over the window."""
+    fast = window <= LONGEST_FAST_WINDOW
+    bad_name, valid_name = (BAD_EVENTS_1M, VALID_EVENTS_1M) if fast else (BAD_EVENTS_5M, VALID_EVENTS_5M)
+    rng = range_of(window, FAST if fast else SLOW)
+    bad = objective_selector(bad_name, sla, objective)
+    valid = objective_selector(valid_name, sla, objective)
+    expr = f"sum_over_time({bad}[{rng}])\n/\nsum_over_time({valid}[{rng}])\n"
+    return _record(error_ratio_rule(window.prom), expr, objective_labels(sla, objective))
+
+
+def budget_rule(sla: SLA, objective: Objective) -> Rule:
+    ratio = objective_selector(error_ratio_rule(sla.spec.window.prom), sla, objective)
+    return _record(
+        ERROR_BUDGET_REMAINING,
+        f"1 - {ratio} / {num(objective.error_budget)}",
+        objective_labels(sla, objective),
+    )
+
+
+def maintenance_rule(sla: SLA) -> Rule:
+    active = active_expr(sla)
+    return _record(MAINTENANCE_ACTIVE, f"vector({active or 0})", {LABEL_SLA: sla.name})
+
+
+def static_rules(sla: SLA, objective: Objective) -> list[Rule]:
+    labels = objective_labels(sla, objective)
+    spec = sla.spec
+    info = {
+        **labels,
+        LABEL_SERVICE: spec.service,
+        LABEL_PROVIDER: spec.provider,
+        LABEL_CUSTOMER: spec.customer,
+        LABEL_WINDOW: spec.window.prom,
+    }
+    return [
+        _record(OBJECTIVE_RATIO, f"vector({num(objective.ratio)})", labels),
+        _record(SLA_INFO, "vector(1)", info),
+    ]
+
+
+def fast_recording_rules(sla: SLA) -> list[Rule]:
+    rules: list[Rule] = [maintenance_rule(sla)]
+    for objective in sla.spec.objectives:
+        rules += static_rules(sla, objective)
+        rules += pieces(sla, objective, FAST)
+        rules += [ratio_rule(sla, objective, w) for w in windows(sla) if w <= LONGEST_FAST_WINDOW]
+        if sla.spec.window <= LONGEST_FAST_WINDOW:
+            rules.append(budget_rule(sla, objective))
+    return rules
+
+
+def long_recording_rules(sla: SLA) -> list[Rule]:
+    rules: list[Rule] = []
+    for objective in sla.spec.objectives:
+        rules += pieces(sla, objective, SLOW)
+        rules += [ratio_rule(sla, objective, w) for w in windows(sla) if w > LONGEST_FAST_WINDOW]
+        if sla.spec.window > LONGEST_FAST_WINDOW:
+            rules.append(budget_rule(sla, objective))
+    return rules

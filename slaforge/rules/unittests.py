@@ -1,0 +1,258 @@
+"""promtool unit tests generated per SLA: a total outage pages, a healthy service stays silent,
+maintenance is respected.
+
+The input series are synthesised from each SLI's selectors (raw counters at 60 events/minute);
+promtool starts its clock at the Unix epoch, so maintenance is tested on the first recurring window
+after the warm-up (one-off windows far from 1970 cannot be reached and are not tested).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from slaforge.burnrate import BurnAlert
+from slaforge.conventions import (
+    ALERT_BURN,
+    ALERT_ESCALATION,
+    LABEL_OBJECTIVE,
+    LABEL_PROBE,
+    LABEL_SLA,
+    PROBE_DURATION,
+    PROBE_FAILURES_TOTAL,
+    PROBES_TOTAL,
+    SEVERITY_PAGE,
+    SEVERITY_TICKET,
+)
+from slaforge.rules.alerts import applicable_conditions
+from slaforge.rules.maintenance import next_window
+from slaforge.spec.model import SLA, Objective
+from slaforge.spec.promql import Matcher, Selector
+
+RATE = 60  # valid events per minute in every generated series
+WARMUP_MIN = 180  # healthy minutes before anything happens
+MARGIN_MIN = 10  # detection margin on top of the theoretical time to fire
+
+Labels = dict[str, str]
+
+
+@dataclass(frozen=True)
+class Series:
+    labels: str  # promtool series notation: name{a="b"}
+    healthy: int  # increase per minute while healthy
+    outage: int  # increase per minute during a total outage
+
+
+def _series(metric: str, labels: Labels) -> str:
+    body = ",".join(f'{k}="{v}"' for k, v in sorted(labels.items()))
+    return f"{metric}{{{body}}}"
+
+
+def _candidates(matcher: Matcher) -> list[str]:
+    if matcher.op == "=":
+        return [matcher.value]
+    out = [matcher.value] if matcher.op == "!=" else []
+    if matcher.op in ("=~", "!~"):
+        for alt in re.split(r"\|", matcher.value.strip("()")):
+            out.append(re.sub(r"[\\^$()]", "", alt).replace(".", "0").replace("*", "").replace("+", ""))
+    return [*out, "500", "200", "x", "0", ""]
+
+
+def _matches(sel: Selector, metric: str, labels: Labels) -> bool:
+    if sel.metric != metric:
+        return False
+    for m in sel.matchers:
+        value = labels.get(m.name, "")
+        hit = value == m.value if m.op in ("=", "!=") else re.fullmatch(m.value, value) is not None
+        if hit != (m.op in ("=", "=~")):
+            return False
+    return True
+
+
+def _solve(want: Sequence[Selector], avoid: Sequence[Selector], metric: str) -> Labels | None:
+    """Labels of one series of ``metric`` matching every ``want`` and no ``avoid`` selector."""
+    matchers = [m for s in (*want, *avoid) for m in s.matchers]
+    names = sorted({m.name for m in matchers})
+    options = [list(dict.fromkeys(c for m in matchers if m.name == n for c in _candidates(m))) for n in names]
+    for combo in itertools.product(*options):
+        labels = {n: v for n, v in zip(names, combo, strict=True) if v != ""}
+        if all(_matches(s, metric, labels) for s in want) and not any(_matches(s, metric, labels) for s in avoid):
+            return labels
+    return None
+
+
+def plan(sla: SLA, objective: Objective) -> list[Series] | None:
+    """Series that make this objective healthy or totally failing; None if not synthesisable."""
+    sli = objective.sli
+    if sli.probe is not None or sli.probe_latency is not None:
+        probe = sli.probe_name
+        assert probe is not None
+        base = {LABEL_SLA: sla.name, LABEL_PROBE: probe}
+        if sli.probe is not None:
+            return [
+                Series(_series(PROBES_TOTAL, base), RATE, RATE),
+                Series(_series(PROBE_FAILURES_TOTAL, {**base, "reason": "timeout"}), 0, RATE),
+            ]
+        assert sli.probe_latency is not None
+        le = format(sli.probe_latency.threshold.seconds, "g")
+        return [
+            Series(_series(f"{PROBE_DURATION}_count", base), RATE, RATE),
+            Series(_series(f"{PROBE_DURATION}_bucket", {**base, "le": le}), RATE, 0),
+        ]
+    if sli.latency is not None:
+        sel = sli.latency.selector
+        count = Selector(f"{sel.metric}_count", sel.matchers)
+        labels = _solve([count], [], count.metric)
+        if labels is None:
+            return None
+        le = format(sli.latency.threshold, "g")
+        return [
+            Series(_series(count.metric, labels), RATE, RATE),
+            Series(_series(f"{sel.metric}_bucket", {**labels, "le": le}), RATE, 0),
+        ]
+    assert sli.ratio is not None
+    errors, total = sli.ratio.errors_selector, sli.ratio.total_selector
+    if errors.metric == total.metric:
+        bad = _solve([errors, total], [], total.metric)
+        good = _solve([total], [errors], total.metric)
+        if bad is None or good is None:
+            return None
+        return [
+            Series(_series(total.metric, bad), 0, RATE),
+            Series(_series(total.metric, good), RATE, 0),
+        ]
+    bad = _solve([errors], [], errors.metric)
+    valid = _solve([total], [], total.metric)
+    if bad is None or valid is None:
+        return None
+    return [Series(_series(errors.metric, bad), 0, RATE), Series(_series(total.metric, valid), RATE, RATE)]
+
+
+def _values(series: Series, timeline: Sequence[tuple[int, bool]]) -> str:
+    """promtool expanding notation for consecutive segments of (minutes, failing)."""
+    parts = []
+    value = 0
+    first = True
+    for minutes, failing in timeline:
+        step = series.outage if failing else series.healthy
+        if first:
+            parts.append(f"{value}+{step}x{minutes}")
+            value += step * minutes
+            first = False
+        else:
+            value += step
+            parts.append(f"{value}+{step}x{minutes - 1}")
+            value += step * (minutes - 1)
+    return " ".join(parts)
+
+
+def _inputs(plans: dict[str, list[Series]], timeline: Sequence[tuple[int, bool]]) -> list[dict[str, str]]:
+    return [
+        {"series": s.labels, "values": _values(s, timeline)}
+        for name in sorted(plans)
+        for s in plans[name]
+    ]
+
+
+def _minutes(ms: int) -> int:
+    return -(-ms // 60_000)
+
+
+def _firing(sla: SLA, alertname: str, by: str, extra: tuple[Matcher, ...] = ()) -> str:
+    sel = Selector(
+        "ALERTS",
+        (Matcher("alertname", "=", alertname), Matcher("alertstate", "=", "firing"),
+         Matcher(LABEL_SLA, "=", sla.name), *extra),
+    ).render()
+    return f"count by ({by}) ({sel})"
+
+
+def _objectives_filter(sla: SLA, names: Sequence[str]) -> str:
+    return Selector(
+        "ALERTS",
+        (Matcher(LABEL_SLA, "=", sla.name), Matcher("alertstate", "=", "firing"),
+         Matcher(LABEL_OBJECTIVE, "=~", "|".join(re.escape(n) for n in names))),
+    ).render()
+
+
+def _time_to_fire(alerts: Sequence[BurnAlert]) -> int:
+    return min(_minutes(a.time_to_fire_on_outage.ms) for a in alerts if a.time_to_fire_on_outage)
+
+
+def sla_tests(sla: SLA) -> list[dict[str, Any]]:
+    plans = {o.name: p for o in sla.spec.objectives if (p := plan(sla, o)) is not None}
+    if not plans:
+        return []
+    names = sorted(plans)
+    silent = _objectives_filter(sla, names)
+    tests: list[dict[str, Any]] = []
+
+    # 1. healthy: three hours of clean traffic, nothing fires
+    tests.append({
+        "name": f"{sla.name}: a healthy service stays silent",
+        "interval": "1m",
+        "input_series": _inputs(plans, [(WARMUP_MIN + 30, False)]),
+        "promql_expr_test": [{"expr": silent, "eval_time": f"{WARMUP_MIN + 30}m", "exp_samples": []}],
+    })
+
+    # 2. total outage: the burn alert (page, or ticket when paging is off) fires, then escalates
+    toggles = sla.spec.alerting
+    severity = SEVERITY_PAGE if toggles.page.enabled else SEVERITY_TICKET
+    fire_at: dict[str, int] = {}
+    for o in sla.spec.objectives:
+        conditions = applicable_conditions(sla, o, severity)
+        enabled = toggles.page.enabled if severity == SEVERITY_PAGE else toggles.ticket.enabled
+        if o.name in plans and conditions and enabled:
+            fire_at[o.name] = _time_to_fire(conditions) + MARGIN_MIN
+    if fire_at:
+        detect = max(fire_at.values())
+        steps = sla.spec.escalation if severity == SEVERITY_PAGE else ()
+        longest = max([_minutes(s.after.ms) for s in steps], default=0)
+        outage = detect + longest + 30
+        checks: list[dict[str, Any]] = [{
+            "expr": _firing(sla, ALERT_BURN, f"{LABEL_OBJECTIVE}, severity", (Matcher("severity", "=", severity),)),
+            "eval_time": f"{WARMUP_MIN + detect}m",
+            "exp_samples": [
+                {"labels": f'{{objective="{n}",severity="{severity}"}}', "value": 1} for n in sorted(fire_at)
+            ],
+        }]
+        for level, step in enumerate(steps, start=1):
+            checks.append({
+                "expr": _firing(sla, ALERT_ESCALATION, f"{LABEL_OBJECTIVE}, level, receiver"),
+                "eval_time": f"{WARMUP_MIN + detect + _minutes(step.after.ms)}m",
+                "exp_samples": [
+                    {"labels": f'{{level="{lv}",objective="{n}",receiver="{s.receiver}"}}', "value": 1}
+                    for lv, s in enumerate(steps[:level], start=1)
+                    for n in sorted(fire_at)
+                ],
+            })
+        tests.append({
+            "name": f"{sla.name}: a total outage alerts ({severity})",
+            "interval": "1m",
+            "input_series": _inputs(plans, [(WARMUP_MIN, False), (outage, True)]),
+            "promql_expr_test": checks,
+        })
+
+    # 3. maintenance: a total outage inside the first maintenance window stays silent
+    window = next_window(sla, WARMUP_MIN * 60, horizon=8 * 86400)
+    if window is not None:
+        start, end = (t // 60 for t in window)
+        timeline = [(start, False), (end - start, True), (60, False)]
+        times = sorted({start + 5, (start + end) // 2, end - 1, end + 1, end + 15, end + 59})
+        tests.append({
+            "name": f"{sla.name}: a total outage during maintenance stays silent",
+            "interval": "1m",
+            "input_series": _inputs(plans, timeline),
+            "promql_expr_test": [{"expr": silent, "eval_time": f"{t}m", "exp_samples": []} for t in times],
+        })
+    return tests
+
+
+def tests_document(slas: Sequence[SLA], rule_file: str) -> dict[str, Any]:
+    tests: list[dict[str, Any]] = []
+    for sla in sorted(slas, key=lambda s: s.name):
+        tests += sla_tests(sla)
+    return {"rule_files": [rule_file], "evaluation_interval": "1m", "tests": tests}
