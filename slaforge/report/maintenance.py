@@ -1,11 +1,16 @@
 """Declared maintenance windows laid out on the calendar: pure computation, no query needed.
 
-Weekly and daily windows start at a local wall-clock time in the SLA's timezone and last their
-duration in elapsed time (a 2h window across a DST change is still 2h). A local start time that
-does not exist on a DST change day (02:30 when clocks jump from 02:00 to 03:00) is read with the
-offset in force before the change, so it begins at the same instant as 03:30 after it; an
-ambiguous one (clocks going back) means its first occurrence. ``once`` windows without an
-offset are read in the SLA's timezone. Overlapping windows count once.
+The same semantics as the generated rules (:mod:`slaforge.rules.maintenance`), so that the time
+reported as maintenance is the time the rules excluded:
+
+* weekly and daily windows are wall-clock intervals of the SLA's timezone: open while the local
+  clock reads between the start and start + duration. Across a DST change such a window is an hour
+  shorter (spring) or longer (autumn) in elapsed time, and one starting in a skipped hour opens
+  when the clock jumps;
+* ``once`` windows are absolute: start (read in the SLA's timezone when it has no offset) plus
+  the duration in elapsed time.
+
+Overlapping windows count once.
 """
 
 from __future__ import annotations
@@ -17,11 +22,45 @@ from zoneinfo import ZoneInfo
 from slaforge.spec.model import WEEKDAYS, Maintenance
 
 Interval = tuple[datetime, datetime]
+_EPOCH = datetime(1970, 1, 1)
+_SAMPLE = 6 * 3600  # offsets never change twice within 6 hours
 
 
-def _local(day: date, clock: time, tz: ZoneInfo) -> datetime:
-    naive = datetime.combine(day, clock)
-    return naive.replace(tzinfo=tz).astimezone(UTC)
+def _offset(tz: ZoneInfo, t: int) -> int:
+    delta = datetime.fromtimestamp(t, tz=UTC).astimezone(tz).utcoffset()
+    return int(delta.total_seconds()) if delta is not None else 0
+
+
+def offset_segments(tz: ZoneInfo, t0: int, t1: int) -> list[tuple[int, int, int]]:
+    """``[(from, to, offset)]``: the UTC offset as constant pieces covering ``[t0, t1)`` (unix seconds)."""
+    segments: list[tuple[int, int, int]] = []
+    begin, current = t0, _offset(tz, t0)
+    t = t0
+    while t < t1:
+        nxt = min(t + _SAMPLE, t1)
+        value = _offset(tz, nxt)
+        if value != current:
+            lo, hi = t, nxt  # offset(lo) == current != offset(hi): find the first second of the new one
+            while hi - lo > 1:
+                mid = (lo + hi) // 2
+                if _offset(tz, mid) == current:
+                    lo = mid
+                else:
+                    hi = mid
+            segments.append((begin, hi, current))
+            begin, current = hi, value
+        t = nxt
+    segments.append((begin, t1, current))
+    return segments
+
+
+def _wall_seconds(moment: datetime) -> int:
+    """A naive local wall-clock time as seconds since the local epoch."""
+    return int((moment - _EPOCH).total_seconds())
+
+
+def _utc(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, tz=UTC)
 
 
 def maintenance_windows(
@@ -34,24 +73,30 @@ def maintenance_windows(
     longest = max(w.duration.ms for w in windows)
     # Windows that began before `start` may still be open at it: look back far enough.
     first_day = (start.astimezone(tz) - timedelta(milliseconds=longest) - timedelta(days=2)).date()
-    last_day = (end.astimezone(tz) + timedelta(days=1)).date()
+    last_day = (end.astimezone(tz) + timedelta(days=2)).date()
+    t0 = int(start.timestamp()) - longest // 1000 - 3 * 86400
+    t1 = int(end.timestamp()) + 3 * 86400
+    segments = offset_segments(tz, t0, t1)
     raw: list[Interval] = []
     for window in windows:
-        length = timedelta(milliseconds=window.duration.ms)
+        length = window.duration.ms / 1000
         if window.once is not None:
             begin = window.once.start
             if begin.tzinfo is None:
                 begin = begin.replace(tzinfo=tz)
-            begin = begin.astimezone(UTC)
-            raw.append((begin, begin + length))
+            raw.append((begin.astimezone(UTC), begin.astimezone(UTC) + timedelta(seconds=length)))
             continue
-        clock = window.weekly.start if window.weekly is not None else window.daily.start  # type: ignore[union-attr]
+        clock: time = window.weekly.start if window.weekly is not None else window.daily.start  # type: ignore[union-attr]
         weekday = WEEKDAYS.index(window.weekly.day) if window.weekly is not None else None
-        day = first_day
+        day: date = first_day
         while day <= last_day:
             if weekday is None or day.weekday() == weekday:
-                begin = _local(day, clock, tz)
-                raw.append((begin, begin + length))
+                wall = _wall_seconds(datetime.combine(day, clock))
+                # the UTC instants whose local wall clock reads within [wall, wall + length)
+                for seg_from, seg_to, offset in segments:
+                    lo, hi = max(seg_from, wall - offset), min(seg_to, wall + length - offset)
+                    if lo < hi:
+                        raw.append((_utc(lo), _utc(hi)))
             day += timedelta(days=1)
     return merge_intervals(_clip(raw, start.astimezone(UTC), end.astimezone(UTC)))
 

@@ -80,10 +80,49 @@ def test_windows_straddling_the_period_are_clipped() -> None:
     assert total_seconds(found) == 2 * 3600 + 3 * 3600 + 3600
 
 
-def test_a_start_that_does_not_exist_on_the_dst_day() -> None:
+def test_wall_clock_windows_across_dst_changes() -> None:
+    # 02:30-03:30 local on the day the clock jumps from 02:00 to 03:00: open from the jump to 03:30
     weekly = (maint(weekly={"day": "sunday", "start": "02:30", "duration": "1h"}),)
     found = maintenance_windows(weekly, "Europe/Berlin", _utc(2026, 3, 28), _utc(2026, 3, 30))
-    assert found == [(_utc(2026, 3, 29, 1, 30), _utc(2026, 3, 29, 2, 30))]  # 03:30-04:30 CEST
+    assert found == [(_utc(2026, 3, 29, 1, 0), _utc(2026, 3, 29, 1, 30))]
+    # 01:30-03:30 local on the day 02:00-03:00 happens twice: 3 hours
+    weekly = (maint(weekly={"day": "sunday", "start": "01:30", "duration": "2h"}),)
+    found = maintenance_windows(weekly, "Europe/Berlin", _utc(2026, 10, 24), _utc(2026, 10, 26))
+    assert found == [(_utc(2026, 10, 24, 23, 30), _utc(2026, 10, 25, 2, 30))]
+
+
+MIXED = """
+apiVersion: slaforge/v1
+kind: SLA
+metadata: {name: mixed}
+spec:
+  service: s
+  provider: p
+  customer: c
+  window: 30d
+  timezone: Europe/Berlin
+  maintenance:
+    - weekly: {day: sunday, start: "01:30", duration: 2h}
+    - daily: {start: "23:00", duration: 3h}
+    - weekly: {day: saturday, start: "22:00", duration: 5h}
+    - once: {start: "2026-10-14T10:00:00", duration: 90m}
+  probes: [{name: web, url: 'https://example.com/'}]
+  objectives: [{name: availability, target: 99.9, sli: {probe: web}}]
+"""
+
+
+@pytest.mark.parametrize("month", [3, 10])
+def test_maintenance_seconds_agree_with_the_generated_rules(month: int) -> None:
+    """Minute by minute, the rules' own Python mirror of their maintenance PromQL says the same."""
+    from slaforge.rules.maintenance import active_at
+    from slaforge.spec import load_text
+
+    sla = load_text(MIXED, "mixed.yaml")[0]
+    start, end = _utc(2026, month, 1), _utc(2026, month + 1, 1)
+    ours = total_seconds(maintenance_windows(sla.spec.maintenance, "Europe/Berlin", start, end))
+    t0, t1 = int(start.timestamp()), int(end.timestamp())
+    theirs = sum(60 for t in range(t0, t1, 60) if active_at(sla, t))
+    assert ours == theirs
 
 
 def test_merge_intervals() -> None:
