@@ -49,7 +49,7 @@ def probes_are_sound(sla: SLA) -> Iterator[Finding]:
             yield (*here, "interval"), f"the interval must be at least 1s, got {probe.interval}"
         if probe.scheme == "tcp":
             for key in ("method", "headers", "body"):
-                default = {"method": "GET", "headers": {}, "body": None}[key]
+                default: object = {"method": "GET", "headers": {}, "body": None}[key]
                 if getattr(probe, key) != default:
                     yield (*here, key), f"{key} has no meaning for a tcp:// probe"
         if probe.scheme != "https" and (probe.tls.ca_file or probe.tls.insecure_skip_verify):

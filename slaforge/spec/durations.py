@@ -56,15 +56,17 @@ class Duration:
 
     @property
     def prom(self) -> str:
-        """Canonical Prometheus form, largest units first (``30d``, ``1h30m``, ``300ms``)."""
+        """Canonical Prometheus form, largest units first (``30d``, ``1h30m``, ``300ms``).
+
+        Days are the largest unit, so ``1w`` and ``7d`` both render as ``7d`` and a 28-day window
+        names its rule ``ratio_rate28d``, as people write and read SLA windows.
+        """
         if self.ms == 0:
             return "0s"
         rest = self.ms
         out = []
-        for unit in ("w", "d", "h", "m", "s", "ms"):
+        for unit in ("d", "h", "m", "s", "ms"):
             size = int(_UNITS[unit] * 1000)
-            if unit == "w" and rest % size != 0:
-                continue  # prefer 10d over 1w3d
             count, rest = divmod(rest, size)
             if count:
                 out.append(f"{count}{unit}")

@@ -44,11 +44,13 @@ def partial_sla(raw: Any) -> SLA | None:
         return None
     spec_raw: dict[str, Any] = raw["spec"]
     metadata = _one(Metadata, raw.get("metadata")) or Metadata.model_construct(name="", labels={})
-    spec = Spec.model_construct(
-        probes=_many(Probe, spec_raw.get("probes")),
-        objectives=_many(Objective, spec_raw.get("objectives")),
-        maintenance=_many(Maintenance, spec_raw.get("maintenance")),
-        escalation=_many(EscalationStep, spec_raw.get("escalation")),
-        alerting=_one(Alerting, spec_raw.get("alerting", {})) or Alerting(),
-    )
-    return SLA.model_construct(metadata=metadata, spec=spec)
+    # model_construct skips validation on purpose: the lists may hold None for invalid items.
+    spec_fields: dict[str, Any] = {
+        "probes": _many(Probe, spec_raw.get("probes")),
+        "objectives": _many(Objective, spec_raw.get("objectives")),
+        "maintenance": _many(Maintenance, spec_raw.get("maintenance")),
+        "escalation": _many(EscalationStep, spec_raw.get("escalation")),
+        "alerting": _one(Alerting, spec_raw.get("alerting", {})) or Alerting(),
+    }
+    sla_fields: dict[str, Any] = {"metadata": metadata, "spec": Spec.model_construct(**spec_fields)}
+    return SLA.model_construct(**sla_fields)
