@@ -53,6 +53,7 @@ def explain_objective(sla: SLA, objective: Objective) -> dict[str, Any]:
                 "budget_spent_when_fired": round(alert.budget_spent_when_firing, 6),
                 "time_to_fire_on_total_outage": str(fire) if fire else None,
                 "time_to_fire_human": fire.human() if fire else None,
+                "time_to_fire_seconds": fire.seconds if fire else None,
                 "generated": enabled and alert.applicable,
                 "note": note,
             }
@@ -63,6 +64,7 @@ def explain_objective(sla: SLA, objective: Objective) -> dict[str, Any]:
             "credit": tier.credit,
             "downtime": str(downtime_below(tier.below, period)),
             "downtime_human": downtime_below(tier.below, period).human(),
+            "downtime_seconds": downtime_below(tier.below, period).seconds,
         }
         for tier in objective.credits
     ]
@@ -76,6 +78,7 @@ def explain_objective(sla: SLA, objective: Objective) -> dict[str, Any]:
         "error_budget_ratio": objective.error_budget,
         "error_budget_time": str(budget),
         "error_budget_human": budget.human(),
+        "error_budget_seconds": budget.seconds,
         "alerts": alerts,
         "credit_period": label,
         "credits": credits,

@@ -52,9 +52,10 @@ def test_parse_duration_wants_a_string(value: object) -> None:
         (1500, "1s500ms"),
         (90_000, "1m30s"),
         (2_592_000_000, "30d"),
-        (604_800_000, "1w"),  # as Prometheus prints it: whole weeks in w
-        (2_419_200_000, "4w"),
-        (864_000_000, "10d"),  # 10d, not 1w3d
+        (604_800_000, "7d"),  # days are the largest unit: windows read as people write them
+        (2_419_200_000, "28d"),
+        (864_000_000, "10d"),
+        (31_536_000_000, "365d"),
         (5_400_000, "1h30m"),
     ],
 )
