@@ -23,18 +23,34 @@ SUFFIXES = (".yaml", ".yml")
 
 
 def expand_paths(paths: Iterable[str | FsPath]) -> tuple[list[FsPath], list[Problem]]:
-    """Files as given; a folder means every *.yaml / *.yml directly in it, in name order."""
+    """Files as given; a folder means every *.yaml / *.yml directly in it, in name order.
+
+    A file named twice (``a.yaml`` and its folder) is read once.
+    """
     files: list[FsPath] = []
     problems: list[Problem] = []
+    seen: set[FsPath] = set()
+
+    def add(file: FsPath) -> None:
+        key = file.resolve()
+        if key not in seen:
+            seen.add(key)
+            files.append(file)
+
     for raw in paths:
         path = FsPath(raw)
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix in SUFFIXES and p.is_file())
+            try:
+                found = sorted(p for p in path.iterdir() if p.suffix in SUFFIXES and p.is_file())
+            except OSError as exc:
+                problems.append(Problem(str(path), 1, 1, "(file)", f"cannot read folder: {exc.strerror or exc}"))
+                continue
             if not found:
                 problems.append(Problem(str(path), 1, 1, "(file)", "folder holds no *.yaml or *.yml file"))
-            files.extend(found)
+            for file in found:
+                add(file)
         elif path.is_file():
-            files.append(path)
+            add(path)
         elif path.exists():
             problems.append(Problem(str(path), 1, 1, "(file)", "not a regular file or folder"))
         else:
