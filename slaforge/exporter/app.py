@@ -12,7 +12,7 @@ from pathlib import Path
 from slaforge import __version__
 from slaforge.exporter.collector import ExporterCollector, Exposition, ProbeCollector, SchedulerStats
 from slaforge.exporter.collector.families import ExporterInfo
-from slaforge.exporter.collector.render import CONTENT_TYPE
+from slaforge.exporter.collector.render import CONTENT_TYPE, refresh
 from slaforge.exporter.log import Logger
 from slaforge.exporter.prober import make_prober
 from slaforge.exporter.reload import ConfigSource, Key, plan
@@ -50,7 +50,7 @@ class Exporter:
         self.objectives: dict[Key, ObjectiveState] = {}
         self.stats = SchedulerStats()
         self.info = ExporterInfo(shard)
-        self.scheduler = Scheduler(self.stats)
+        self.scheduler = Scheduler(self.stats, on_result=refresh)
         self.exposition = Exposition()
         self.exposition.register(ProbeCollector(lambda: self.states.values(), lambda: self.objectives.values()))
         self.exposition.register(ExporterCollector(self.info, self.stats))

@@ -60,7 +60,7 @@ class ProbeState:
         self.status_code = 0
         self.cert_expiry: float | None = None
         self.objectives: list[ObjectiveState] = []
-        self.cache: tuple[str, ...] | None = None
+        self.cache: tuple[bytes, ...] | None = None
         self.prefixes: object = None  # rendered label prefixes, owned by collector.render
 
     def record(self, result: ProbeResult, now: float) -> None:

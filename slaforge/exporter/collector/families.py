@@ -62,8 +62,10 @@ class ProbeCollector(Collector):
         self.objectives = objectives
         self.clock = clock
 
-    def render_text(self) -> str:
-        return render_probes(self.states()) + render_sli(self.objectives(), self.clock())
+    def render_chunks(self) -> list[bytes]:
+        chunks = render_probes(self.states())
+        chunks.append(render_sli(self.objectives(), self.clock()).encode())
+        return chunks
 
     def collect(self) -> Iterator[Metric]:
         """The same series through prometheus_client's objects (slow; the reference for tests)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from itertools import accumulate
 from typing import Any, Protocol
 
 from prometheus_client.exposition import generate_latest
@@ -75,58 +76,60 @@ def header(name: str, kind: str, help_text: str) -> str:
 
 
 class Prefixes:
-    """Every series name with its labels, up to the space before the value, for one target."""
+    """Per target, a %-template per family with every series name and label already written out."""
 
-    __slots__ = ("buckets", "count", "duration", "expiry", "failures", "key", "status", "success", "sum", "total")
+    __slots__ = ("duration", "expiry", "failures", "histogram", "http", "key", "status", "success", "total")
 
-    def __init__(self, sla: str, probe: str, buckets: Sequence[float]) -> None:
+    def __init__(self, sla: str, probe: str, buckets: Sequence[float], http: bool) -> None:
         self.key = (sla, probe, tuple(buckets))
-        labels = f'{LABEL_SLA}="{escape(sla)}",{LABEL_PROBE}="{escape(probe)}"'
-        self.success = f"{PROBE_SUCCESS}{{{labels}}} "
-        self.duration = f"{PROBE_LAST_DURATION}{{{labels}}} "
-        self.total = f"{PROBES_TOTAL}{{{labels}}} "
-        self.failures = [f'{PROBE_FAILURES_TOTAL}{{{labels},{LABEL_REASON}="{r}"}} ' for r in FAILURE_REASONS]
+        self.http = http
+        labels = f'{LABEL_SLA}="{escape(sla)}",{LABEL_PROBE}="{escape(probe)}"'.replace("%", "%%")
+        self.success = f"{PROBE_SUCCESS}{{{labels}}} %d\n"
+        self.duration = f"{PROBE_LAST_DURATION}{{{labels}}} %r\n"
+        self.total = f"{PROBES_TOTAL}{{{labels}}} %d\n"
+        self.failures = "".join(
+            f'{PROBE_FAILURES_TOTAL}{{{labels},{LABEL_REASON}="{r}"}} %d\n' for r in FAILURE_REASONS
+        )
         bounds = [*buckets, math.inf]
-        self.buckets = [f'{PROBE_DURATION}_bucket{{{labels},le="{go_float(b)}"}} ' for b in bounds]
-        self.sum = f"{PROBE_DURATION}_sum{{{labels}}} "
-        self.count = f"{PROBE_DURATION}_count{{{labels}}} "
-        self.status = f"{PROBE_HTTP_STATUS}{{{labels}}} "
-        self.expiry = f"{PROBE_TLS_EXPIRY}{{{labels}}} "
+        self.histogram = "".join(
+            f'{PROBE_DURATION}_bucket{{{labels},le="{go_float(b)}"}} %d\n' for b in bounds
+        ) + f"{PROBE_DURATION}_sum{{{labels}}} %r\n{PROBE_DURATION}_count{{{labels}}} %d\n"
+        self.status = f"{PROBE_HTTP_STATUS}{{{labels}}} %d\n"
+        self.expiry = f"{PROBE_TLS_EXPIRY}{{{labels}}} %r\n"
 
 
 def prefixes_of(state: ProbeState) -> Prefixes:
     target = state.target
     prefixes = state.prefixes
     if not isinstance(prefixes, Prefixes) or prefixes.key != (target.sla, target.probe.name, target.buckets):
-        prefixes = Prefixes(target.sla, target.probe.name, target.buckets)
+        prefixes = Prefixes(target.sla, target.probe.name, target.buckets, target.probe.scheme != "tcp")
         state.prefixes = prefixes
     return prefixes
 
 
-def render_probe(state: ProbeState) -> tuple[str, ...]:
+def render_probe(state: ProbeState) -> tuple[bytes, ...]:
     """One text fragment per family of PROBE_FAMILIES (empty when the probe has no such series)."""
     p = prefixes_of(state)
     if state.last_success is None:
         success = duration = ""
     else:
-        success = p.success + ("1\n" if state.last_success else "0\n")
-        duration = p.duration + repr(state.last_duration) + "\n"
-    total = f"{p.total}{state.total}\n"
-    failures = "".join([f"{prefix}{count}\n" for prefix, count in zip(p.failures, state.failures, strict=True)])
-    lines = []
-    cumulative = 0
-    for prefix, count in zip(p.buckets, state.bucket_counts, strict=True):
-        cumulative += count
-        lines.append(f"{prefix}{cumulative}\n")
-    lines.append(f"{p.sum}{state.duration_sum!r}\n{p.count}{cumulative}\n")
-    histogram = "".join(lines)
-    http = state.target.probe.scheme != "tcp"
-    status = f"{p.status}{state.status_code}\n" if http else ""
-    expiry = f"{p.expiry}{state.cert_expiry!r}\n" if state.cert_expiry is not None else ""
-    return (success, duration, total, failures, histogram, status, expiry)
+        success = p.success % state.last_success
+        duration = p.duration % state.last_duration
+    cumulative = list(accumulate(state.bucket_counts))
+    histogram = p.histogram % (*cumulative, state.duration_sum, cumulative[-1])
+    status = p.status % state.status_code if p.http else ""
+    expiry = p.expiry % state.cert_expiry if state.cert_expiry is not None else ""
+    return (success.encode(), duration.encode(), (p.total % state.total).encode(),
+            (p.failures % tuple(state.failures)).encode(), histogram.encode(), status.encode(), expiry.encode())
 
 
-def render_probes(states: Iterable[ProbeState]) -> str:
+def refresh(state: ProbeState) -> None:
+    """Render a probe's lines as soon as its result is in, so that a scrape only has to join them."""
+    state.cache = render_probe(state)
+
+
+def render_probes(states: Iterable[ProbeState]) -> list[bytes]:
+    """The probe families as chunks, to be joined once with everything else."""
     fragments = []
     for state in states:
         cached = state.cache
@@ -135,9 +138,9 @@ def render_probes(states: Iterable[ProbeState]) -> str:
         fragments.append(cached)
     out = []
     for i, (name, kind, help_text) in enumerate(PROBE_FAMILIES):
-        out.append(header(name, kind, help_text))
+        out.append(header(name, kind, help_text).encode())
         out.extend([f[i] for f in fragments])
-    return "".join(out)
+    return out
 
 
 def render_sli(objectives: Iterable[ObjectiveState], now: float) -> str:
@@ -153,13 +156,13 @@ def render_sli(objectives: Iterable[ObjectiveState], now: float) -> str:
 
 
 class FastCollector(Protocol):
-    def render_text(self) -> str: ...
+    def render_chunks(self) -> list[bytes]: ...
 
 
 class Exposition:
     """The exporter's own CollectorRegistry, rendered collector by collector.
 
-    Collectors with a ``render_text`` method render themselves (the probe collector); the others are
+    Collectors with a ``render_chunks`` method render themselves (the probe collector); the others are
     rendered by prometheus_client. Every collector also works through the plain registry
     (``generate_latest(exposition.registry)``), which is how the tests check the fast path.
     """
@@ -175,9 +178,9 @@ class Exposition:
     def render(self) -> bytes:
         parts: list[bytes] = []
         for collector in self._collectors:
-            fast = getattr(collector, "render_text", None)
+            fast = getattr(collector, "render_chunks", None)
             if fast is not None:
-                parts.append(fast().encode())
+                parts.extend(fast())
             else:
                 parts.append(generate_latest(collector))
         return b"".join(parts)

@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m bench [NAME...] [-- ARGS]` runs bench/NAME/run.py (all of them by default)."""

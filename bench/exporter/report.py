@@ -1,0 +1,73 @@
+"""Write the exporter's section of docs/benchmarks.md (only that section; others own theirs)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+BEGIN = "<!-- bench:exporter:begin -->"
+END = "<!-- bench:exporter:end -->"
+HEADER = "# Benchmarks\n\nOne section per benchmark; each section is rewritten by its own command.\n"
+
+
+def section(results: dict[str, Any], command: str) -> str:
+    cpu, scale, render = results["cpu"], results["scale"], results["render"]
+    ours, theirs = cpu["slaforge"], cpu["blackbox"]
+    verdict = "meets" if cpu["ratio"] <= 0.5 else "misses"
+    row_ours = f"{ours['probes']} | {ours['failed']} | {ours['cpu_s']} | {ours['us_per_probe']} µs"
+    row_theirs = f"{theirs['probes']} | {theirs['driver']['failed']} | {theirs['cpu_s']} | {theirs['us_per_probe']} µs"
+    scrapes = max(1, int(scale["seconds"] // 5))
+    latency = f"{scale['metrics_ms_median']} ms / {scale['metrics_ms_max']} ms"
+    on_time = f"{scale['on_schedule_100ms'] * 100:.2f}% / {scale['on_schedule_1s'] * 100:.2f}%"
+    return f"""{BEGIN}
+## Exporter
+
+Rerun with `.venv/bin/python -m bench exporter` (quick, about two minutes; `--full` for longer windows).
+Last run: {results['date']}, {results['mode']} mode (`{command}`), on this project's 2-core machine.
+
+### CPU per probe at {cpu['rate']} probes/s, against a local nginx, fresh connection per probe
+
+Measured side by side in the same run over {cpu['seconds']} s: the slaforge exporter probing {ours['probes']}
+times (scraped every 15 s meanwhile), and Debian's prometheus-blackbox-exporter driven at the same rate by
+a separate process issuing {cpu['rate']} `/probe?target=...` requests per second (only blackbox's own CPU is
+counted, from `/proc/PID/stat` utime + stime).
+
+| | probes | failed | CPU seconds | CPU per probe |
+|---|---:|---:|---:|---:|
+| slaforge exporter (h11, uvloop) | {row_ours} |
+| prometheus-blackbox-exporter | {row_theirs} |
+
+Ratio **{cpu['ratio']}** of blackbox_exporter's CPU per probe: {verdict} the goal (<= 0.5).
+
+### {scale['targets']:,} targets (interval {scale['interval']}, so {scale['targets'] // 30} probes/s)
+
+| measure | value |
+|---|---:|
+| startup (load, schedule, ready) | {scale['startup_s']} s |
+| /metrics size | {scale['metrics_bytes'] / 2**20:.1f} MiB |
+| /metrics latency (client side, whole body), median / max of {scrapes} scrapes | {latency} |
+| resident memory (max) | {scale['rss_mb_max']} MB |
+| probe runs started within 100 ms / 1 s of their slot | {on_time} |
+| runs skipped | {scale['skipped']} |
+| probes with a result / last probe ok | {scale['probed_at_least_once']} / {scale['last_probe_ok']} |
+| exporter CPU | {scale['cpu_percent']}% of one core |
+
+Rendering /metrics for {render['probes']:,} probes in-process ({render['bytes'] / 2**20:.1f} MiB):
+prometheus_client's `generate_latest` {render['prometheus_client_ms']} ms; the exporter's exposition
+{render['fast_cached_ms']} ms (each probe's lines are rendered when its result arrives, {render['refresh_us']} µs
+per result, so a scrape only joins them; {render['fast_all_changed_ms']} ms if every probe had to be rendered
+at scrape time).
+{END}
+"""
+
+
+def write_docs(path: Path, results: dict[str, Any], command: str) -> None:
+    text = path.read_text() if path.exists() else HEADER
+    new = section(results, command)
+    if BEGIN in text and END in text:
+        head, rest = text.split(BEGIN, 1)
+        _, tail = rest.split(END, 1)
+        text = head + new.rstrip("\n") + tail
+    else:
+        text = text.rstrip("\n") + "\n\n" + new
+    path.write_text(text)
