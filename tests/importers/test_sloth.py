@@ -57,7 +57,7 @@ def test_events_become_ratio_and_latency_slis_in_one_sla() -> None:
     assert "Sloth alert CheckoutErrorBudgetBurn" in text and "Sloth alert CheckoutSlow" in text
     assert "pager: payments" in text and 'severity="page"' in text
     assert sla.spec.provider.startswith("TODO") and sla.spec.customer.startswith("TODO")
-    assert str(sla.spec.window) == "30d"
+    assert sla.spec.window.seconds == 30 * 86400
 
 
 def test_output_comments_survive_a_yaml_round_trip() -> None:
@@ -70,7 +70,8 @@ def test_output_comments_survive_a_yaml_round_trip() -> None:
 
 def test_options_fill_the_placeholders() -> None:
     _, slas = imported("checkout.sloth.yaml", window="28d", provider="Payments", customer="Shop: EU")
-    assert (slas[0].spec.provider, slas[0].spec.customer, str(slas[0].spec.window)) == ("Payments", "Shop: EU", "4w")
+    assert (slas[0].spec.provider, slas[0].spec.customer) == ("Payments", "Shop: EU")
+    assert slas[0].spec.window.seconds == 28 * 86400
 
 
 def test_slos_with_different_alert_settings_become_separate_slas() -> None:
