@@ -128,10 +128,10 @@ class _SLO:
 
 
 def _read_slo(reader: _Reader, raw: Any, path: Path, service_labels: dict[str, str]) -> _SLO | None:
-    fields = reader.mapping(raw, path, _SLO_KEYS)
-    if not fields:
+    if not isinstance(raw, dict) or not raw:
         reader.error(path, "expected an SLO (name, objective, sli, alerting)")
         return None
+    fields = reader.mapping(raw, path, _SLO_KEYS)
     comments: list[str] = []
     ok = True
 
@@ -170,8 +170,8 @@ def _read_slo(reader: _Reader, raw: Any, path: Path, service_labels: dict[str, s
 
 def _read_sli(reader: _Reader, entry: tuple[Any, Path] | None, path: Path,
               comments: list[str]) -> dict[str, object] | None:
-    if entry is None:
-        reader.error(path, "every SLO needs an sli (events)")
+    if entry is None or not isinstance(entry[0], dict):
+        reader.error(entry[1] if entry else path, "every SLO needs an sli with events (error_query, total_query)")
         return None
     fields = reader.mapping(entry[0], entry[1], _SLI_KEYS)
     if "plugin" in fields:
