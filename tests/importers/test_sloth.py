@@ -144,7 +144,7 @@ slos:
         ("", "no Sloth spec"),
         ("version: prometheus/v1\nservice: a\nslos: [3]\n", "x.yaml:3:8: slos[0]: expected an SLO"),
         ("version: prometheus/v1\nservice: a\nslos:\n- {name: b, objective: 99, sli: c}\n",
-         "x.yaml:4:37: slos[0].sli: every SLO needs an sli with events"),
+         "x.yaml:4:33: slos[0].sli: every SLO needs an sli with events"),
     ],
 )
 def test_documents_that_are_not_sloth_specs(text: str, message: str) -> None:
