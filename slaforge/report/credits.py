@@ -28,13 +28,15 @@ def exact(value: float | str) -> Fraction:
 
 def truncate(value: Fraction, decimals: int = DECIMALS) -> float:
     """Round toward minus infinity to ``decimals`` places (99.89999 -> 99.8999, never 99.9)."""
-    scale = 10**decimals
-    return math.floor(value * scale) / scale
+    scale: int = 10**decimals
+    floor: int = math.floor(value * scale)
+    return floor / scale
 
 
 def round_half_up(value: Fraction, decimals: int = DECIMALS) -> float:
-    scale = 10**decimals
-    return math.floor(value * scale + Fraction(1, 2)) / scale
+    scale: int = 10**decimals
+    floor: int = math.floor(value * scale + Fraction(1, 2))
+    return floor / scale
 
 
 @dataclass(frozen=True)
