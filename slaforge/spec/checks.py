@@ -7,12 +7,14 @@ FILE:LINE:COLUMN. Structure and single-field rules are in :mod:`slaforge.spec.mo
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterator, Sequence
 
 from slaforge.conventions import RESERVED_LABELS
 from slaforge.spec.durations import Duration
-from slaforge.spec.model import LABEL_NAME, SLA
+from slaforge.spec.model import LABEL_NAME, SLA, Expect
 from slaforge.spec.problems import Path
+from slaforge.spec.promql import Selector
 
 Finding = tuple[Path, str]
 Check = Callable[[SLA], Iterator[Finding]]
@@ -52,7 +54,7 @@ def probes_are_sound(sla: SLA) -> Iterator[Finding]:
                 default: object = {"method": "GET", "headers": {}, "body": None}[key]
                 if getattr(probe, key) != default:
                     yield (*here, key), f"{key} has no meaning for a tcp:// probe"
-        if probe.scheme != "https" and (probe.tls.ca_file or probe.tls.insecure_skip_verify):
+        if probe.scheme != "https" and (probe.tls.ca_file or probe.tls.insecure_skip_verify or probe.tls.server_name):
             yield (*here, "tls"), "tls settings need an https:// url"
         if probe.tls.ca_file and probe.tls.insecure_skip_verify:
             yield (*here, "tls", "ca_file"), "ca_file has no effect with insecure_skip_verify: true"
@@ -160,9 +162,62 @@ def escalation_is_sound(sla: SLA) -> Iterator[Finding]:
             )
 
 
+HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # an HTTP token (RFC 9110)
+
+
+def requests_are_sound(sla: SLA) -> Iterator[Finding]:
+    """What a probe sends and expects must be something the probe can actually do."""
+    for index, probe in enumerate(sla.spec.probes):
+        if probe is None:
+            continue
+        here: Path = ("spec", "probes", index)
+        for name, value in probe.headers.items():
+            if not HEADER_NAME.match(name):
+                yield (*here, "headers", name), f"{name!r} is not a valid HTTP header name"
+            elif "\r" in value or "\n" in value:
+                yield (*here, "headers", name), "a header value cannot contain a line break"
+        if probe.scheme == "tcp" and probe.expect != Expect():
+            yield (
+                (*here, "expect"),
+                "expect has no meaning for a tcp:// probe (it succeeds when the port accepts a connection)",
+            )
+        if probe.method == "HEAD" and probe.expect.body_regex is not None:
+            yield (*here, "expect", "body_regex"), "a HEAD response has no body, so body_regex could never match"
+
+
+def slis_are_sound(sla: SLA) -> Iterator[Finding]:
+    """Metric-based SLIs that would parse but could never measure anything useful."""
+    for index, objective in enumerate(sla.spec.objectives):
+        if objective is None:
+            continue
+        sli: Path = ("spec", "objectives", index, "sli")
+        ratio = objective.sli.ratio
+        if ratio is not None and _same_series(ratio.errors_selector, ratio.total_selector):
+            yield (
+                (*sli, "ratio", "errors"),
+                "errors and total select the same series: every event would be an error",
+            )
+        hist = objective.sli.latency
+        if hist is None:
+            continue
+        if any(m.name == "le" for m in hist.selector.matchers):
+            yield (
+                (*sli, "latency", "histogram"),
+                "remove the le matcher: slaforge picks the bucket from the threshold",
+            )
+        if hist.buckets is not None and any(b >= a for b, a in zip(hist.buckets, hist.buckets[1:], strict=False)):
+            yield (*sli, "latency", "buckets"), "buckets must be in strictly increasing order, as Prometheus has them"
+
+
+def _same_series(a: Selector, b: Selector) -> bool:
+    return a.metric == b.metric and set(a.matchers) == set(b.matchers)
+
+
 CHECKS: tuple[Check, ...] = (
     probes_are_sound,
+    requests_are_sound,
     objectives_are_sound,
+    slis_are_sound,
     maintenance_is_sound,
     labels_are_sound,
     escalation_is_sound,

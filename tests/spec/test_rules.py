@@ -148,6 +148,12 @@ CASES = [
          "ca_file has no effect with insecure_skip_verify: true"),
     case("interval-below-1s", "interval: 15s\n      timeout: 5s", "interval: 900ms\n      timeout: 500ms", "900ms",
          f"{P0}.interval", "the interval must be at least 1s, got 900ms"),
+    case("header-name", "headers: {}", "headers: {X Trace: abc}", "abc}", f"{P0}.headers.X Trace",
+         "'X Trace' is not a valid HTTP header name"),
+    case("header-value-line-break", "headers: {}", 'headers: {X-Trace: "a\\r\\nInjected: 1"}', '"a\\r',
+         f"{P0}.headers.X-Trace", "a header value cannot contain a line break"),
+    case("head-with-body-regex", "method: GET", "method: HEAD", "'\"status", f"{P0}.expect.body_regex",
+         "a HEAD response has no body, so body_regex could never match"),
     # --- SLIs --------------------------------------------------------------------------------
     case("sli-no-kind", "sli: {probe: healthz}", "sli: {}", "sli: »{}", f"{T0}.sli",
          "an SLI is exactly one of probe, probe_latency, ratio, latency"),
@@ -173,6 +179,16 @@ CASES = [
          "spec.objectives[3].sli.latency.threshold", "the threshold must be a finite number of seconds, got inf"),
     case("histogram-threshold-word", "threshold: 0.3\n", "threshold: fast\n", "fast",
          "spec.objectives[3].sli.latency.threshold", "invalid duration 'fast'"),
+    case("ratio-same-series", 'errors: http_requests_total{job="checkout",code=~"5.."}',
+         'errors: http_requests_total{job="checkout"}', 'http_requests_total{job="checkout"}\n',
+         "spec.objectives[2].sli.ratio.errors",
+         "errors and total select the same series: every event would be an error"),
+    case("histogram-le-matcher", 'histogram: http_request_duration_seconds{job="checkout"}',
+         'histogram: http_request_duration_seconds_bucket{job="checkout",le="0.3"}', "http_request_duration_seconds_b",
+         "spec.objectives[3].sli.latency.histogram",
+         "remove the le matcher: slaforge picks the bucket from the threshold"),
+    case("histogram-buckets-order", "buckets: [0.1, 0.3, 1]", "buckets: [0.1, 1, 0.3]", "[0.1, 1",
+         "spec.objectives[3].sli.latency.buckets", "buckets must be in strictly increasing order"),
     # --- PromQL selectors -----------------------------------------------------------------
     case("promql-syntax", SELECTOR, 'total: http_requests_total{job="checkout"',
          "http_requests_total{job=\"checkout\"\n", "spec.objectives[2].sli.ratio.total", "invalid PromQL selector"),
@@ -375,8 +391,8 @@ def test_duplicate_probe_names() -> None:
 
 
 def test_method_is_case_insensitive_and_normalised() -> None:
-    [sla] = load_text(edit(BASE, "method: GET", "method: head"))
-    assert sla.spec.probes[0].method == "HEAD"
+    [sla] = load_text(edit(BASE, "method: GET", "method: post"))
+    assert sla.spec.probes[0].method == "POST"
 
 
 def test_status_codes_and_classes_are_normalised() -> None:
@@ -427,21 +443,26 @@ def test_tcp_probe_rejects_http_fields() -> None:
     assert [(p.line, p.column, p.path, p.message) for p in found] == [
         (*at(text, "POST"), f"{P0}.method", "method has no meaning for a tcp:// probe"),
         (*at(text, "{Accept"), f"{P0}.headers", "headers has no meaning for a tcp:// probe"),
+        (*at(text, "{status"), f"{P0}.expect",
+         "expect has no meaning for a tcp:// probe (it succeeds when the port accepts a connection)"),
         (*at(text, "ping"), f"{P0}.body", "body has no meaning for a tcp:// probe"),
     ]
 
 
-def test_tls_settings_need_https() -> None:
+@pytest.mark.parametrize(
+    "tls", ["{insecure_skip_verify: true}", "{ca_file: /etc/ssl/ca.pem}", "{server_name: checkout.internal}"]
+)
+def test_tls_settings_need_https(tls: str) -> None:
     text = edit(BASE, "url: https://checkout.example.com/healthz", "url: http://checkout.example.com/healthz")
-    text = edit(text, "insecure_skip_verify: false", "insecure_skip_verify: true")
-    text = edit(text, "ca_file: null", "server_name: checkout.internal")
+    text = edit(text, "tls: {insecure_skip_verify: false, ca_file: null}", f"tls: {tls}")
     problem = one_problem(text)
-    assert_located(problem, at(text, "{insecure"), f"{P0}.tls", "tls settings need an https:// url")
+    assert_located(problem, at(text, tls), f"{P0}.tls", "tls settings need an https:// url")
 
 
 def test_tcp_probe_is_valid_without_http_fields() -> None:
     text = edit(BASE, "url: https://checkout.example.com/healthz", "url: tcp://checkout.example.com:443")
     text = edit(text, "      tls: {insecure_skip_verify: false, ca_file: null}\n", "")
+    text = edit(text, "      expect: {status: [\"2xx\"], body_regex: '\"status\":\\s*\"ok\"'}\n", "")
     [sla] = load_text(text)
     assert sla.spec.probes[0].scheme == "tcp"
 
