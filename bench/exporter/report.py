@@ -46,6 +46,7 @@ Ratio **{cpu['ratio']}** of blackbox_exporter's CPU per probe: {verdict} the goa
 | startup (load, schedule, ready) | {scale['startup_s']} s |
 | /metrics size | {scale['metrics_bytes'] / 2**20:.1f} MiB |
 | /metrics latency (client side, whole body), median / max of {scrapes} scrapes | {latency} |
+| /metrics rendering inside the exporter, median | {scale['render_ms_median']} ms |
 | resident memory (max) | {scale['rss_mb_max']} MB |
 | probe runs started within 100 ms / 1 s of their slot | {on_time} |
 | runs skipped | {scale['skipped']} |

@@ -107,6 +107,9 @@ class HttpProber:
         self.user_headers = [(k, v) for k, v in probe.headers.items()]
         self._user_names = {k.lower() for k in probe.headers}
         self._pooled: _Connection | None = None
+        self._first = origin_of(probe.url)
+        # validated request heads by (origin, path, method, has body): h11 events are immutable
+        self._requests: dict[tuple[Origin, str, str, int], h11.Request] = {}
 
     async def run(self) -> ProbeResult:
         start = time.perf_counter()
@@ -148,8 +151,8 @@ class HttpProber:
         url = self.probe.url
         method = self.probe.method
         body = self.body
-        for _ in range(MAX_REDIRECTS + 1):
-            origin, path = origin_of(url)
+        for hop in range(MAX_REDIRECTS + 1):
+            origin, path = self._first if hop == 0 else origin_of(url)
             response = await self._exchange(origin, path, method, body, progress)
             if not (self.probe.follow_redirects and response.status in REDIRECTS and response.location):
                 return response
@@ -216,6 +219,16 @@ class HttpProber:
         headers.extend(self.user_headers)
         return headers
 
+    def _request_head(self, origin: Origin, path: str, method: str, body: bytes | None) -> h11.Request:
+        key = (origin, path, method, -1 if body is None else len(body))
+        request = self._requests.get(key)
+        if request is None:
+            if len(self._requests) >= 16:  # redirects to ever new places
+                self._requests.clear()
+            request = h11.Request(method=method, target=path, headers=self._headers(origin, body))
+            self._requests[key] = request
+        return request
+
     async def _request(
         self, conn: _Connection, path: str, method: str, body: bytes | None, progress: _Progress
     ) -> _Response:
@@ -241,7 +254,7 @@ class HttpProber:
         h = conn.h11
         progress.phase = "sending the request"
         try:
-            data = h.send(h11.Request(method=method, target=path, headers=self._headers(conn.origin, body)))
+            data = h.send(self._request_head(conn.origin, path, method, body))
             if body:
                 data += h.send(h11.Data(data=body))
             data += h.send(h11.EndOfMessage())

@@ -75,27 +75,51 @@ def header(name: str, kind: str, help_text: str) -> str:
     return f"# HELP {name} {help_text}\n# TYPE {name} {kind}\n"
 
 
-class Prefixes:
-    """Per target, a %-template per family with every series name and label already written out."""
+class Templates:
+    """Format strings of a probe's series, ``{0}`` standing for its labels; shared by every probe with
+    the same buckets, so that a probe itself only keeps its label string."""
 
-    __slots__ = ("duration", "expiry", "failures", "histogram", "http", "key", "status", "success", "total")
+    __slots__ = ("duration", "expiry", "failures", "histogram", "http", "status", "success", "total")
 
-    def __init__(self, sla: str, probe: str, buckets: Sequence[float], http: bool) -> None:
-        self.key = (sla, probe, tuple(buckets))
+    def __init__(self, buckets: Sequence[float], http: bool) -> None:
         self.http = http
-        labels = f'{LABEL_SLA}="{escape(sla)}",{LABEL_PROBE}="{escape(probe)}"'.replace("%", "%%")
-        self.success = f"{PROBE_SUCCESS}{{{labels}}} %d\n"
-        self.duration = f"{PROBE_LAST_DURATION}{{{labels}}} %r\n"
-        self.total = f"{PROBES_TOTAL}{{{labels}}} %d\n"
+        labels = "{{{0}}}"
+        self.success = PROBE_SUCCESS + labels + " {1:d}\n"
+        self.duration = PROBE_LAST_DURATION + labels + " {1!r}\n"
+        self.total = PROBES_TOTAL + labels + " {1:d}\n"
         self.failures = "".join(
-            f'{PROBE_FAILURES_TOTAL}{{{labels},{LABEL_REASON}="{r}"}} %d\n' for r in FAILURE_REASONS
+            f'{PROBE_FAILURES_TOTAL}{{{{{{0}},{LABEL_REASON}="{reason}"}}}} {{{i}:d}}\n'
+            for i, reason in enumerate(FAILURE_REASONS, start=1)
         )
         bounds = [*buckets, math.inf]
-        self.histogram = "".join(
-            f'{PROBE_DURATION}_bucket{{{labels},le="{go_float(b)}"}} %d\n' for b in bounds
-        ) + f"{PROBE_DURATION}_sum{{{labels}}} %r\n{PROBE_DURATION}_count{{{labels}}} %d\n"
-        self.status = f"{PROBE_HTTP_STATUS}{{{labels}}} %d\n"
-        self.expiry = f"{PROBE_TLS_EXPIRY}{{{labels}}} %r\n"
+        lines = [
+            f'{PROBE_DURATION}_bucket{{{{{{0}},le="{go_float(bound)}"}}}} {{{i}:d}}\n'
+            for i, bound in enumerate(bounds, start=1)
+        ]
+        n = len(bounds)
+        lines.append(f"{PROBE_DURATION}_sum{labels} {{{n + 1}!r}}\n{PROBE_DURATION}_count{labels} {{{n}:d}}\n")
+        self.histogram = "".join(lines)
+        self.status = PROBE_HTTP_STATUS + labels + " {1:d}\n"
+        self.expiry = PROBE_TLS_EXPIRY + labels + " {1!r}\n"
+
+
+_TEMPLATES: dict[tuple[tuple[float, ...], bool], Templates] = {}
+
+
+class Prefixes:
+    """A target's label string and its (shared) templates."""
+
+    __slots__ = ("key", "labels", "templates")
+
+    def __init__(self, sla: str, probe: str, buckets: tuple[float, ...], http: bool) -> None:
+        self.key = (sla, probe, buckets)
+        self.labels = f'{LABEL_SLA}="{escape(sla)}",{LABEL_PROBE}="{escape(probe)}"'
+        templates = _TEMPLATES.get((buckets, http))
+        if templates is None:
+            if len(_TEMPLATES) > 10_000:
+                _TEMPLATES.clear()
+            templates = _TEMPLATES[(buckets, http)] = Templates(buckets, http)
+        self.templates = templates
 
 
 def prefixes_of(state: ProbeState) -> Prefixes:
@@ -110,17 +134,18 @@ def prefixes_of(state: ProbeState) -> Prefixes:
 def render_probe(state: ProbeState) -> tuple[bytes, ...]:
     """One text fragment per family of PROBE_FAMILIES (empty when the probe has no such series)."""
     p = prefixes_of(state)
+    t, labels = p.templates, p.labels
     if state.last_success is None:
-        success = duration = ""
+        success = duration = b""
     else:
-        success = p.success % state.last_success
-        duration = p.duration % state.last_duration
+        success = t.success.format(labels, state.last_success).encode()
+        duration = t.duration.format(labels, state.last_duration).encode()
     cumulative = list(accumulate(state.bucket_counts))
-    histogram = p.histogram % (*cumulative, state.duration_sum, cumulative[-1])
-    status = p.status % state.status_code if p.http else ""
-    expiry = p.expiry % state.cert_expiry if state.cert_expiry is not None else ""
-    return (success.encode(), duration.encode(), (p.total % state.total).encode(),
-            (p.failures % tuple(state.failures)).encode(), histogram.encode(), status.encode(), expiry.encode())
+    histogram = t.histogram.format(labels, *cumulative, state.duration_sum).encode()
+    status = t.status.format(labels, state.status_code).encode() if t.http else b""
+    expiry = t.expiry.format(labels, state.cert_expiry).encode() if state.cert_expiry is not None else b""
+    return (success, duration, t.total.format(labels, state.total).encode(),
+            t.failures.format(labels, *state.failures).encode(), histogram, status, expiry)
 
 
 def refresh(state: ProbeState) -> None:
