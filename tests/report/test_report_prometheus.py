@@ -8,6 +8,7 @@ Truths are computed by hand from the data's construction: October 2026 in UTC is
 from __future__ import annotations
 
 import json
+import socket
 from datetime import UTC, datetime
 from fractions import Fraction
 from pathlib import Path
@@ -17,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from slaforge.cli import cli
-from slaforge.report import PrometheusClient, QueryRejected, build_report, report_json
+from slaforge.report import PrometheusClient, PrometheusUnreachable, QueryRejected, build_report, report_json
 from slaforge.spec import load_slas
 from tests.support.prometheus import PrometheusServer, free_port
 
@@ -203,3 +204,12 @@ def test_cli_formats_carry_the_same_numbers(month_prometheus: PrometheusServer, 
     assert "99.7759%" in page and "224.01%" in page and "99.178%" in page
     again = run([*base, "--format", "json"])
     assert again.stdout == run([*base, "--format", "json"]).stdout  # deterministic
+
+
+def test_a_silent_server_times_out_with_a_clear_message() -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)  # accepts connections into the backlog, never answers
+        client = PrometheusClient(f"http://127.0.0.1:{listener.getsockname()[1]}", timeout=0.5)
+        with pytest.raises(PrometheusUnreachable, match=r"did not answer within 0.5s"):
+            client.query("up", NOW)
