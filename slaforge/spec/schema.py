@@ -21,9 +21,17 @@ class _Generator(GenerateJsonSchema):
         return super().encode_default(dft)
 
 
+# Draft 7, not 2020-12: yaml-language-server (VS Code, neovim, Helix...) validates with draft 7 and flags
+# a 2020-12 schema with "Draft 2020-12 schemas are not yet fully supported". Nothing here needs more.
+DRAFT = "http://json-schema.org/draft-07/schema#"
+
+
 def json_schema() -> dict[str, Any]:
-    schema = SLA.model_json_schema(by_alias=True, mode="validation", schema_generator=_Generator)
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema = SLA.model_json_schema(
+        by_alias=True, mode="validation", schema_generator=_Generator, ref_template="#/definitions/{model}"
+    )
+    schema["definitions"] = schema.pop("$defs", {})
+    schema["$schema"] = DRAFT
     schema["$id"] = SCHEMA_ID
     schema["title"] = "slaforge SLA (slaforge/v1)"
     schema["description"] = "A service level agreement: objectives, probes, maintenance, credits, escalation."

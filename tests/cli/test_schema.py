@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 from click.testing import CliRunner
-from jsonschema import Draft202012Validator
+from jsonschema import Draft7Validator
 
 from slaforge.cli import cli
 from slaforge.spec.schema import json_schema
@@ -20,7 +20,7 @@ def test_schema_on_stdout_is_the_json_schema() -> None:
     assert result.exit_code == 0
     assert result.stderr == ""
     schema = json.loads(result.stdout)
-    Draft202012Validator.check_schema(schema)
+    Draft7Validator.check_schema(schema)
     assert schema == json_schema()
     assert result.stdout.endswith("}\n")
 
@@ -41,7 +41,7 @@ def test_schema_to_a_file(tmp_path: Path) -> None:
 
 def test_schema_from_the_command_validates_the_examples_and_rejects_a_bad_one() -> None:
     schema = json.loads(CliRunner().invoke(cli, ["schema"]).stdout)
-    validator = Draft202012Validator(schema)
+    validator = Draft7Validator(schema)
     for example in sorted(EXAMPLES.rglob("*.yaml")):
         for document in yaml.safe_load_all(example.read_text()):
             if document is not None:
