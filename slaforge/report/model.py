@@ -129,12 +129,12 @@ def objective_json(obj: ObjectiveReport) -> dict[str, Any]:
     o = obj.outcome
     return {
         "objective": obj.name,
-        "target": obj.target,
+        "target": number(obj.target),
         "achieved": percent(o.achieved),
         "met": o.met,
         "error_budget_spent": None if o.budget_spent is None else round_half_up(o.budget_spent),
         "maintenance_seconds": number(obj.maintenance_seconds),
-        "credit": o.credit,
+        "credit": number(o.credit),
         "incidents": [
             {
                 "start": iso(i.start),
@@ -150,8 +150,8 @@ def objective_json(obj: ObjectiveReport) -> dict[str, Any]:
         "valid_events": number(obj.valid_events),
         "bad_events": number(obj.bad_events),
         "data_coverage": obj.coverage,
-        "credit_tier": None if o.tier is None else {"below": o.tier.below, "credit": o.tier.credit},
-        "credit_tiers": [{"below": t.below, "credit": t.credit} for t in obj.tiers],
+        "credit_tier": None if o.tier is None else {"below": number(o.tier.below), "credit": number(o.tier.credit)},
+        "credit_tiers": [{"below": number(t.below), "credit": number(t.credit)} for t in obj.tiers],
         "worst_days": [
             {
                 "date": d.day.isoformat(),
