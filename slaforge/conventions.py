@@ -113,3 +113,8 @@ RULE_GROUP_PREFIX = "slaforge-"
 RULE_GROUP_LONG_SUFFIX = "-long"
 # Name of the PrometheusRule object written by `slaforge rules --format operator`.
 OPERATOR_RULE_NAME = "slaforge"
+# UTC offset of a time zone with DST, recorded once per zone (label timezone) in the group
+# "slaforge-timezones" and read by the maintenance rules of the SLAs in that zone.
+TIMEZONE_OFFSET = "slaforge:timezone_offset:seconds"
+LABEL_TIMEZONE = "timezone"
+RULE_GROUP_TIMEZONES = "slaforge-timezones"
