@@ -90,3 +90,16 @@ def test_html_renders_in_headless_chromium(month_prometheus: PrometheusServer, s
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     assert len(data) > 20_000  # a blank page is a few kB
+
+
+def test_partial_period_is_marked_everywhere() -> None:
+    sla = load_text(acme_yaml(), "acme.yaml")[0]
+    now = datetime(2026, 10, 16, tzinfo=UTC)
+    period = resolve_period("this-month", calendar="month", timezone_name="UTC", now=now)
+    report = Report(as_of=now, prometheus="http://p:9090", slas=(assemble_sla(sla, period, RawSLA()),))
+    assert "Partial period" in render_markdown(report)
+    assert "Partial period." in render_html(report)
+    data = json.loads(render_json(report))
+    assert data["period"]["partial"] is True
+    assert data["slas"][0]["period"]["until"] == "2026-10-16T00:00:00Z"
+    assert all(o["no_data"] for o in data["slas"][0]["objectives"])

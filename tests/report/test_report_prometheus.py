@@ -213,3 +213,13 @@ def test_a_silent_server_times_out_with_a_clear_message() -> None:
         client = PrometheusClient(f"http://127.0.0.1:{listener.getsockname()[1]}", timeout=0.5)
         with pytest.raises(PrometheusUnreachable, match=r"did not answer within 0.5s"):
             client.query("up", NOW)
+
+
+def test_period_errors_come_before_any_query(sla_files: dict[str, Path]) -> None:
+    url = f"http://127.0.0.1:{free_port()}"  # nothing listens: a query would fail differently
+    result = run(["report", str(sla_files["acme"]), "--prometheus", url, "--period", "october"])
+    assert result.exit_code == 1
+    assert "unknown period 'october'; use one of 2026-10, 2026-Q4" in result.stderr
+    result = run(["report", str(sla_files["acme"]), "--prometheus", url, "--now", "2026-10-01"])
+    assert result.exit_code == 1
+    assert "has no UTC offset" in result.stderr
