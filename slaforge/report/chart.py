@@ -112,6 +112,11 @@ def sli_chart(obj: ObjectiveReport, period: Period, maintenance: tuple[Interval,
     if obj.curve:
         points = " ".join(f"{_f(x(t))},{_f(y(v))}" for t, v in obj.curve)
         out.append(f'<polyline points="{points}" fill="none" stroke="{COLOR_LINE}" stroke-width="2"/>')
+    else:
+        out.append(
+            f'<text x="{LEFT + plot_w / 2:.1f}" y="{TOP + plot_h / 2:.1f}" text-anchor="middle" '
+            'font-size="14" fill="#888">no data</text>'
+        )
     # incidents along the bottom
     for incident in obj.incidents:
         x0 = x(incident.start)
