@@ -8,6 +8,7 @@ are clipped at the bottom edge and marked with their value.
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from html import escape
@@ -32,14 +33,21 @@ def _f(value: float) -> str:
 
 
 def y_range(obj: ObjectiveReport) -> tuple[float, float]:
-    """Lowest and highest percent shown: room for the data, but never so low the target is a blur."""
+    """Lowest and highest percent shown: the whole period-to-date curve (the value the credit comes
+    from) and the target with room below it; days far lower are clipped and marked instead."""
     budget = 100 - obj.target
-    values = [float(d.achieved) for d in obj.days if d.achieved is not None]
-    values += [v for _, v in obj.curve]
-    lowest = min([*values, obj.target - budget])
-    floor = max(obj.target - 10 * budget, 0.0)
-    low = max(lowest - 0.1 * (100 - lowest), floor)
-    return low, 100.0
+    lowest = min([v for _, v in obj.curve] + [obj.target - budget])
+    low = max(lowest - 0.1 * (100 - lowest), 0.0)
+    step = _tick_step(100 - low)
+    return max(math.floor(low / step + 1e-9) * step, 0.0), 100.0
+
+
+NICE_STEPS = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 25)
+
+
+def _tick_step(span: float) -> float:
+    """A round step giving at most 4 intervals over ``span``."""
+    return next((s for s in NICE_STEPS if span / s <= 4), 25)
 
 
 def sli_chart(obj: ObjectiveReport, period: Period, maintenance: tuple[Interval, ...] = ()) -> str:
@@ -68,7 +76,7 @@ def sli_chart(obj: ObjectiveReport, period: Period, maintenance: tuple[Interval,
             f'height="{plot_h}" fill="{COLOR_MAINT}" opacity="0.7"/>'
         )
     # horizontal grid and y labels
-    for value in _y_ticks(low, high, obj.target):
+    for value in _y_ticks(low, high):
         out.append(
             f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{_f(y(value))}" y2="{_f(y(value))}" '
             f'stroke="{COLOR_GRID}" stroke-width="1"/>'
@@ -108,6 +116,10 @@ def sli_chart(obj: ObjectiveReport, period: Period, maintenance: tuple[Interval,
         f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{_f(y(obj.target))}" y2="{_f(y(obj.target))}" '
         f'stroke="{COLOR_TARGET}" stroke-width="1.5" stroke-dasharray="6 4"/>'
     )
+    out.append(
+        f'<text x="{LEFT + plot_w - 4}" y="{_f(y(obj.target) - 4)}" text-anchor="end" font-size="11" '
+        f'fill="{COLOR_TARGET}">target {_pct(obj.target)}</text>'
+    )
     # period-to-date curve
     if obj.curve:
         points = " ".join(f"{_f(x(t))},{_f(y(v))}" for t, v in obj.curve)
@@ -140,12 +152,10 @@ def _pct(value: float) -> str:
     return f"{text}%"
 
 
-def _y_ticks(low: float, high: float, target: float) -> list[float]:
-    ticks = [high, target, low]
-    middle = (high + low) / 2
-    if abs(middle - target) > (high - low) * 0.15:
-        ticks.append(middle)
-    return sorted(set(ticks))
+def _y_ticks(low: float, high: float) -> list[float]:
+    step = _tick_step(high - low)
+    count = round((high - low) / step)
+    return [round(low + i * step, 6) for i in range(count + 1)]
 
 
 def _x_ticks(period: Period) -> list[tuple[datetime, str]]:
