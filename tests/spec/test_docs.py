@@ -59,8 +59,9 @@ def _models(annotation: Any) -> list[type[BaseModel]]:
 
 def test_every_field_of_the_model_is_documented() -> None:
     text = DOC.read_text()
-    documented = [f"`{f}`" in text or f"`{f}." in text or f".{f}`" in text for f in _fields(SLA, set())]
-    missing = sorted(f for f, ok in zip(_fields(SLA, set()), documented, strict=True) if not ok)
+    fields = sorted(_fields(SLA, set()))
+    assert len(fields) > 40
+    missing = [f for f in fields if not (f"`{f}`" in text or f"`{f}." in text or f".{f}`" in text)]
     assert missing == []
 
 
