@@ -223,3 +223,16 @@ def test_period_errors_come_before_any_query(sla_files: dict[str, Path]) -> None
     result = run(["report", str(sla_files["acme"]), "--prometheus", url, "--now", "2026-10-01"])
     assert result.exit_code == 1
     assert "has no UTC offset" in result.stderr
+
+
+def test_partial_quarter(month_prometheus: PrometheusServer, sla_files: dict[str, Path]) -> None:
+    slas = load_slas([sla_files["acme"]])
+    client = PrometheusClient(month_prometheus.url)
+    data = report_json(build_report(slas, client, "2026-Q4", datetime(2026, 11, 3, tzinfo=UTC)))
+    assert data["period"] == {"label": "2026-Q4", "start": "2026-10-01T00:00:00Z",
+                              "end": "2027-01-01T00:00:00Z", "partial": True}
+    o = objectives(data, "acme")
+    valid = (31 + 2) * 288 * 100  # October and November 1-2
+    assert (o["met"]["bad_events"], o["met"]["valid_events"]) == (800, valid)
+    assert o["tier1"]["achieved"] == truncated(2_000, valid)
+    assert client.queries == 3
