@@ -61,4 +61,4 @@ def build_report(slas: Sequence[SLA], client: PrometheusClient, period: str, now
         assemble_sla(s, p, collect(client, s.name, p, gap), gap)
         for s, p in zip(slas, periods, strict=True)
     )
-    return Report(as_of=now, prometheus=client.url, slas=reports)
+    return Report(as_of=now, prometheus=client.shown_url, slas=reports)

@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
@@ -64,6 +65,7 @@ class PrometheusClient:
         if not url.startswith(("http://", "https://")):
             raise PrometheusError(f"--prometheus {url!r}: expected an http:// or https:// URL")
         self.url = url.rstrip("/")
+        self.shown_url = redact(self.url)  # for messages and reports: never a password
         self.timeout = timeout
         self.session = session or requests.Session()
         self.session.headers.update({"Accept": "application/json", **(headers or {})})
@@ -93,39 +95,49 @@ class PrometheusClient:
     # --- transport --------------------------------------------------------------------------
     def _call(self, endpoint: str, params: dict[str, str]) -> dict[str, Any]:
         address = f"{self.url}/api/v1/{endpoint}"
+        shown = f"{self.shown_url}/api/v1/{endpoint}"
         self.queries += 1
         try:
             response = self.session.post(address, data=params, timeout=self.timeout)
         except requests.Timeout:
             raise PrometheusUnreachable(
-                f"Prometheus at {self.url} did not answer within {self.timeout:g}s"
+                f"Prometheus at {self.shown_url} did not answer within {self.timeout:g}s"
             ) from None
         except requests.ConnectionError as exc:
             raise PrometheusUnreachable(
-                f"cannot reach Prometheus at {self.url}: {_reason(exc)}"
+                f"cannot reach Prometheus at {self.shown_url}: {_reason(exc)}"
             ) from None
         except requests.RequestException as exc:
-            raise PrometheusUnreachable(f"cannot query Prometheus at {self.url}: {exc}") from None
+            raise PrometheusUnreachable(f"cannot query Prometheus at {self.shown_url}: {type(exc).__name__}") from None
         try:
             body = response.json()
         except ValueError:
             raise BadResponse(
-                f"{address} answered HTTP {response.status_code} with something that is not the "
+                f"{shown} answered HTTP {response.status_code} with something that is not the "
                 f"Prometheus API (is --prometheus the Prometheus base URL?): {response.text[:200]!r}"
             ) from None
         if not isinstance(body, dict) or "status" not in body:
-            raise BadResponse(f"{address} answered JSON that is not a Prometheus API response")
+            raise BadResponse(f"{shown} answered JSON that is not a Prometheus API response")
         if body["status"] != "success":
             kind = body.get("errorType", "error")
             message = body.get("error", "no message")
             raise QueryRejected(
-                f"Prometheus at {self.url} rejected the query ({kind}, HTTP {response.status_code}): "
+                f"Prometheus at {self.shown_url} rejected the query ({kind}, HTTP {response.status_code}): "
                 f"{message}\n  query: {params['query']}"
             )
         data = body.get("data")
         if not isinstance(data, dict) or "resultType" not in data:
-            raise BadResponse(f"{address} answered without a result")
+            raise BadResponse(f"{shown} answered without a result")
         return data
+
+
+def redact(url: str) -> str:
+    """The URL without the password of its userinfo (``https://user:***@host``)."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
 
 
 def _reason(exc: requests.ConnectionError) -> str:

@@ -173,6 +173,14 @@ def test_unreachable_prometheus(sla_files: dict[str, Path], tmp_path: Path) -> N
     assert not out.exists()
 
 
+def test_a_password_in_the_url_is_never_shown(sla_files: dict[str, Path]) -> None:
+    url = f"http://reporter:s3cret@127.0.0.1:{free_port()}"
+    result = run(["report", str(sla_files["acme"]), "--prometheus", url, "--period", "2026-10"])
+    assert result.exit_code == 1
+    assert "cannot reach Prometheus at http://reporter:***@127.0.0.1:" in result.stderr
+    assert "s3cret" not in result.stderr
+
+
 def test_not_a_prometheus(month_prometheus: PrometheusServer, sla_files: dict[str, Path]) -> None:
     result = run(["report", str(sla_files["acme"]), "--prometheus", month_prometheus.url + "/graph",
                   "--period", "2026-10"])
