@@ -86,15 +86,15 @@ def _label_names(labels: dict[str, str]) -> dict[str, str]:
 
 
 # extra JSON Schema for editors, saying what the validators above check
-_STATUS_ITEM = {
+_STATUS_ITEM: dict[str, Any] = {
     "oneOf": [
         {"type": "string", "pattern": "^[1-5]([0-9]{2}|[xX]{2})$"},
         {"type": "integer", "minimum": 100, "maximum": 599},
     ]
 }
-_STATUS_SCHEMA = {"oneOf": [_STATUS_ITEM, {"type": "array", "items": _STATUS_ITEM, "minItems": 1}]}
-_NAME_SCHEMA = {"pattern": DNS_LABEL.pattern, "maxLength": 63}
-_LABELS_SCHEMA = {"propertyNames": {"pattern": LABEL_NAME.pattern}}
+_STATUS_SCHEMA: dict[str, Any] = {"oneOf": [_STATUS_ITEM, {"type": "array", "items": _STATUS_ITEM, "minItems": 1}]}
+_NAME_SCHEMA: dict[str, Any] = {"pattern": DNS_LABEL.pattern, "maxLength": 63}
+_LABELS_SCHEMA: dict[str, Any] = {"propertyNames": {"pattern": LABEL_NAME.pattern}}
 
 
 class Base(BaseModel):
@@ -336,7 +336,7 @@ class SLI(Base):
     def kind(self) -> SLIKind:
         for k in ("probe", "probe_latency", "ratio", "latency"):
             if getattr(self, k) is not None:
-                return k  # type: ignore[return-value]
+                return k
         raise AssertionError("validated SLI has no kind")
 
     @property

@@ -31,8 +31,11 @@ def explain_json(*paths: str | Path) -> dict[str, Any]:
 
 
 def objective(data: dict[str, Any], sla: str, name: str) -> dict[str, Any]:
-    [found] = [o for s in data["slas"] if s["sla"] == sla for o in s["objectives"] if o["objective"] == name]
-    return found
+    found: list[dict[str, Any]] = [
+        o for s in data["slas"] if s["sla"] == sla for o in s["objectives"] if o["objective"] == name
+    ]
+    assert len(found) == 1
+    return found[0]
 
 
 def by_long_window(alerts: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:

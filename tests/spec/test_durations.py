@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -115,5 +117,5 @@ def test_percent_rejects(value: object) -> None:
 
 
 @given(st.decimals(min_value=0, max_value=100, places=3, allow_nan=False))
-def test_percent_string_and_number_agree(value: object) -> None:
-    assert parse_percent(f"{value}%") == parse_percent(float(str(value)))  # type: ignore[arg-type]
+def test_percent_string_and_number_agree(value: Decimal) -> None:
+    assert parse_percent(f"{value}%") == parse_percent(float(str(value)))
