@@ -1,0 +1,69 @@
+"""Shared pieces of the rules tests: fixture SLAs and running real `promtool test rules`."""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from slaforge.rules import render
+from slaforge.spec import load_slas
+from slaforge.spec.model import SLA
+from tests.support.prometheus import promtool
+
+HERE = Path(__file__).resolve().parent
+FIXTURES = HERE / "fixtures"
+GOLDEN = HERE / "golden"
+EXAMPLES = HERE.parent.parent / "examples"
+
+
+def fixture(name: str) -> SLA:
+    return load_slas([str(FIXTURES / f"{name}.yaml")])[0]
+
+
+def fixture_names() -> list[str]:
+    return sorted(p.stem for p in FIXTURES.glob("*.yaml"))
+
+
+def run_promtool_tests(slas: Sequence[SLA], tests: Sequence[dict[str, Any]] | str,
+                       workdir: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Write the rules of ``slas`` and the tests next to each other and run promtool on them."""
+    own = workdir is None
+    folder = Path(tempfile.mkdtemp(prefix="slaforge-rules-")) if own else workdir
+    assert folder is not None
+    (folder / "rules.yml").write_text(render(slas))
+    if isinstance(tests, str):
+        text = tests
+    else:
+        text = yaml.safe_dump(
+            {"rule_files": ["rules.yml"], "evaluation_interval": "1m", "tests": list(tests)},
+            sort_keys=False,
+        )
+    (folder / "tests.yml").write_text(text)
+    return subprocess.run(
+        [promtool(), "test", "rules", str(folder / "tests.yml")],
+        capture_output=True, text=True, check=False,
+    )
+
+
+def assert_passes(result: subprocess.CompletedProcess[str]) -> None:
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def counter(*segments: tuple[int, float]) -> str:
+    """promtool values for a counter: segments of (minutes, increase per minute), starting at 0."""
+    parts = []
+    value = 0.0
+    for i, (minutes, step) in enumerate(segments):
+        if i == 0:
+            parts.append(f"{value:g}+{step:g}x{minutes}")
+            value += step * minutes
+        else:
+            value += step
+            parts.append(f"{value:g}+{step:g}x{minutes - 1}")
+            value += step * (minutes - 1)
+    return " ".join(parts)

@@ -1,0 +1,183 @@
+"""Every alert through real `promtool test rules`: fires when it should, resolves, stays silent.
+
+Time in promtool starts at the Unix epoch; the `shop` fixture's daily maintenance is 01:00-02:00
+UTC, i.e. minutes 60-120 of each test.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from slaforge.spec.model import SLA
+from tests.rules.helpers import assert_passes, counter, fixture, run_promtool_tests
+
+SHOP = 'sla="shop"'
+PROBES = 'slaforge_probes_total{sla="shop",probe="home"}'
+FAILURES = 'slaforge_probe_failures_total{sla="shop",probe="home",reason="status"}'
+
+
+def firing(alertname: str, *matchers: str, by: str = "objective") -> str:
+    extra = "".join(f",{m}" for m in matchers)
+    return f'count by ({by}) (ALERTS{{alertname="{alertname}",alertstate="firing",{SHOP}{extra}}})'
+
+
+def expect(expr: str, minute: int, *samples: tuple[str, float]) -> dict[str, Any]:
+    return {
+        "expr": expr,
+        "eval_time": f"{minute}m",
+        "exp_samples": [{"labels": labels, "value": value} for labels, value in samples],
+    }
+
+
+def group(series: dict[str, str], checks: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "interval": "1m",
+        "input_series": [{"series": k, "values": v} for k, v in series.items()],
+        "promql_expr_test": checks,
+    }
+
+
+@pytest.fixture(scope="module")
+def shop() -> SLA:
+    return fixture("all-kinds")
+
+
+def test_outage_pages_escalates_and_resolves(shop: SLA) -> None:
+    # healthy 150m, total outage 60m (minutes 150-210), healthy again
+    series = {PROBES: counter((300, 4)), FAILURES: counter((150, 0), (60, 4), (90, 0))}
+    avail = ('{objective="availability"}', 1)
+    page = firing("SLAErrorBudgetBurn", 'severity="page"', 'objective="availability"')
+    esc = firing("SLAEscalation", 'objective="availability"', by="level, receiver")
+    checks = [
+        expect(page, 149),
+        expect(firing("SLAErrorBudgetBurn", 'objective="availability"'), 149),
+        expect(page, 154, avail),
+        expect(esc, 154, ('{level="1",receiver="shop-oncall"}', 1)),
+        # level 2 after 30m of continuous paging, not before
+        expect(esc, 178, ('{level="1",receiver="shop-oncall"}', 1)),
+        expect(esc, 186, ('{level="1",receiver="shop-oncall"}', 1), ('{level="2",receiver="shop-lead"}', 1)),
+        # the window's ratio is now far over budget
+        expect(firing("SLAErrorBudgetExhausted", 'objective="availability"'), 200, avail),
+        # after recovery the page resets within its short windows (5m, 30m)
+        expect(page, 209, avail),
+        expect(page, 245),
+        expect(esc, 245),
+    ]
+    assert_passes(run_promtool_tests([shop], [group(series, checks)]))
+
+
+def test_maintenance_silences_and_excludes(shop: SLA) -> None:
+    # outage from minute 30 to 90: pages, is silenced at 01:00, and the errors inside the window
+    # never count; the 30 minutes before it do (exhausted after the window)
+    series = {PROBES: counter((200, 4)), FAILURES: counter((30, 0), (60, 4), (110, 0))}
+    anything = (
+        f'count by (alertname, severity) (ALERTS{{alertstate="firing",{SHOP},objective="availability"}})'
+    )
+    page = firing("SLAErrorBudgetBurn", 'severity="page"', 'objective="availability"')
+    checks = [
+        expect(page, 40, ('{objective="availability"}', 1)),
+        expect(anything, 61),
+        expect(anything, 90),
+        expect(anything, 119),
+        expect('slaforge:maintenance:active{sla="shop"}', 61, ('slaforge:maintenance:active{sla="shop"}', 1)),
+        expect('slaforge:maintenance:active{sla="shop"}', 120, ('slaforge:maintenance:active{sla="shop"}', 0)),
+        # after the window: the 30 bad minutes before it still count (ticket and exhausted), the
+        # short windows only see clean traffic (no page)
+        expect(anything, 125, ('{alertname="SLAErrorBudgetExhausted",severity="ticket"}', 1),
+               ('{alertname="SLAErrorBudgetBurn",severity="ticket"}', 1)),
+        # the short ratios after the window see only the clean traffic
+        expect('slaforge:sli_errors:ratio_rate30m{sla="shop",objective="availability"}', 150,
+               ('slaforge:sli_errors:ratio_rate30m{objective="availability",sla="shop",team="web",tier="1"}', 0)),
+        # 2h ratio: 30 bad minutes out of the 60 non-maintenance minutes in (30, 150]
+        expect('round(slaforge:sli_errors:ratio_rate2h{sla="shop",objective="availability"}, 0.1)', 150,
+               ('{objective="availability",sla="shop",team="web",tier="1"}', 0.5)),
+    ]
+    assert_passes(run_promtool_tests([shop], [group(series, checks)]))
+
+
+def test_slow_burn_tickets_but_does_not_page(shop: SLA) -> None:
+    total = 'http_requests_total{job="shop",code="200"}'
+    errors = 'http_requests_total{job="shop",code="503"}'
+    series = {total: counter((70, 995)), errors: counter((70, 5))}  # 0.5% errors = 5x the budget
+    checks = [
+        expect(firing("SLAErrorBudgetBurn", 'objective="api-errors"', by="severity"), 55,
+               ('{severity="ticket"}', 1)),
+    ]
+    assert_passes(run_promtool_tests([shop], [group(series, checks)]))
+
+
+def test_absent_and_zero_traffic(shop: SLA) -> None:
+    absent = firing("SLASLIAbsent", 'objective="availability"')
+    burn = firing("SLAErrorBudgetBurn", 'objective="availability"')
+    # series stop at minute 30 (missing); a 10-minute gap does not fire (no flapping)
+    gone = {PROBES: counter((30, 4)), FAILURES: counter((30, 0))}
+    gap = {
+        PROBES: counter((30, 4)) + " _x10 " + "124+4x40",
+        FAILURES: counter((80, 0)),
+    }
+    # zero traffic: the counter is there but flat, the error ratio is NaN
+    flat = {PROBES: counter((20, 4), (40, 0)), FAILURES: counter((60, 0))}
+    avail = ('{objective="availability"}', 1)
+    groups = [
+        group(gone, [expect(absent, 25), expect(absent, 44), expect(absent, 47, avail), expect(burn, 47)]),
+        group(gap, [expect(absent, m) for m in (35, 40, 42, 45, 50, 70)]),
+        group(flat, [expect(absent, 30), expect(absent, 37, avail), expect(burn, 37), expect(burn, 55)]),
+    ]
+    assert_passes(run_promtool_tests([shop], groups))
+
+
+def test_latency_buckets_any_spelling(shop: SLA) -> None:
+    """le="0.30" (some Prometheus 2 expositions) and le="0.3" (Prometheus 3) both match 0.3."""
+    groups = []
+    for le in ("0.3", "0.30", "3e-01"):
+        series = {
+            'http_request_duration_seconds_count{job="shop"}': counter((40, 100)),
+            f'http_request_duration_seconds_bucket{{job="shop",le="{le}"}}': counter((40, 90)),
+            'http_request_duration_seconds_bucket{job="shop",le="1"}': counter((40, 100)),
+        }
+        ratio = 'slaforge:sli_errors:ratio_rate30m{sla="shop",objective="api-latency"}'
+        labels = '{objective="api-latency",sla="shop",team="web",tier="1"}'
+        groups.append(group(series, [expect(f"round({ratio}, 0.0001)", 39, (labels, 0.1))]))
+    assert_passes(run_promtool_tests([shop], groups))
+
+
+def test_short_window_exhausted_and_recovers() -> None:
+    batch = fixture("short-window")
+    series = {
+        'batch_requests_total{job="batch"}': counter((200, 100)),
+        'batch_errors_total{job="batch"}': counter((60, 2), (140, 0)),  # 2% errors for an hour
+    }
+    exhausted = 'count by (objective) (ALERTS{alertname="SLAErrorBudgetExhausted",alertstate="firing"})'
+    remaining = 'round(slaforge:error_budget_remaining:ratio{sla="batch"}, 0.01)'
+    checks = [
+        expect(exhausted, 59, ('{objective="errors"}', 1)),
+        expect(remaining, 59, ('{objective="errors",sla="batch"}', -1)),
+        expect(exhausted, 125),
+        expect(remaining, 125, ('{objective="errors",sla="batch"}', 1)),
+    ]
+    assert_passes(run_promtool_tests([batch], [group(series, checks)]))
+
+
+def test_diurnal_window_ratio_is_traffic_weighted() -> None:
+    """12h at 1000 req/min with 0.05% errors, 12h at 10 req/min with 20%: truth 0.002475.
+
+    (Averaging the 5m ratios, as Sloth does, gives about 0.1.) Ours must be within 1%.
+    """
+    sla = SLA.model_validate({
+        "apiVersion": "slaforge/v1", "kind": "SLA", "metadata": {"name": "diurnal"},
+        "spec": {
+            "service": "d", "provider": "p", "customer": "c", "window": "1d",
+            "objectives": [{"name": "errors", "target": 99.9, "sli": {"ratio": {
+                "errors": 'req_total{job="d",code="500"}', "total": 'req_total{job="d"}'}}}],
+        },
+    })
+    truth = (720 * 1000 * 0.0005 + 720 * 10 * 0.2) / (720 * 1000 + 720 * 10)
+    series = {
+        'req_total{job="d",code="500"}': counter((720, 0.5), (720, 2)),
+        'req_total{job="d",code="200"}': counter((720, 999.5), (720, 8)),
+    }
+    within = f'abs(slaforge:sli_errors:ratio_rate1d{{sla="diurnal"}} / {truth!r} - 1) < bool 0.01'
+    checks = [expect(within, 1440, ('{objective="errors",sla="diurnal"}', 1))]
+    assert_passes(run_promtool_tests([sla], [group(series, checks)]))
