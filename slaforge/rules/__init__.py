@@ -13,9 +13,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Literal
 
-from slaforge.conventions import OPERATOR_RULE_NAME, RULE_GROUP_LONG_SUFFIX, RULE_GROUP_PREFIX
+from slaforge.conventions import (
+    OPERATOR_RULE_NAME,
+    RULE_GROUP_LONG_SUFFIX,
+    RULE_GROUP_PREFIX,
+    RULE_GROUP_TIMEZONES,
+)
 from slaforge.rules.alerts import alert_rules
 from slaforge.rules.checks import check
+from slaforge.rules.maintenance import offset_rule, zones_needing_offset
 from slaforge.rules.recording import FAST, SLOW, fast_recording_rules, long_recording_rules
 from slaforge.rules.render import dump
 from slaforge.spec.model import SLA
@@ -43,6 +49,13 @@ def generate_groups(sla: SLA) -> list[dict[str, Any]]:
 def generate_rule_file(slas: Sequence[SLA]) -> dict[str, Any]:
     """One Prometheus rule file for all the SLAs, groups ordered by SLA name."""
     groups: list[dict[str, Any]] = []
+    zones = zones_needing_offset(slas)
+    if zones:
+        groups.append({
+            "name": RULE_GROUP_TIMEZONES,
+            "interval": FAST.prom,
+            "rules": [offset_rule(zone) for zone in zones],
+        })
     for sla in sorted(slas, key=lambda s: s.name):
         groups += generate_groups(sla)
     return {"groups": groups}

@@ -15,13 +15,16 @@ One-off windows are absolute instants (a start without an offset is read in the 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from slaforge.spec.durations import Duration
+from slaforge.conventions import LABEL_TIMEZONE, TIMEZONE_OFFSET
 from slaforge.spec.model import SLA, WEEKDAYS, Maintenance
+from slaforge.spec.promql import Matcher, Selector
 
 TZ_FIRST_YEAR = 2020
 TZ_LAST_YEAR = 2050
@@ -77,12 +80,10 @@ def offset_steps(timezone: str) -> OffsetSteps:
     return OffsetSteps(base, tuple(changes))
 
 
-def local_time_expr(timezone: str) -> str:
-    """Scalar PromQL: the SLA's local wall-clock time as seconds since the (local) epoch."""
+def offset_expr(timezone: str) -> str:
+    """Scalar PromQL: the zone's UTC offset in seconds at time() (a step function)."""
     steps = offset_steps(timezone)
-    terms = ["time()"]
-    if steps.base:
-        terms.append(f"{steps.base:+d}".replace("+", "+ ").replace("-", "- "))
+    terms = [str(steps.base)]
     previous = steps.base
     for instant, value in steps.changes:
         delta = value - previous
@@ -90,6 +91,38 @@ def local_time_expr(timezone: str) -> str:
         sign = "+" if delta > 0 else "-"
         terms.append(f"{sign} {abs(delta)} * (time() >= bool {instant})")
     return " ".join(terms)
+
+
+def offset_rule(timezone: str) -> dict[str, Any]:
+    """Recording rule of a zone's offset, shared by every SLA in that zone (evaluated once)."""
+    return {
+        "record": TIMEZONE_OFFSET,
+        "expr": f"vector({offset_expr(timezone)})",
+        "labels": {LABEL_TIMEZONE: timezone},
+    }
+
+
+def zones_needing_offset(slas: Sequence[SLA]) -> list[str]:
+    """Zones with offset changes used by recurring windows: they get a shared offset rule."""
+    zones = {
+        sla.spec.timezone
+        for sla in slas
+        if any(_recurring(m) is not None for m in sla.spec.maintenance)
+        and offset_steps(sla.spec.timezone).changes
+    }
+    return sorted(zones)
+
+
+def local_time_expr(timezone: str) -> tuple[str, bool]:
+    """PromQL of the local wall-clock time as seconds since the local epoch, and whether it is a
+    vector (zones with offset changes read the shared offset series) rather than a scalar."""
+    steps = offset_steps(timezone)
+    if steps.changes:
+        sel = Selector(TIMEZONE_OFFSET, (Matcher(LABEL_TIMEZONE, "=", timezone),)).render()
+        return f"{sel} + time()", True
+    if steps.base:
+        return f"time() + {steps.base}".replace("+ -", "- "), False
+    return "time()", False
 
 
 def _recurring(maint: Maintenance) -> tuple[int, int, int] | None:
@@ -114,49 +147,43 @@ def once_bounds(maint: Maintenance, timezone: str) -> tuple[int, int]:
     return begin, begin + int(maint.once.duration.seconds)
 
 
-def active_expr(sla: SLA, extend: Duration = Duration(0)) -> str | None:
-    """Scalar PromQL, 1 while a maintenance window is open, else 0; None without windows.
-
-    ``extend`` keeps it 1 that much longer after each window closes: a piece that counts events
-    over (t - extend, t] is excluded whenever it overlaps a window.
-    """
+def active_expr(sla: SLA) -> str | None:
+    """Vector PromQL without labels: 1 while a maintenance window is open, else 0; None without
+    windows. Empty (not 0) while a DST zone's shared offset series is missing."""
     spec = sla.spec
     if not spec.maintenance:
         return None
-    ext = int(extend.seconds)
     terms: list[str] = []
-    local: str | None = None
     for maint in spec.maintenance:
         recurring = _recurring(maint)
         if recurring is not None:
             period, ref, duration = recurring
-            if local is None:
-                local = local_time_expr(spec.timezone)
+            local, is_vector = local_time_expr(spec.timezone)
             # (local - ref) mod period, kept non-negative for any t >= 0 whatever the offset
             shift = (-ref) % period + period
-            terms.append(f"(({local} + {shift}) % {period} < bool {duration + ext})")
+            term = f"({local} + {shift}) % {period} < bool {duration}"
+            terms.append(f"max({term})" if is_vector else f"vector({term})")
         else:
             begin, end = once_bounds(maint, spec.timezone)
-            terms.append(f"((time() >= bool {begin}) * (time() < bool {end + ext}))")
+            terms.append(f"vector((time() >= bool {begin}) * (time() < bool {end}))")
     if len(terms) == 1:
         return terms[0]
-    return "(" + " + ".join(terms) + " > bool 0)"
+    return "(" + " + ".join(terms) + ") > bool 0"
 
 
-def active_at(sla: SLA, t: float, extend: Duration = Duration(0)) -> bool:
+def active_at(sla: SLA, t: float) -> bool:
     """Python mirror of :func:`active_expr`, for tests and for placing test cases."""
     spec = sla.spec
-    ext = int(extend.seconds)
     for maint in spec.maintenance:
         recurring = _recurring(maint)
         if recurring is not None:
             period, ref, duration = recurring
             local = t + offset_steps(spec.timezone).at(t)
-            if (local - ref) % period < duration + ext:
+            if (local - ref) % period < duration:
                 return True
         else:
             begin, end = once_bounds(maint, spec.timezone)
-            if begin <= t < end + ext:
+            if begin <= t < end:
                 return True
     return False
 

@@ -148,7 +148,7 @@ def budget_rule(sla: SLA, objective: Objective) -> Rule:
 
 def maintenance_rule(sla: SLA) -> Rule:
     active = active_expr(sla)
-    return _record(MAINTENANCE_ACTIVE, f"vector({active or 0})", {LABEL_SLA: sla.name})
+    return _record(MAINTENANCE_ACTIVE, active or "vector(0)", {LABEL_SLA: sla.name})
 
 
 def static_rules(sla: SLA, objective: Objective) -> list[Rule]:
