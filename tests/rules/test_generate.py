@@ -1,0 +1,196 @@
+"""Generated rule files: golden files, promtool check, structure, the CLI."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from slaforge import conventions as c
+from slaforge.cli import cli
+from slaforge.rules import check, generate_rule_file, render, render_tests
+from slaforge.rules.sli import le_regex
+from slaforge.spec import load_slas
+from slaforge.spec.model import SLA
+from tests.rules.helpers import EXAMPLES, FIXTURES, GOLDEN, fixture, fixture_names
+from tests.support.prometheus import promtool
+
+UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
+
+
+def all_slas() -> list[SLA]:
+    return load_slas([str(FIXTURES)]) + load_slas([str(EXAMPLES)])
+
+
+def promtool_check(text: str, tmp_path: Path, name: str = "rules.yml") -> None:
+    path = tmp_path / name
+    path.write_text(text)
+    result = subprocess.run([promtool(), "check", "rules", str(path)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("name", fixture_names())
+def test_golden(name: str) -> None:
+    """UPDATE_GOLDEN=1 pytest tests/rules rewrites the golden files; review the diff."""
+    text = render([fixture(name)])
+    golden = GOLDEN / f"{name}.rules.yml"
+    if UPDATE or not golden.exists():
+        golden.write_text(text)
+    assert text == golden.read_text(), f"{golden} differs: rerun with UPDATE_GOLDEN=1 and review"
+
+
+def test_golden_tests_file() -> None:
+    text = render_tests([fixture("all-kinds")])
+    golden = GOLDEN / "all-kinds.tests.yml"
+    if UPDATE or not golden.exists():
+        golden.write_text(text)
+    assert text == golden.read_text()
+
+
+def test_promtool_accepts_everything(tmp_path: Path) -> None:
+    slas = all_slas()
+    assert {s.name for s in load_slas([str(EXAMPLES)])}, "no examples found"
+    promtool_check(render(slas), tmp_path)
+    for sla in slas:
+        promtool_check(render([sla]), tmp_path, f"{sla.name}.yml")
+
+
+def test_operator_format(tmp_path: Path) -> None:
+    slas = all_slas()
+    doc = yaml.safe_load(render(slas, "operator"))
+    assert doc["apiVersion"] == "monitoring.coreos.com/v1"
+    assert doc["kind"] == "PrometheusRule"
+    assert doc["metadata"]["name"] == c.OPERATOR_RULE_NAME
+    assert doc["spec"] == generate_rule_file(slas)
+    promtool_check(yaml.safe_dump(doc["spec"]), tmp_path)
+
+
+def test_deterministic_and_order_independent() -> None:
+    slas = all_slas()
+    assert render(slas) == render(list(reversed(slas)))
+    assert render_tests(slas) == render_tests(list(reversed(slas)))
+
+
+def test_names_and_labels() -> None:
+    doc = generate_rule_file(all_slas())
+    records = {r["record"] for g in doc["groups"] for r in g["rules"] if "record" in r}
+    alerts = {r["alert"] for g in doc["groups"] for r in g["rules"] if "alert" in r}
+    expected = {c.error_ratio_rule(w) for w in c.ERROR_RATIO_WINDOWS} | {
+        c.OBJECTIVE_RATIO, c.ERROR_BUDGET_REMAINING, c.MAINTENANCE_ACTIVE, c.SLA_INFO,
+        c.BAD_EVENTS_5M, c.VALID_EVENTS_5M, c.BAD_EVENTS_1M, c.VALID_EVENTS_1M, c.TIMEZONE_OFFSET,
+    }
+    assert expected <= records
+    assert {c.error_ratio_rule("30d"), c.error_ratio_rule("28d"), c.error_ratio_rule("7d")} <= records
+    assert alerts == {c.ALERT_BURN, c.ALERT_EXHAUSTED, c.ALERT_ABSENT, c.ALERT_ESCALATION}
+    for group in doc["groups"]:
+        for rule in group["rules"]:
+            labels = rule["labels"]
+            if rule.get("record") == c.MAINTENANCE_ACTIVE:
+                assert set(labels) == {c.LABEL_SLA}
+            elif rule.get("record") != c.TIMEZONE_OFFSET:
+                assert {c.LABEL_SLA, c.LABEL_OBJECTIVE} <= set(labels)
+            if "alert" in rule:
+                assert rule["annotations"]["summary"] and rule["annotations"]["description"]
+
+
+def test_user_labels_and_annotations() -> None:
+    doc = generate_rule_file([fixture("all-kinds")])
+    alerts = [r for g in doc["groups"] for r in g["rules"] if "alert" in r]
+    for rule in alerts:
+        assert rule["labels"]["team"] == "web" and rule["labels"]["route"] == "shop"
+        assert rule["annotations"]["runbook_url"] == "https://runbooks.example.com/shop"
+    escalations = [r for r in alerts if r["alert"] == c.ALERT_ESCALATION]
+    assert [(r["labels"]["level"], r["labels"]["receiver"], r.get("for")) for r in escalations[:2]] == [
+        ("1", "shop-oncall", None), ("2", "shop-lead", "30m"),
+    ]
+
+
+def test_no_long_raw_ranges() -> None:
+    """Cheap by design: raw counters are never read over more than 15m (SLASLIAbsent)."""
+    doc = generate_rule_file(all_slas())
+    recorded = (c.BAD_EVENTS_1M, c.VALID_EVENTS_1M, c.BAD_EVENTS_5M, c.VALID_EVENTS_5M, c.MAINTENANCE_ACTIVE)
+    for group in doc["groups"]:
+        for rule in group["rules"]:
+            for call in re.finditer(r"(\w+)\((\w[^\[()]*)\[([0-9a-z]+)\]\)", rule["expr"]):
+                fn, series, rng = call.groups()
+                if not series.startswith(recorded):
+                    assert rng in ("2m", "5m", "15m"), (fn, series, rng)
+
+
+def test_long_windows_from_5m_pieces_in_slow_group() -> None:
+    doc = generate_rule_file([fixture("all-kinds")])
+    slow = next(g for g in doc["groups"] if g["name"] == "slaforge-shop-long")
+    assert slow["interval"] == "5m"
+    windows = {r["record"] for r in slow["rules"] if "ratio_rate" in r["record"]}
+    assert windows == {c.error_ratio_rule(w) for w in ("1d", "3d", "30d")}
+    assert all(c.BAD_EVENTS_5M in r["expr"] for r in slow["rules"] if r["record"] in windows)
+
+
+def test_non_applicable_conditions_left_out() -> None:
+    """80% target: page thresholds (14.4 x 0.2, 6 x 0.2) exceed 1, so no page and no escalation."""
+    doc = generate_rule_file([fixture("low-target")])
+    alerts = [r for g in doc["groups"] for r in g["rules"] if "alert" in r]
+    assert not [r for r in alerts if r["labels"].get("severity") == "page"]
+    assert not [r for r in alerts if r["alert"] == c.ALERT_ESCALATION]
+    # a 1h window keeps only the 1h/5m page
+    doc = generate_rule_file([fixture("short-window")])
+    burns = [r for g in doc["groups"] for r in g["rules"] if r.get("alert") == c.ALERT_BURN]
+    assert len(burns) == 1 and "ratio_rate6h" not in burns[0]["expr"]
+
+
+@pytest.mark.parametrize(
+    ("threshold", "matching", "other"),
+    [
+        (0.3, ["0.3", "0.30", "0.300", "3e-01"], ["0.03", "3", "0.31", "1"]),
+        (1.0, ["1", "1.0", "1.00", "1e+00"], ["10", "0.1", "1.5"]),
+        (0.005, ["0.005", "0.0050", "5e-03"], ["0.05", "0.0051"]),
+        (2.5, ["2.5", "2.50"], ["25", "0.25"]),
+    ],
+)
+def test_le_regex(threshold: float, matching: list[str], other: list[str]) -> None:
+    pattern = le_regex(threshold)
+    for text in matching:
+        assert re.fullmatch(pattern, text), (pattern, text)
+    for text in other:
+        assert not re.fullmatch(pattern, text), (pattern, text)
+
+
+def test_check_threshold_against_buckets() -> None:
+    good = fixture("all-kinds")
+    assert check(good) == []
+    raw = yaml.safe_load((FIXTURES / "all-kinds.yaml").read_text())
+    raw["spec"]["objectives"][3]["sli"]["latency"]["threshold"] = 0.25
+    problems = check(SLA.model_validate(raw))
+    assert [p for p, _ in problems] == ["spec.objectives[3].sli.latency.threshold"]
+    assert "0.25" in problems[0][1]
+
+
+def test_cli_stdout_file_operator_and_tests(tmp_path: Path) -> None:
+    runner = CliRunner()
+    src = str(FIXTURES / "all-kinds.yaml")
+    out = runner.invoke(cli, ["rules", src])
+    assert out.exit_code == 0, out.output
+    assert out.output == render([fixture("all-kinds")])
+    target = tmp_path / "sub" / "rules.yml"
+    res = runner.invoke(cli, ["rules", src, "-o", str(target), "--format", "operator"])
+    assert res.exit_code == 0, res.output
+    assert res.output == ""
+    assert yaml.safe_load(target.read_text())["kind"] == "PrometheusRule"
+    assert [p.name for p in target.parent.iterdir()] == ["rules.yml"]  # no temporary left behind
+    res = runner.invoke(cli, ["rules", src, "--tests", "--rule-file", "x.yml"])
+    assert res.exit_code == 0 and yaml.safe_load(res.output)["rule_files"] == ["x.yml"]
+
+
+def test_cli_rejects_threshold_off_bucket(tmp_path: Path) -> None:
+    raw = (FIXTURES / "all-kinds.yaml").read_text().replace("threshold: 0.3", "threshold: 0.25")
+    src = tmp_path / "bad.yaml"
+    src.write_text(raw)
+    target = tmp_path / "rules.yml"
+    res = CliRunner().invoke(cli, ["rules", str(src), "-o", str(target)])
+    assert res.exit_code == 1
+    assert "threshold" in res.output and not target.exists()
