@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import signal
 import time
 from collections.abc import Sequence
@@ -17,7 +18,7 @@ from slaforge.exporter.log import Logger
 from slaforge.exporter.prober import make_prober
 from slaforge.exporter.reload import ConfigSource, Key, plan
 from slaforge.exporter.scheduler import Scheduler
-from slaforge.exporter.server import HttpServer, Response
+from slaforge.exporter.server import Chunks, HttpServer, Response
 from slaforge.exporter.state import ObjectiveState, ProbeState
 from slaforge.exporter.status_page import render as render_status
 from slaforge.exporter.targets import Target, build_targets, objectives_of
@@ -121,7 +122,13 @@ class Exporter:
         self.objectives = objectives
         self.slas = list(slas)
         for target in change.restart + change.add:
-            self.scheduler.start(self.states[target.key], make_prober(target.probe, self.max_body_bytes))
+            state = self.states[target.key]
+            refresh(state)  # rendered before its first result too: no scrape pays for many probes at once
+            self.scheduler.start(state, make_prober(target.probe, self.max_body_bytes))
+        # the configuration's objects live until the next reload: keep them out of the garbage
+        # collector's scans, which would otherwise pause probes and scrapes for tens of milliseconds
+        gc.collect()
+        gc.freeze()
         self.info.slas = len(slas)
         counts: dict[str, int] = {}
         for target in self.targets.values():
@@ -180,7 +187,7 @@ class Exporter:
             return Response(405, b"method not allowed\n", headers=[("Allow", "GET, HEAD")])
         if path == "/metrics":
             started = time.perf_counter()
-            body = self.exposition.render()
+            body = Chunks(self.exposition.render_chunks())
             self.info.render_seconds = time.perf_counter() - started
             return Response(200, body, CONTENT_TYPE)
         if path == "/-/healthy":

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import h11
 
@@ -20,10 +21,27 @@ MAX_REQUEST_BODY = 64 * 1024
 REQUEST_TIMEOUT = 30.0  # to receive a whole request, and idle time between keep-alive requests
 
 
+class Chunks:
+    """A body of many byte strings, written with one ``writelines`` instead of being joined first.
+
+    h11 frames a Data event by ``len()`` and, with ``send_with_data_passthrough``, hands the object back
+    untouched (its documented sendfile pattern), so the parts go to the transport as they are.
+    """
+
+    __slots__ = ("parts", "size")
+
+    def __init__(self, parts: list[bytes]) -> None:
+        self.parts = parts
+        self.size = sum(map(len, parts))
+
+    def __len__(self) -> int:
+        return self.size
+
+
 @dataclass
 class Response:
     status: int
-    body: bytes
+    body: bytes | Chunks
     content_type: str = "text/plain; charset=utf-8"
     headers: list[tuple[str, str]] = field(default_factory=list)
 
@@ -119,9 +137,17 @@ class HttpServer:
             ("Server", f"slaforge-exporter/{__version__}"),
             *response.headers,
         ]
-        chunks = conn.send_with_data_passthrough(h11.Response(status_code=response.status, headers=headers)) or []
-        if method != "HEAD" and response.body:
-            chunks += conn.send_with_data_passthrough(h11.Data(data=response.body)) or []
+        chunks: list[Any] = conn.send_with_data_passthrough(
+            h11.Response(status_code=response.status, headers=headers)
+        ) or []
+        if method != "HEAD" and len(response.body):
+            chunks += conn.send_with_data_passthrough(h11.Data(data=response.body)) or []  # type: ignore[arg-type]
         chunks += conn.send_with_data_passthrough(h11.EndOfMessage()) or []
-        writer.writelines(chunks)
+        out: list[bytes] = []
+        for chunk in chunks:
+            if isinstance(chunk, Chunks):
+                out.extend(chunk.parts)
+            else:
+                out.append(chunk)
+        writer.writelines(out)
         await writer.drain()

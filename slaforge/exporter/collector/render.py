@@ -201,6 +201,10 @@ class Exposition:
         self._collectors.append(collector)
 
     def render(self) -> bytes:
+        return b"".join(self.render_chunks())
+
+    def render_chunks(self) -> list[bytes]:
+        """The exposition as many byte strings, to be written without joining them."""
         parts: list[bytes] = []
         for collector in self._collectors:
             fast = getattr(collector, "render_chunks", None)
@@ -208,4 +212,4 @@ class Exposition:
                 parts.extend(fast())
             else:
                 parts.append(generate_latest(collector))
-        return b"".join(parts)
+        return parts
