@@ -127,6 +127,8 @@ class Exporter:
             self.scheduler.start(state, make_prober(target.probe, self.max_body_bytes))
         # the configuration's objects live until the next reload: keep them out of the garbage
         # collector's scans, which would otherwise pause probes and scrapes for tens of milliseconds
+        # (unfrozen first, so that what the previous configuration left behind can be collected)
+        gc.unfreeze()
         gc.collect()
         gc.freeze()
         self.info.slas = len(slas)
