@@ -51,7 +51,7 @@ class Exporter:
         self.objectives: dict[Key, ObjectiveState] = {}
         self.stats = SchedulerStats()
         self.info = ExporterInfo(shard)
-        self.scheduler = Scheduler(self.stats, on_result=refresh)
+        self.scheduler = Scheduler(self.stats, on_result=self._on_result)
         self.exposition = Exposition()
         self.exposition.register(ProbeCollector(lambda: self.states.values(), lambda: self.objectives.values()))
         self.exposition.register(ExporterCollector(self.info, self.stats))
@@ -175,6 +175,19 @@ class Exporter:
                 continue
             if signature != self._signature:
                 await self.reload("file change")
+
+    def _on_result(self, state: ProbeState) -> None:
+        refresh(state)
+        if state.last_success != state.previous_success:
+            target = state.target
+            if state.previous_success is None and state.last_success:
+                return  # the first result, and a good one: nothing to tell
+            if state.last_success:
+                self.log.info("probe up", sla=target.sla, probe=target.probe.name,
+                              duration=round(state.last_duration or 0, 4))
+            else:
+                self.log.warning("probe down", sla=target.sla, probe=target.probe.name, reason=state.last_reason,
+                                 message=state.last_message)
 
     # --- HTTP -----------------------------------------------------------------------------
 

@@ -42,7 +42,7 @@ class ProbeState:
     __slots__ = (
         "bucket_counts", "cache", "cert_expiry", "duration_sum", "failures", "last_duration",
         "last_lag", "last_message", "last_reason", "last_success", "last_time", "objectives",
-        "prefixes", "status_code", "target", "total",
+        "prefixes", "previous_success", "status_code", "target", "total",
     )
 
     def __init__(self, target: Target) -> None:
@@ -52,6 +52,7 @@ class ProbeState:
         self.bucket_counts = [0] * (len(target.buckets) + 1)  # the last one is +Inf
         self.duration_sum = 0.0
         self.last_success: bool | None = None
+        self.previous_success: bool | None = None
         self.last_duration: float | None = None
         self.last_reason: str | None = None
         self.last_message = ""
@@ -70,6 +71,7 @@ class ProbeState:
             self.failures[REASON_INDEX[result.reason or "other"]] += 1
         self.bucket_counts[bisect_left(self.target.buckets, result.duration)] += 1
         self.duration_sum += result.duration
+        self.previous_success = self.last_success
         self.last_success = result.success
         self.last_duration = result.duration
         self.last_reason = result.reason
