@@ -211,6 +211,8 @@ def test_target_disappears_and_comes_back(setup: Setup) -> None:
     assert (sample(m, PROBE_FAILURES_TOTAL, sla=SLA, probe="flappy", reason="connect") or 0) >= 1
     flappy.start()  # same port
     ex.wait_for(lambda m: sample(m, PROBE_SUCCESS, sla=SLA, probe="flappy") == 1, what="flappy back")
+    events = [(r["event"], r.get("reason")) for r in ex.logs() if r.get("probe") == "flappy"]
+    assert ("probe down", "connect") in events and ("probe up", None) in events, events
 
 
 def test_memory_stays_flat(setup: Setup) -> None:
