@@ -25,12 +25,19 @@ def fixture(name: str) -> SLA:
     return load_slas([str(FIXTURES / f"{name}.yaml")])[0]
 
 
+def only(sla: SLA, *objectives: str) -> SLA:
+    """The SLA with just these objectives: fewer rules, so promtool runs faster."""
+    kept = tuple(o for o in sla.spec.objectives if o.name in objectives)
+    return sla.model_copy(update={"spec": sla.spec.model_copy(update={"objectives": kept})})
+
+
 def fixture_names() -> list[str]:
     return sorted(p.stem for p in FIXTURES.glob("*.yaml"))
 
 
 def run_promtool_tests(slas: Sequence[SLA], tests: Sequence[dict[str, Any]] | str,
-                       workdir: Path | None = None) -> subprocess.CompletedProcess[str]:
+                       workdir: Path | None = None, evaluation_interval: str = "1m",
+                       ) -> subprocess.CompletedProcess[str]:
     """Write the rules of ``slas`` and the tests next to each other and run promtool on them."""
     own = workdir is None
     folder = Path(tempfile.mkdtemp(prefix="slaforge-rules-")) if own else workdir
@@ -40,7 +47,7 @@ def run_promtool_tests(slas: Sequence[SLA], tests: Sequence[dict[str, Any]] | st
         text = tests
     else:
         text = yaml.safe_dump(
-            {"rule_files": ["rules.yml"], "evaluation_interval": "1m", "tests": list(tests)},
+            {"rule_files": ["rules.yml"], "evaluation_interval": evaluation_interval, "tests": list(tests)},
             sort_keys=False,
         )
     (folder / "tests.yml").write_text(text)
