@@ -225,7 +225,12 @@ def _read_alerting(reader: _Reader, entry: tuple[Any, Path] | None, path: Path, 
         comments.append(f"Sloth alert {name}: in slaforge SLAErrorBudgetBurn{{objective=\"{slo}\"}} (and "
                         "SLAErrorBudgetExhausted, SLASLIAbsent); REVIEW alert routes that matched on the old name")
     draft.labels = _labels(reader, reader.string_map(fields.get("labels")), (*path, "labels"), "alert")
-    draft.annotations = reader.string_map(fields.get("annotations"))
+    draft.annotations = {}
+    for key, value in reader.string_map(fields.get("annotations")).items():
+        if LABEL_NAME.match(key):
+            draft.annotations[key] = value
+        else:
+            reader.warn((*path, "annotations", key), f"{key!r} is not a valid annotation name; it was not imported")
     for key, severity in (("page_alert", "page"), ("ticket_alert", "ticket")):
         if key not in fields:
             continue

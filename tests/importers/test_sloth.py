@@ -124,7 +124,7 @@ slos:
       events:
         error_query: sum(rate(api_errors_total[{{.window}}]))
         total_query: sum(rate(api_requests_total[{{.window}}]))
-    alerting: {name: Api}
+    alerting: {name: Api, annotations: {runbook: r, bad-name: x}}
 """
     result = import_sloth(spec, "api.yaml")
     sla = load_text(result.yaml)[0]
@@ -132,6 +132,8 @@ slos:
     warnings = [w.format() for w in result.warnings]
     assert any(w.startswith("api.yaml:3:") and "'severity' is set by slaforge" in w for w in warnings), warnings
     assert any(w.startswith("api.yaml:7:5:") and "'info_labels' is not a Sloth field" in w for w in warnings)
+    assert any(w.startswith("api.yaml:12:") and "'bad-name' is not a valid annotation name" in w for w in warnings)
+    assert sla.spec.alerting.annotations == {"runbook": "r"}
 
 
 @pytest.mark.parametrize(
