@@ -1,0 +1,166 @@
+"""Synthetic SLAs, Sloth replicas and 30 days of OpenMetrics history for the rules benchmark.
+
+Every service ``svc-NNNN`` serves a diurnal load (12 h busy at 1000 req/min with 0.05% errors,
+12 h quiet at 10 req/min with 20% errors), exposed as the counter Sloth's getting-started example
+reads: ``http_request_duration_seconds_count{job, code}``. Both tools' rules read the same series.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+import yaml
+
+from slaforge.conventions import BAD_EVENTS_1M, BAD_EVENTS_5M, VALID_EVENTS_1M, VALID_EVENTS_5M
+from slaforge.spec.model import SLA
+
+PEERS = Path(__file__).resolve().parents[3] / "shared" / "peers"
+SLOTH_GEN = PEERS / "sloth" / "getting-started.gen.yml"
+METRIC = "http_request_duration_seconds_count"
+DAY = 86400
+BUSY = (1000.0, 0.0005)  # requests per minute, error ratio: first half of each day
+QUIET = (10.0, 0.2)
+
+
+def service(i: int) -> str:
+    return f"svc-{i:04d}"
+
+
+def sla_document(i: int) -> dict[str, Any]:
+    svc = service(i)
+    return {
+        "apiVersion": "slaforge/v1",
+        "kind": "SLA",
+        "metadata": {"name": svc, "labels": {"team": "bench"}},
+        "spec": {
+            "service": svc,
+            "provider": "Bench",
+            "customer": "Bench",
+            "window": "30d",
+            "objectives": [{
+                "name": "requests-availability",
+                "target": 99.9,
+                "sli": {"ratio": {
+                    "errors": f'{METRIC}{{job="{svc}",code=~"(5..|429)"}}',
+                    "total": f'{METRIC}{{job="{svc}"}}',
+                }},
+            }],
+            "alerting": {"annotations": {"runbook_url": f"https://runbooks.example.com/{svc}"}},
+            "escalation": [{"after": "0m", "receiver": "oncall"}, {"after": "30m", "receiver": "lead"}],
+        },
+    }
+
+
+def slas(n: int) -> list[SLA]:
+    return [SLA.model_validate(sla_document(i)) for i in range(n)]
+
+
+def write_sla_files(n: int, path: Path) -> None:
+    path.write_text(yaml.safe_dump_all([sla_document(i) for i in range(n)], sort_keys=False))
+
+
+def sloth_rules(n: int) -> str:
+    """Sloth's generated groups, replicated per service by rewriting its service name."""
+    text = SLOTH_GEN.read_text()
+    if "myservice" not in text:
+        raise RuntimeError(f"{SLOTH_GEN}: expected the getting-started output for 'myservice'")
+    doc = yaml.safe_load(text)
+    groups = []
+    for i in range(n):
+        replica = yaml.safe_load(yaml.safe_dump(doc).replace("myservice", service(i)))
+        groups += replica["groups"]
+    return yaml.safe_dump({"groups": groups}, sort_keys=False)
+
+
+def sloth_ratio5m_labels(i: int) -> dict[str, str]:
+    """Labels of Sloth's recorded 5m error ratio (its 30d rule averages this series)."""
+    doc = yaml.safe_load(SLOTH_GEN.read_text().replace("myservice", service(i)))
+    for group in doc["groups"]:
+        for rule in group["rules"]:
+            if rule.get("record") == "slo:sli_error:ratio_rate5m":
+                return {str(k): str(v) for k, v in rule["labels"].items()}
+    raise RuntimeError("no slo:sli_error:ratio_rate5m in Sloth's output")
+
+
+# --- traffic ------------------------------------------------------------------------------
+
+def cumulative(t: float) -> tuple[float, float]:
+    """(good, bad) requests served from time 0 to t (seconds), diurnal, exact."""
+    days, rest = divmod(t, DAY)
+    half = DAY / 2
+    per_day_busy = BUSY[0] * half / 60
+    per_day_quiet = QUIET[0] * half / 60
+    busy_s = min(rest, half)
+    quiet_s = max(0.0, rest - half)
+    busy = days * per_day_busy + BUSY[0] * busy_s / 60
+    quiet = days * per_day_quiet + QUIET[0] * quiet_s / 60
+    bad = busy * BUSY[1] + quiet * QUIET[1]
+    return busy + quiet - bad, bad
+
+
+def _labels(labels: dict[str, str]) -> str:
+    return ",".join(f'{k}="{v}"' for k, v in sorted(labels.items()))
+
+
+def _times(start: int, end: int, step: int) -> Iterator[int]:
+    first = start + (-start) % step
+    return iter(range(first, end + 1, step))
+
+
+def write_openmetrics(out: TextIO, n: int, origin: int, end: int, raw_detail_from: int) -> int:
+    """30 days of history for n services; returns the number of samples written.
+
+    Raw counters: every 30 min, then every 1 min from ``raw_detail_from`` (Sloth reads up to 3d raw).
+    slaforge's 5m pieces: every 5m for 30 days (its long windows sum them); 1m pieces: last 6h.
+    Sloth's recorded 5m ratio: every 5m for 30 days (its 30d window averages it; in a live system
+    it is recorded every evaluation, 1m here, so this understates Sloth's cost five times).
+    """
+    count = 0
+    start = end - 30 * DAY
+    raw_times = [t for t in _times(start, raw_detail_from, 1800)] + list(_times(raw_detail_from + 60, end, 60))
+    for i in range(n):
+        svc = service(i)
+        for code, index in (("200", 0), ("500", 1)):
+            labels = _labels({"job": svc, "code": code})
+            out.writelines(
+                f"{METRIC}{{{labels}}} {cumulative(t - origin)[index]:.6g} {t}\n" for t in raw_times
+            )
+            count += len(raw_times)
+    for name, step, first in (
+        (BAD_EVENTS_5M, 300, start), (VALID_EVENTS_5M, 300, start),
+        (BAD_EVENTS_1M, 60, end - 6 * 3600), (VALID_EVENTS_1M, 60, end - 6 * 3600),
+    ):
+        times = list(_times(first, end, step))
+        rng = 300 if step == 300 else 120
+        scale = 1 if step == 300 else 2
+        for i in range(n):
+            labels = _labels({"sla": service(i), "objective": "requests-availability"})
+            lines = []
+            for t in times:
+                g1, b1 = cumulative(t - origin)
+                g0, b0 = cumulative(t - rng - origin)
+                value = (b1 - b0) if "bad" in name else (g1 + b1 - g0 - b0)
+                lines.append(f"{name}{{{labels}}} {value / scale:.6g} {t}\n")
+            out.writelines(lines)
+            count += len(lines)
+    times = list(_times(start, end, 300))
+    ratios = []
+    for t in times:
+        g1, b1 = cumulative(t - origin)
+        g0, b0 = cumulative(t - 300 - origin)
+        ratios.append(f"{(b1 - b0) / (g1 + b1 - g0 - b0):.6g} {t}\n")
+    for i in range(n):
+        labels = _labels(sloth_ratio5m_labels(i))
+        out.writelines(f"slo:sli_error:ratio_rate5m{{{labels}}} {r}" for r in ratios)
+        count += len(ratios)
+    out.write("# EOF\n")
+    return count
+
+
+def check_names() -> None:
+    """The Sloth file's 30d rule reads the ratio series we backfill (fail early if it changes)."""
+    if not re.search(r"sum_over_time\(slo:sli_error:ratio_rate5m", SLOTH_GEN.read_text()):
+        raise RuntimeError("Sloth's output no longer averages slo:sli_error:ratio_rate5m")

@@ -1,0 +1,214 @@
+"""Rule evaluation cost: slaforge vs Sloth, N SLOs each, one real Prometheus, 30 days of history.
+
+    python -m bench rules_eval                 # 200 SLAs (about 5 minutes on 2 cores)
+    python -m bench rules_eval --slas 1000     # the full comparison (about 15 minutes)
+
+Steps: time `slaforge rules` on 1,000 SLAs; write our rules and N replicas of Sloth's
+getting-started output (read from ../shared/peers at run time); backfill 30 days of the raw
+counters and of both tools' recorded history with `promtool tsdb create-blocks-from openmetrics`;
+start Prometheus with both rule files and a live target that continues the counters; after every
+group has run (the 5m groups too), sample `prometheus_rule_group_last_duration_seconds` and report
+each side's evaluation time per cycle and per minute.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.server
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from bench.rules_eval import data
+from slaforge.rules import render
+from tests.support.prometheus import PrometheusServer, backfill_openmetrics, free_port, promtool
+
+ROOT = Path(__file__).resolve().parents[2]
+SLAFORGE = Path(sys.executable).parent / "slaforge"
+
+
+def time_cli(workdir: Path, n: int = 1000, runs: int = 3) -> dict[str, float]:
+    """Wall time of `slaforge rules FILE -o OUT` (process start, load, validate, render, write)."""
+    src = workdir / f"slas-{n}.yaml"
+    data.write_sla_files(n, src)
+    out = workdir / f"rules-{n}.yml"
+    walls = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run([str(SLAFORGE), "rules", str(src), "-o", str(out)], check=True)
+        walls.append(time.perf_counter() - t0)
+    slas = data.slas(n)
+    t0 = time.perf_counter()
+    render(slas)
+    pure = time.perf_counter() - t0
+    return {"cli_best_s": min(walls), "cli_median_s": statistics.median(walls), "render_s": pure,
+            "rules_bytes": out.stat().st_size}
+
+
+class _Counters(http.server.BaseHTTPRequestHandler):
+    n = 0
+    origin = 0
+
+    def do_GET(self) -> None:
+        now = time.time()
+        good, bad = data.cumulative(now - self.origin)
+        lines = []
+        for i in range(self.n):
+            svc = data.service(i)
+            lines.append(f'{data.METRIC}{{job="{svc}",code="200"}} {good:.6g}\n')
+            lines.append(f'{data.METRIC}{{job="{svc}",code="500"}} {bad:.6g}\n')
+        body = "".join(lines).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain; version=0.0.4")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@contextmanager
+def live_target(n: int, origin: int) -> Iterator[str]:
+    """Serves the same counters as the backfill, continued in real time."""
+    handler = type("Counters", (_Counters,), {"n": n, "origin": origin})
+    port = free_port()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"127.0.0.1:{port}"
+    finally:
+        server.shutdown()
+
+
+def group_metrics(prom: PrometheusServer, metric: str) -> dict[str, float]:
+    return {r["metric"]["rule_group"]: float(r["value"][1]) for r in prom.query(metric)}
+
+
+def measure(prom: PrometheusServer, groups: int, minutes: float, log: Any) -> dict[str, list[float]]:
+    """Wait until every group (the 5m ones too) has evaluated twice, then sample for ``minutes``."""
+    first_seen: dict[str, float] = {}
+    deadline = time.monotonic() + 20 * 60
+    while time.monotonic() < deadline:
+        last = group_metrics(prom, "prometheus_rule_group_last_evaluation_timestamp_seconds > 0")
+        for g, ts in last.items():
+            first_seen.setdefault(g, ts)
+        again = sum(1 for g, ts in last.items() if ts > first_seen[g])
+        log(f"  groups evaluated: {len(last)}/{groups}, twice: {again}/{groups}")
+        if again >= groups:
+            break
+        time.sleep(20)
+    samples: dict[str, list[float]] = {}
+    end = time.monotonic() + minutes * 60
+    while time.monotonic() < end:
+        for g, v in group_metrics(prom, "prometheus_rule_group_last_duration_seconds").items():
+            samples.setdefault(g, []).append(v)
+        time.sleep(15)
+    return samples
+
+
+def summarise(samples: dict[str, list[float]], ours_file: str) -> dict[str, float]:
+    med = {g: statistics.median(v) for g, v in samples.items()}
+    ours_fast = sum(v for g, v in med.items() if g.startswith(ours_file) and not g.endswith("-long"))
+    ours_long = sum(v for g, v in med.items() if g.startswith(ours_file) and g.endswith("-long"))
+    sloth = sum(v for g, v in med.items() if not g.startswith(ours_file))
+    return {
+        "ours_fast_group_s_per_cycle": ours_fast,
+        "ours_long_group_s_per_cycle": ours_long,
+        "ours_s_per_cycle": ours_fast + ours_long,
+        "ours_s_per_minute": ours_fast + ours_long / 5,
+        "sloth_s_per_cycle": sloth,
+        "ratio_per_cycle": (ours_fast + ours_long) / sloth,
+        "ratio_per_minute": (ours_fast + ours_long / 5) / sloth,
+    }
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench rules_eval", description=__doc__.split("\n")[0])
+    parser.add_argument("--slas", type=int, default=200, help="SLOs per side (default 200; full run 1000)")
+    parser.add_argument("--minutes", type=float, default=3, help="sampling time after warm-up")
+    parser.add_argument("--workdir", type=Path, default=None, help="keep the data here")
+    args = parser.parse_args(argv)
+
+    def log(msg: str) -> None:
+        print(msg, flush=True)
+
+    data.check_names()
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="slaforge-bench-rules-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    n = args.slas
+    result: dict[str, Any] = {"slas": n}
+
+    log("timing `slaforge rules` on 1,000 SLAs")
+    result["cli"] = time_cli(workdir)
+    log(f"  {result['cli']}")
+
+    ours = workdir / "slaforge.rules.yml"
+    sloth = workdir / "sloth.rules.yml"
+    ours.write_text(render(data.slas(n)))
+    sloth.write_text(data.sloth_rules(n))
+    for path in (ours, sloth):
+        subprocess.run([promtool(), "check", "rules", str(path)], check=True, capture_output=True)
+
+    end = int(time.time()) // 60 * 60 - 60
+    origin = end - 30 * data.DAY
+    storage = workdir / "data"
+    om = workdir / "history.om"
+    t0 = time.perf_counter()
+    with om.open("w") as out:
+        result["backfilled_samples"] = data.write_openmetrics(out, n, origin, end, end - 3 * data.DAY - 3600)
+    log(f"  wrote {result['backfilled_samples']:,} samples in {time.perf_counter() - t0:.0f}s")
+    t0 = time.perf_counter()
+    backfill_openmetrics(om, storage)
+    om.unlink()
+    log(f"  backfilled in {time.perf_counter() - t0:.0f}s")
+
+    groups = 2 * n + (3 * n)
+    with live_target(n, origin) as target:
+        scrape = [{"job_name": "bench", "static_configs": [{"targets": [target]}]}]
+        with PrometheusServer(workdir / "prom", rule_files=[ours, sloth], scrape_configs=scrape,
+                              storage=storage, evaluation_interval="1m", scrape_interval="1m") as prom:
+            log(f"prometheus at {prom.url}; waiting for every rule group to run twice")
+            samples = measure(prom, groups, args.minutes, log)
+            result.update(summarise(samples, str(ours.resolve())))
+            svc = data.service(0)
+            result["ours_ratio_30d"] = prom.value(f'slaforge:sli_errors:ratio_rate30d{{sla="{svc}"}}')
+            result["sloth_ratio_30d"] = prom.value(f'slo:sli_error:ratio_rate30d{{sloth_service="{svc}"}}')
+            good, bad = data.cumulative(30 * data.DAY)
+            result["true_ratio_30d"] = bad / (good + bad)
+            result["prometheus_rss_bytes"] = prom.value('process_resident_memory_bytes{job=""}') or prom.value(
+                "process_resident_memory_bytes")
+    (workdir / "result.json").write_text(json.dumps(result, indent=2))
+    log(json.dumps(result, indent=2))
+    log(markdown(result))
+    return 0
+
+
+def markdown(r: dict[str, Any]) -> str:
+    cli = r["cli"]
+    return "\n".join([
+        f"| SLOs per side | {r['slas']} |",
+        "|---|---|",
+        f"| slaforge, per cycle (1m groups + 5m groups) | {r['ours_s_per_cycle'] * 1000:.1f} ms "
+        f"({r['ours_fast_group_s_per_cycle'] * 1000:.1f} + {r['ours_long_group_s_per_cycle'] * 1000:.1f}) |",
+        f"| slaforge, per minute (5m groups run every 5th minute) | {r['ours_s_per_minute'] * 1000:.1f} ms |",
+        f"| Sloth, per cycle (= per minute) | {r['sloth_s_per_cycle'] * 1000:.1f} ms |",
+        f"| ratio per cycle / per minute | {r['ratio_per_cycle']:.3f} / {r['ratio_per_minute']:.3f} |",
+        f"| 30d error ratio: truth / slaforge / Sloth | {r['true_ratio_30d']:.5f} / "
+        f"{r['ours_ratio_30d'] or float('nan'):.5f} / {r['sloth_ratio_30d'] or float('nan'):.5f} |",
+        f"| `slaforge rules` on 1,000 SLAs (CLI wall, best of 3) | {cli['cli_best_s']:.2f} s "
+        f"(render alone {cli['render_s']:.2f} s) |",
+    ])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
