@@ -137,7 +137,7 @@ def write_openmetrics(out: TextIO, n: int, origin: int, end: int, raw_detail_fro
         rng = 300 if step == 300 else 120
         scale = 1 if step == 300 else 2
         for i in range(n):
-            labels = _labels({"sla": service(i), "objective": "requests-availability"})
+            labels = _labels({"sla": service(i), "objective": "requests-availability", "team": "bench"})
             lines = []
             for t in times:
                 g1, b1 = cumulative(t - origin)

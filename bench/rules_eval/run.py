@@ -91,7 +91,15 @@ def live_target(n: int, origin: int) -> Iterator[str]:
 
 
 def group_metrics(prom: PrometheusServer, metric: str) -> dict[str, float]:
-    return {r["metric"]["rule_group"]: float(r["value"][1]) for r in prom.query(metric)}
+    """Per-group values of one of Prometheus's own metrics, read from its /metrics page."""
+    text = prom.session.get(f"{prom.url}/metrics", timeout=30).text
+    out = {}
+    for line in text.splitlines():
+        if line.startswith(metric + "{"):
+            labels, _, value = line.rpartition(" ")
+            group = labels.split('rule_group="', 1)[1].split('"', 1)[0]
+            out[group] = float(value)
+    return out
 
 
 def measure(prom: PrometheusServer, groups: int, minutes: float, log: Any) -> dict[str, list[float]]:
@@ -99,7 +107,8 @@ def measure(prom: PrometheusServer, groups: int, minutes: float, log: Any) -> di
     first_seen: dict[str, float] = {}
     deadline = time.monotonic() + 20 * 60
     while time.monotonic() < deadline:
-        last = group_metrics(prom, "prometheus_rule_group_last_evaluation_timestamp_seconds > 0")
+        last = group_metrics(prom, "prometheus_rule_group_last_evaluation_timestamp_seconds")
+        last = {g: ts for g, ts in last.items() if ts > 0}
         for g, ts in last.items():
             first_seen.setdefault(g, ts)
         again = sum(1 for g, ts in last.items() if ts > first_seen[g])
@@ -185,8 +194,9 @@ def main(argv: list[str]) -> int:
             result["sloth_ratio_30d"] = prom.value(f'slo:sli_error:ratio_rate30d{{sloth_service="{svc}"}}')
             good, bad = data.cumulative(30 * data.DAY)
             result["true_ratio_30d"] = bad / (good + bad)
-            result["prometheus_rss_bytes"] = prom.value('process_resident_memory_bytes{job=""}') or prom.value(
-                "process_resident_memory_bytes")
+            own = prom.session.get(f"{prom.url}/metrics", timeout=30).text.splitlines()
+            rss = [line for line in own if line.startswith("process_resident_memory_bytes ")]
+            result["prometheus_rss_bytes"] = float(rss[0].split()[1]) if rss else None
     (workdir / "result.json").write_text(json.dumps(result, indent=2))
     log(json.dumps(result, indent=2))
     log(markdown(result))

@@ -133,7 +133,8 @@ def ratio_rule(sla: SLA, objective: Objective, window: Duration) -> Rule:
     rng = range_of(window, FAST if fast else SLOW)
     bad = objective_selector(bad_name, sla, objective)
     valid = objective_selector(valid_name, sla, objective)
-    expr = f"sum_over_time({bad}[{rng}])\n/\nsum_over_time({valid}[{rng}])\n"
+    # sum(): pieces written before a change of metadata.labels still count, as one series
+    expr = f"sum(sum_over_time({bad}[{rng}]))\n/\nsum(sum_over_time({valid}[{rng}]))\n"
     return _record(error_ratio_rule(window.prom), expr, objective_labels(sla, objective))
 
 

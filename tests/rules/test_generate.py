@@ -194,3 +194,18 @@ def test_cli_rejects_threshold_off_bucket(tmp_path: Path) -> None:
     res = CliRunner().invoke(cli, ["rules", str(src), "-o", str(target)])
     assert res.exit_code == 1
     assert "threshold" in res.output and not target.exists()
+
+
+def test_yaml_round_trip() -> None:
+    """The fast emitter writes YAML that reads back as exactly the generated data."""
+    from slaforge.rules import operator_document
+    from slaforge.rules.render import dump
+    from slaforge.rules.unittests import tests_document
+
+    slas = all_slas()
+    for doc in (generate_rule_file(slas), operator_document(slas), tests_document(slas, "x.yml")):
+        assert yaml.safe_load(dump(doc)) == doc
+    tricky = ["1", "yes", "No", "~", "a: b", "x #y", "", "  lead", "-x", "multi\nline", "multi\n  in\n",
+              " lead\nx", "tab\there", "ü", "x\n\n", "02:00", "1:30", "1e3", "0x1f", ".inf", "1m", "1h30m",
+              "1_000", "(a: b)", "a\\b", True, 1.5, None, {}, []]
+    assert yaml.safe_load(dump({"a": tricky})) == {"a": tricky}
