@@ -27,7 +27,7 @@ from slaforge.conventions import (
     SEVERITY_TICKET,
     error_ratio_rule,
 )
-from slaforge.rules.recording import maintenance_selector, num, objective_labels, objective_selector
+from slaforge.rules.recording import maintenance_selector, num, objective_labels, objective_selector, prom
 from slaforge.rules.sli import events
 from slaforge.spec.durations import Duration
 from slaforge.spec.model import SLA, Objective
@@ -55,8 +55,8 @@ def burn_condition(sla: SLA, objective: Objective, alerts: list[BurnAlert]) -> s
     budget = num(objective.error_budget)
     parts = []
     for a in alerts:
-        long_ = objective_selector(error_ratio_rule(a.long_window.prom), sla, objective)
-        short = objective_selector(error_ratio_rule(a.short_window.prom), sla, objective)
+        long_ = objective_selector(error_ratio_rule(prom(a.long_window)), sla, objective)
+        short = objective_selector(error_ratio_rule(prom(a.short_window)), sla, objective)
         factor = num(a.factor)
         parts.append(f"(\n  {long_} / {budget} > {factor}\nand\n  {short} / {budget} > {factor}\n)")
     return "\nor\n".join(parts)
@@ -78,7 +78,7 @@ def _describe(sla: SLA, objective: Objective) -> str:
     spec = sla.spec
     return (
         f"SLA {sla.name} ({spec.service}, {spec.provider} for {spec.customer}), objective "
-        f"{objective.name}: target {num(objective.target)}% over {spec.window.prom}, error budget "
+        f"{objective.name}: target {num(objective.target)}% over {prom(spec.window)}, error budget "
         f"{num(objective.error_budget * 100)}% of valid events."
     )
 
@@ -99,7 +99,7 @@ def _alert(
     annotations = {"summary": summary, "description": description, **sla.spec.alerting.annotations}
     rule: Rule = {"alert": name, "expr": expr}
     if for_ is not None and for_.ms > 0:
-        rule["for"] = for_.prom
+        rule["for"] = prom(for_)
     rule["labels"] = dict(sorted(all_labels.items()))
     rule["annotations"] = dict(sorted(annotations.items()))
     return rule
@@ -107,9 +107,9 @@ def _alert(
 
 def _conditions_text(alerts: list[BurnAlert], window: Duration) -> str:
     return " or ".join(
-        f"{num(a.policy.budget_fraction * 100)}% of the {window.prom} budget within "
-        f"{a.long_window.prom} (burn rate > {num(round(a.factor, 3))} over {a.long_window.prom} "
-        f"and {a.short_window.prom})"
+        f"{num(a.policy.budget_fraction * 100)}% of the {prom(window)} budget within "
+        f"{prom(a.long_window)} (burn rate > {num(round(a.factor, 3))} over {prom(a.long_window)} "
+        f"and {prom(a.short_window)})"
         for a in alerts
     )
 
@@ -125,8 +125,8 @@ def burn_alert(sla: SLA, objective: Objective, severity: str) -> Rule | None:
     )
     description = (
         f"{_describe(sla, objective)} Errors are being spent {{{{ $value | printf \"%.1f\" }}}} times "
-        f"faster than the budget allows (1x spends exactly the budget in {window.prom}); this alerts on "
-        f"{_conditions_text(alerts, window)}. Error budget left over {window.prom}: "
+        f"faster than the budget allows (1x spends exactly the budget in {prom(window)}); this alerts on "
+        f"{_conditions_text(alerts, window)}. Error budget left over {prom(window)}: "
         f"{_budget_left(sla, objective)}."
     )
     expr = _silenced(burn_condition(sla, objective, alerts), sla)
@@ -135,14 +135,14 @@ def burn_alert(sla: SLA, objective: Objective, severity: str) -> Rule | None:
 
 def exhausted_alert(sla: SLA, objective: Objective) -> Rule:
     window = sla.spec.window
-    ratio = objective_selector(error_ratio_rule(window.prom), sla, objective)
+    ratio = objective_selector(error_ratio_rule(prom(window)), sla, objective)
     expr = _silenced(f"{ratio} / {num(objective.error_budget)} > 1", sla)
     summary = (
-        f"{sla.name}/{objective.name}: error budget of the last {window.prom} exhausted "
+        f"{sla.name}/{objective.name}: error budget of the last {prom(window)} exhausted "
         "({{ $value | humanizePercentage }} spent)"
     )
     description = (
-        f"{_describe(sla, objective)} Over the last {window.prom} the errors used "
+        f"{_describe(sla, objective)} Over the last {prom(window)} the errors used "
         "{{ $value | humanizePercentage }} of the error budget: the objective is currently missed, "
         "and stays missed until old errors leave the window."
     )
@@ -156,7 +156,7 @@ def absent_alert(sla: SLA, objective: Objective) -> Rule:
     # 0 when the valid-event series are missing (empty sum) and when they do not grow (no traffic)
     cond = f"(sum(increase({valid}[{ABSENT_FOR}])) or vector(0)) == 0"
     expr = (
-        f"{cond}\nunless on() (max_over_time({maintenance_selector(sla)}[{ABSENT_GRACE.prom}]) == 1)\n"
+        f"{cond}\nunless on() (max_over_time({maintenance_selector(sla)}[{prom(ABSENT_GRACE)}]) == 1)\n"
     )
     summary = f"{sla.name}/{objective.name}: no SLI data for {ABSENT_FOR}"
     description = (
@@ -186,13 +186,13 @@ def escalation_alerts(sla: SLA, objective: Objective) -> list[Rule]:
     out = []
     for level, step in enumerate(sla.spec.escalation, start=1):
         summary = (
-            f"{sla.name}/{objective.name}: page firing for {step.after.prom}, escalating to "
+            f"{sla.name}/{objective.name}: page firing for {prom(step.after)}, escalating to "
             f"{step.receiver} (level {level})"
         )
         description = (
             f"{_describe(sla, objective)} The error-budget page has been firing for at least "
-            f"{step.after.prom} (burn rate now {{{{ $value | printf \"%.1f\" }}}}x). Escalation level "
-            f"{level}: {step.receiver}. Error budget left over {sla.spec.window.prom}: "
+            f"{prom(step.after)} (burn rate now {{{{ $value | printf \"%.1f\" }}}}x). Escalation level "
+            f"{level}: {step.receiver}. Error budget left over {prom(sla.spec.window)}: "
             f"{_budget_left(sla, objective)}."
         )
         labels = {LABEL_RECEIVER: step.receiver, LABEL_LEVEL: str(level)}

@@ -14,6 +14,7 @@ No rule evaluates ``rate()`` over more than 5m of raw samples: long windows cost
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from slaforge.conventions import (
@@ -58,9 +59,12 @@ def num(value: float) -> str:
 
 
 def objective_selector(metric: str, sla: SLA, objective: Objective) -> str:
-    return Selector(
-        metric, (Matcher(LABEL_SLA, "=", sla.name), Matcher(LABEL_OBJECTIVE, "=", objective.name))
-    ).render()
+    return _objective_selector(metric, sla.name, objective.name)
+
+
+@lru_cache(maxsize=65536)
+def _objective_selector(metric: str, sla: str, objective: str) -> str:
+    return Selector(metric, (Matcher(LABEL_SLA, "=", sla), Matcher(LABEL_OBJECTIVE, "=", objective))).render()
 
 
 def maintenance_selector(sla: SLA) -> str:
@@ -75,11 +79,18 @@ def objective_labels(sla: SLA, objective: Objective) -> dict[str, str]:
     return dict(sorted(labels.items()))
 
 
+STANDARD_WINDOWS = frozenset(Duration.parse(w) for w in ERROR_RATIO_WINDOWS)
+
+
 def windows(sla: SLA) -> list[Duration]:
     """The contract's windows plus the SLA window, shortest first, without duplicates."""
-    out = {Duration.parse(w) for w in ERROR_RATIO_WINDOWS}
-    out.add(sla.spec.window)
-    return sorted(out)
+    return sorted(STANDARD_WINDOWS | {sla.spec.window})
+
+
+@lru_cache(maxsize=1024)
+def prom(duration: Duration) -> str:
+    """Duration.prom, cached (called for every rule of every SLA)."""
+    return duration.prom
 
 
 def range_of(window: Duration, step: Duration) -> str:
@@ -106,7 +117,7 @@ def _gate(expr: str, sla: SLA, rng: Duration) -> str:
     """
     if not sla.spec.maintenance:
         return expr
-    active = f"max_over_time({maintenance_selector(sla)}[{rng.prom}])"
+    active = f"max_over_time({maintenance_selector(sla)}[{prom(rng)}])"
     return f"({expr})\n* on() ((1 - {active}) or on() vector(1))\n"
 
 
@@ -115,10 +126,10 @@ def pieces(sla: SLA, objective: Objective, step: Duration) -> list[Rule]:
     ev = events(sla, objective)
     labels = objective_labels(sla, objective)
     if step == FAST:
-        bad, valid = ev.increase(FAST_RANGE.prom, divide=FAST_RANGE.ms // FAST.ms)
+        bad, valid = ev.increase(prom(FAST_RANGE), divide=FAST_RANGE.ms // FAST.ms)
         names = (BAD_EVENTS_1M, VALID_EVENTS_1M)
     else:
-        bad, valid = ev.increase(step.prom)
+        bad, valid = ev.increase(prom(step))
         names = (BAD_EVENTS_5M, VALID_EVENTS_5M)
     return [
         _record(names[0], _gate(bad, sla, FAST_RANGE if step == FAST else step), labels),
@@ -135,11 +146,11 @@ def ratio_rule(sla: SLA, objective: Objective, window: Duration) -> Rule:
     valid = objective_selector(valid_name, sla, objective)
     # sum(): pieces written before a change of metadata.labels still count, as one series
     expr = f"sum(sum_over_time({bad}[{rng}]))\n/\nsum(sum_over_time({valid}[{rng}]))\n"
-    return _record(error_ratio_rule(window.prom), expr, objective_labels(sla, objective))
+    return _record(error_ratio_rule(prom(window)), expr, objective_labels(sla, objective))
 
 
 def budget_rule(sla: SLA, objective: Objective) -> Rule:
-    ratio = objective_selector(error_ratio_rule(sla.spec.window.prom), sla, objective)
+    ratio = objective_selector(error_ratio_rule(prom(sla.spec.window)), sla, objective)
     return _record(
         ERROR_BUDGET_REMAINING,
         f"1 - {ratio} / {num(objective.error_budget)}",
@@ -160,7 +171,7 @@ def static_rules(sla: SLA, objective: Objective) -> list[Rule]:
         LABEL_SERVICE: spec.service,
         LABEL_PROVIDER: spec.provider,
         LABEL_CUSTOMER: spec.customer,
-        LABEL_WINDOW: spec.window.prom,
+        LABEL_WINDOW: prom(spec.window),
     }
     return [
         _record(OBJECTIVE_RATIO, f"vector({num(objective.ratio)})", labels),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from slaforge.conventions import (
     LABEL_PROBE,
@@ -74,6 +75,20 @@ def le_regex(threshold: float) -> str:
     return "|".join(dict.fromkeys(spellings))
 
 
+@lru_cache(maxsize=4096)
+def parse(text: str) -> Selector:
+    """Selector.parse, cached: the generator renders the same selectors several times."""
+    return Selector.parse(text)
+
+
+def _histogram(text: str) -> Selector:
+    sel = parse(text)
+    for suffix in ("_bucket", "_count", "_sum"):
+        if sel.metric.endswith(suffix):
+            return Selector(sel.metric[: -len(suffix)], sel.matchers)
+    return sel
+
+
 def _probe_selector(sla: SLA, metric: str, probe: str) -> str:
     return Selector(metric, (Matcher(LABEL_SLA, "=", sla.name), Matcher(LABEL_PROBE, "=", probe))).render()
 
@@ -96,9 +111,10 @@ def events(sla: SLA, objective: Objective) -> Events:
             good=base.render(metric=f"{PROBE_DURATION}_bucket", extra=(le,)),
         )
     if sli.ratio is not None:
-        return Events(valid=sli.ratio.total_selector.render(), bad=sli.ratio.errors_selector.render())
+        # the loader validated them (and stripped them); used as the user wrote them
+        return Events(valid=sli.ratio.total, bad=sli.ratio.errors)
     if sli.latency is not None:
-        sel = sli.latency.selector
+        sel = _histogram(sli.latency.histogram)
         le = Matcher("le", "=~", le_regex(sli.latency.threshold))
         return Events(
             valid=sel.render(metric=f"{sel.metric}_count"),
