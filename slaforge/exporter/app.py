@@ -36,6 +36,7 @@ class Exporter:
         shard: tuple[int, int] = (0, 1),
         max_body_bytes: int = 1 << 20,
         watch_interval: float = 5.0,
+        schedule_grid: float = 0.05,
         logger: Logger | None = None,
     ) -> None:
         self.source = ConfigSource(paths)
@@ -51,7 +52,7 @@ class Exporter:
         self.objectives: dict[Key, ObjectiveState] = {}
         self.stats = SchedulerStats()
         self.info = ExporterInfo(shard)
-        self.scheduler = Scheduler(self.stats, on_result=self._on_result)
+        self.scheduler = Scheduler(self.stats, on_result=self._on_result, grid=schedule_grid)
         self.exposition = Exposition()
         self.exposition.register(ProbeCollector(lambda: self.states.values(), lambda: self.objectives.values()))
         self.exposition.register(ExporterCollector(self.info, self.stats))

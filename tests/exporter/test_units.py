@@ -16,7 +16,7 @@ from slaforge.exporter.log import Logger
 from slaforge.exporter.reload import plan
 from slaforge.exporter.result import ProbeResult
 from slaforge.exporter.rolling import RollingCounts
-from slaforge.exporter.scheduler import first_slot
+from slaforge.exporter.scheduler import first_slot, offset_of
 from slaforge.exporter.state import ObjectiveState, ProbeState
 from slaforge.exporter.targets import build_targets, objectives_of, parse_shard, shard_of
 from slaforge.spec.model import SLA
@@ -102,9 +102,12 @@ def test_phase_spreads_probes_over_the_interval() -> None:
     # roughly uniform: every tenth of the interval gets some probes
     deciles = {int(p * 10) for p in phases}
     assert deciles == set(range(10))
-    slot = first_slot(1000.0, 10.0, 0.25)
-    assert slot == 1002.5
-    assert first_slot(1002.5, 10.0, 0.25) == 1012.5
+    assert first_slot(1000.0, 10.0, offset_of(10.0, 0.25)) == 1002.5
+    assert first_slot(1002.5, 10.0, 2.5) == 1012.5
+    # on a 50 ms grid: 10 s * 0.12345 = 1.2345 s -> 1.25 s
+    assert offset_of(10.0, 0.12345, 0.05) == 1.25
+    assert offset_of(10.0, 0.999, 0.05) == 0.0  # 9.99 s rounds to 10 s, which is the next 0
+    assert offset_of(0.03, 0.5, 0.05) == 0.015  # an interval shorter than the grid is not rounded
 
 
 def test_reload_plan_keeps_unchanged_probes() -> None:
