@@ -119,9 +119,9 @@ def start_blackbox(work: Path) -> tuple[Proc, int]:
     return proc, port
 
 
-def start_exporter(work: Path, sla_file: Path) -> tuple[Proc, int]:
+def start_exporter(work: Path, sla_file: Path, *extra: str) -> tuple[Proc, int]:
     port = free_port()
     slaforge = str(Path(sys.executable).with_name("slaforge"))
-    proc = Proc([slaforge, "exporter", str(sla_file), "--listen", f"127.0.0.1:{port}", "--watch-interval", "0"],
+    proc = Proc([slaforge, "exporter", str(sla_file), "--listen", f"127.0.0.1:{port}", "--watch-interval", "0", *extra],
                 work / f"exporter-{port}.log", f"http://127.0.0.1:{port}/-/ready")
     return proc, port

@@ -83,11 +83,11 @@ def single(body: bytes, line_start: str) -> float:
     return 0.0
 
 
-def cpu_benchmark(work: Path, nginx_port: int, rate: int, seconds: float) -> dict[str, Any]:
+def cpu_benchmark(work: Path, nginx_port: int, rate: int, seconds: float, grid: str) -> dict[str, Any]:
     interval = 2
     target = f"http://127.0.0.1:{nginx_port}/healthz"
     sla = sla_file(work / "cpu.yaml", target, rate * interval, f"{interval}s", "1s")
-    exporter, ex_port = start_exporter(work, sla)
+    exporter, ex_port = start_exporter(work, sla, "--schedule-grid", grid)
     blackbox, bb_port = start_blackbox(work)
     probe_url = (f"http://127.0.0.1:{bb_port}/probe?module=http_2xx&target="
                  + urllib.parse.quote(target, safe=""))
@@ -120,7 +120,7 @@ def cpu_benchmark(work: Path, nginx_port: int, rate: int, seconds: float) -> dic
     ours = (e1 - e0) / ours_probes * 1e6
     theirs = (b1 - b0) / bb_probes * 1e6
     return {
-        "rate": rate, "seconds": round(elapsed, 1),
+        "rate": rate, "seconds": round(elapsed, 1), "schedule_grid": grid,
         "slaforge": {"probes": int(ours_probes), "failed": int(f1 - f0), "cpu_s": round(e1 - e0, 2),
                      "us_per_probe": round(ours)},
         "blackbox": {"probes": int(bb_probes), "driver": drive, "cpu_s": round(b1 - b0, 2),
@@ -174,6 +174,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--rate", type=int, default=200)
     parser.add_argument("--targets", type=int, default=10_000)
     parser.add_argument("--no-docs", action="store_true", help="do not rewrite docs/benchmarks.md")
+    parser.add_argument("--schedule-grid", default="0.05", help="passed to the exporter in the CPU part")
     parser.add_argument("--only", choices=["cpu", "scale"], help="run one part (the docs are not rewritten)")
     args = parser.parse_args(argv)
     cpu_window, scale_window = (120.0, 100.0) if args.full else (40.0, 45.0)
@@ -185,7 +186,7 @@ def main(argv: list[str]) -> int:
         try:
             if args.only in (None, "cpu"):
                 print(f"CPU per probe at {args.rate}/s, {cpu_window:.0f}s window ...", flush=True)
-                results["cpu"] = cpu_benchmark(work, nginx_port, args.rate, cpu_window)
+                results["cpu"] = cpu_benchmark(work, nginx_port, args.rate, cpu_window, args.schedule_grid)
                 print(json.dumps(results["cpu"], indent=1), flush=True)
             if args.only in (None, "scale"):
                 print(f"{args.targets} targets, {scale_window:.0f}s ...", flush=True)
