@@ -22,7 +22,7 @@ def section(results: dict[str, Any], command: str) -> str:
     return f"""{BEGIN}
 ## Exporter
 
-Rerun with `.venv/bin/python -m bench exporter` (quick, about four minutes; `--full` for longer windows;
+Rerun with `.venv/bin/python -m bench exporter` (quick, about two minutes; `--full` for longer windows;
 `--only cpu` or `--only scale` for one part, without rewriting this section).
 Last run: {results['date']}, {results['mode']} mode (`{command}`), on this project's 2-core machine.
 
