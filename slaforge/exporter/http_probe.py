@@ -184,6 +184,12 @@ class HttpProber:
             return None
         return conn
 
+    def _sni(self, origin: Origin) -> str:
+        """tls.server_name for the probe's own host; a redirect to another host uses that host's name."""
+        if self.server_name and origin.host == self._first[0].host:
+            return self.server_name
+        return origin.host
+
     async def _connect(self, origin: Origin, progress: _Progress) -> _Connection:
         progress.phase = "connecting"
         tls = origin.scheme == "https"
@@ -191,7 +197,7 @@ class HttpProber:
             reader, writer = await asyncio.open_connection(
                 origin.host, origin.port,
                 ssl=self.ssl if tls else None,
-                server_hostname=(self.server_name or origin.host) if tls else None,
+                server_hostname=self._sni(origin) if tls else None,
                 ssl_handshake_timeout=self.timeout if tls else None,
             )
         except ssl.SSLError as exc:
