@@ -61,6 +61,7 @@ class Exporter:
         self._stop = asyncio.Event()
         self._reload_lock = asyncio.Lock()
         self._signature: tuple[tuple[str, int, int], ...] = ()
+        self._background: set[asyncio.Task[bool]] = set()
 
     @property
     def listen(self) -> str:
@@ -76,7 +77,7 @@ class Exporter:
         await self.server.start()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self._stop.set)
-        loop.add_signal_handler(signal.SIGHUP, lambda: loop.create_task(self.reload("SIGHUP")))
+        loop.add_signal_handler(signal.SIGHUP, self._reload_soon)
         self.ready = True
         self.log.info(
             "started", version=__version__, slas=len(self.slas), probes=len(self.states),
@@ -95,6 +96,11 @@ class Exporter:
 
     def stop(self) -> None:
         self._stop.set()
+
+    def _reload_soon(self) -> None:
+        task = asyncio.get_running_loop().create_task(self.reload("SIGHUP"))
+        self._background.add(task)  # keep a reference until it is done
+        task.add_done_callback(self._background.discard)
 
     # --- configuration --------------------------------------------------------------------
 
