@@ -196,8 +196,8 @@ BIG = 10 * 1024 * 1024
 class FaultServer:
     """A raw HTTP/1.1 target on 127.0.0.1 whose behaviour depends on the request path.
 
-    /ok, /slow, /hang, /reset, /big, /short-cl-hang, /short-cl-close, /status503, /badbody, /redirect,
-    /redirect-loop, /garbage. Optionally TLS. Counts the connections it accepted.
+    /ok, /delay (0.3 s), /slow (3 s), /hang, /reset, /big, /short-cl-hang, /short-cl-close, /status503,
+    /badbody, /redirect, /redirect-loop, /garbage. Optionally TLS. Counts the connections it accepted.
     """
 
     def __init__(self, tls: tuple[Path, Path] | None = None, port: int = 0) -> None:
@@ -282,6 +282,9 @@ class FaultServer:
 
         if path == "/ok":
             send("200 OK", OK_BODY, "Content-Type: application/json\r\n")
+        elif path == "/delay":
+            time.sleep(0.3)
+            send("200 OK", OK_BODY)
         elif path == "/slow":
             time.sleep(3)
             send("200 OK", OK_BODY)

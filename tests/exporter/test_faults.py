@@ -43,7 +43,7 @@ FAILING = {
     "tls-self-signed": "tls",
     "tls-expired": "tls",
 }
-SUCCEEDING = ("steady", "big", "redirect", "expect-503", "tls-insecure", "tls-ca-sni", "keepalive", "tcp-ok",
+SUCCEEDING = ("steady", "delayed", "big", "redirect", "expect-503", "tls-insecure", "tls-ca-sni", "keepalive", "tcp-ok",
               "post", "flappy")
 
 
@@ -70,6 +70,7 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
         probes = [
             {"name": "steady", "url": f"{http}/ok", **fast, "expect": {"body_regex": r'"status":\s*"ok"'}},
             {"name": "slow", "url": f"{http}/slow", **fast},
+            {"name": "delayed", "url": f"{http}/delay", **fast},
             {"name": "hang", "url": f"{http}/hang", **fast},
             {"name": "short-cl-hang", "url": f"{http}/short-cl-hang", **fast},
             {"name": "reset", "url": f"{http}/reset", **fast},
@@ -101,6 +102,8 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
             {"name": "availability", "target": 99.9, "sli": {"probe": "steady"}},
             {"name": "latency", "target": 99, "sli": {"probe_latency": {"probe": "steady", "threshold": "123ms"}}},
             {"name": "broken", "target": 99, "sli": {"probe": "status503"}},
+            {"name": "delayed-fast", "target": 99,
+             "sli": {"probe_latency": {"probe": "delayed", "threshold": "100ms"}}},
         ]
         sla_file = work / "faults.yaml"
         sla_file.write_text(sla_yaml(SLA, probes, objectives))
@@ -142,6 +145,15 @@ def test_timeout_is_enforced_over_the_whole_probe(setup: Setup) -> None:
         duration = sample(m, PROBE_LAST_DURATION, sla=SLA, probe=probe)
         assert duration is not None
         assert 0.75 <= duration < 2.5, (probe, duration)  # 0.8s timeout; /slow answers after 3s, the others never
+
+
+def test_slow_answer_within_timeout_is_measured(setup: Setup) -> None:
+    m = setup.exporter.metrics()
+    duration = sample(m, PROBE_LAST_DURATION, sla=SLA, probe="delayed")
+    assert duration is not None and 0.3 <= duration < 0.8
+    total = sample(m, PROBES_TOTAL, sla=SLA, probe="delayed")
+    assert sample(m, f"{PROBE_DURATION}_bucket", sla=SLA, probe="delayed", le="0.1") == 0
+    assert sample(m, f"{PROBE_DURATION}_bucket", sla=SLA, probe="delayed", le="1.0") == total
 
 
 def test_status_codes(setup: Setup) -> None:
@@ -191,6 +203,7 @@ def test_sli_ratios(setup: Setup) -> None:
         # same events as the generated rules: the threshold's bucket over the count
         assert sample(m, SLI_RATIO, sla=SLA, objective="latency", window=window) == pytest.approx(fast / total)
         assert sample(m, SLI_RATIO, sla=SLA, objective="broken", window=window) == 0.0
+        assert sample(m, SLI_RATIO, sla=SLA, objective="delayed-fast", window=window) == 0.0
 
 
 def test_schedule_of_other_probes_holds(setup: Setup) -> None:
