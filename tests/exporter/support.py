@@ -206,7 +206,7 @@ class FaultServer:
         if tls is not None:
             self.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             self.ctx.load_cert_chain(str(tls[0]), str(tls[1]))
-            self.ctx.sni_callback = lambda sock, name, ctx: self.sni.append(name)  # type: ignore[assignment,func-returns-value]
+            self.ctx.sni_callback = self._remember_sni
         self.requested_port = port
         self.port = 0
         self.connections = 0
@@ -214,6 +214,9 @@ class FaultServer:
         self._sock: socket.socket | None = None
         self._stop = threading.Event()
         self._lock = threading.Lock()
+
+    def _remember_sni(self, sock: ssl.SSLObject, name: str | None, ctx: ssl.SSLContext) -> None:
+        self.sni.append(name)
 
     def start(self) -> FaultServer:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

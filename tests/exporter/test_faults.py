@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -67,7 +68,7 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
             FaultServer(tls=(cert, key)) as secure, FaultServer(tls=(old_cert, old_key)) as expired:
         http = f"http://127.0.0.1:{plain.port}"
         fast = {"interval": "1s", "timeout": "800ms"}
-        probes = [
+        probes: list[dict[str, Any]] = [
             {"name": "steady", "url": f"{http}/ok", **fast, "expect": {"body_regex": r'"status":\s*"ok"'}},
             {"name": "slow", "url": f"{http}/slow", **fast},
             {"name": "delayed", "url": f"{http}/delay", **fast},
