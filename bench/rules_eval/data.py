@@ -124,7 +124,7 @@ def write_openmetrics(out: TextIO, n: int, origin: int, end: int, raw_detail_fro
     for i in range(n):
         svc = service(i)
         for code, index in (("200", 0), ("500", 1)):
-            labels = _labels({"job": svc, "code": code})
+            labels = _labels({"job": svc, "code": code, "instance": "bench"})
             out.writelines(
                 f"{METRIC}{{{labels}}} {cumulative(t - origin)[index]:.6g} {t}\n" for t in raw_times
             )
