@@ -121,7 +121,7 @@ def render(
     parts = [
         "<!doctype html><html lang=en><head><meta charset=utf-8>",
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>slaforge exporter</title><style>{CSS}</style></head><body>",
+        f'<meta http-equiv="refresh" content="15"><title>slaforge exporter</title><style>{CSS}</style></head><body>',
         f"<header><h1>slaforge exporter</h1><p>version {__version__} · listening on {escape(listen)} · "
         f"shard {info.shard[0]}/{info.shard[1]} · {len(slas)} SLAs · {len(states)} probes here "
         f"({up} up, {down} down) · up {now - info.start_time:.0f}s{reload_note} · "
