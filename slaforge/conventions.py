@@ -118,3 +118,7 @@ OPERATOR_RULE_NAME = "slaforge"
 TIMEZONE_OFFSET = "slaforge:timezone_offset:seconds"
 LABEL_TIMEZONE = "timezone"
 RULE_GROUP_TIMEZONES = "slaforge-timezones"
+# The page condition of SLAErrorBudgetBurn, recorded once: the long-window burn rate while either
+# page pair is over its factor (absent otherwise, and during maintenance). The page alert and every
+# SLAEscalation step read it, instead of evaluating the four windows again each.
+PAGE_BURN_RATE = "slaforge:page_burn_rate:ratio"
