@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import resource
 import signal
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from slaforge import __version__
@@ -72,6 +74,10 @@ class Exporter:
 
     async def run(self, slas: list[SLA]) -> None:
         loop = asyncio.get_running_loop()
+        # name resolution runs in the default executor: give it room for slow resolvers (an unanswered
+        # lookup keeps its thread until the resolver gives up, whatever the probe's timeout)
+        loop.set_default_executor(ThreadPoolExecutor(max_workers=64, thread_name_prefix="slaforge-resolve"))
+        files = raise_open_files_limit()
         self._signature = self.source.signature()
         await self.apply(slas)
         await self.server.start()
@@ -82,6 +88,7 @@ class Exporter:
         self.log.info(
             "started", version=__version__, slas=len(self.slas), probes=len(self.states),
             objectives=len(self.objectives), listen=self.listen, shard=f"{self.shard[0]}/{self.shard[1]}",
+            open_files_limit=files,
             files=[str(p) for p in self.source.paths],
         )
         watcher = loop.create_task(self._watch()) if self.watch_interval > 0 else None
@@ -221,6 +228,17 @@ class Exporter:
                                  asyncio.get_running_loop().time())
             return Response(200, page.encode(), "text/html; charset=utf-8")
         return Response(404, b"not found; try /, /metrics, /-/healthy, /-/ready\n")
+
+
+def raise_open_files_limit() -> int:
+    """Lift the soft limit on open files to the hard one: every probe in flight holds a socket."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or hard > soft:
+        wanted = 1 << 20 if hard == resource.RLIM_INFINITY else hard
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+            return wanted
+    return soft
 
 
 def parse_listen(text: str) -> tuple[str, int]:
