@@ -23,11 +23,18 @@ from slaforge.conventions import (
     LABEL_RECEIVER,
     LABEL_SEVERITY,
     LABEL_SLA,
+    PAGE_BURN_RATE,
     SEVERITY_PAGE,
     SEVERITY_TICKET,
-    error_ratio_rule,
 )
-from slaforge.rules.recording import maintenance_selector, num, objective_labels, objective_selector, prom
+from slaforge.rules.recording import (
+    maintenance_selector,
+    num,
+    objective_labels,
+    objective_selector,
+    prom,
+    window_ratio,
+)
 from slaforge.rules.sli import events
 from slaforge.spec.durations import Duration
 from slaforge.spec.model import SLA, Objective
@@ -55,8 +62,8 @@ def burn_condition(sla: SLA, objective: Objective, alerts: list[BurnAlert]) -> s
     budget = num(objective.error_budget)
     parts = []
     for a in alerts:
-        long_ = objective_selector(error_ratio_rule(prom(a.long_window)), sla, objective)
-        short = objective_selector(error_ratio_rule(prom(a.short_window)), sla, objective)
+        long_ = window_ratio(sla, objective, a.long_window)
+        short = window_ratio(sla, objective, a.short_window)
         factor = num(a.factor)
         parts.append(f"(\n  {long_} / {budget} > {factor}\nand\n  {short} / {budget} > {factor}\n)")
     return "\nor\n".join(parts)
@@ -129,13 +136,28 @@ def burn_alert(sla: SLA, objective: Objective, severity: str) -> Rule | None:
         f"{_conditions_text(alerts, window)}. Error budget left over {prom(window)}: "
         f"{_budget_left(sla, objective)}."
     )
-    expr = _silenced(burn_condition(sla, objective, alerts), sla)
+    if severity == SEVERITY_PAGE:
+        expr = objective_selector(PAGE_BURN_RATE, sla, objective)
+    else:
+        expr = _silenced(burn_condition(sla, objective, alerts), sla)
     return _alert(ALERT_BURN, expr, sla, objective, {LABEL_SEVERITY: severity}, summary, description)
+
+
+def page_condition_rule(sla: SLA, objective: Objective) -> Rule | None:
+    """The page condition, recorded once for the page alert and every escalation step."""
+    alerts = applicable_conditions(sla, objective, SEVERITY_PAGE)
+    if not sla.spec.alerting.page.enabled or not alerts:
+        return None
+    return {
+        "record": PAGE_BURN_RATE,
+        "expr": _silenced(burn_condition(sla, objective, alerts), sla),
+        "labels": objective_labels(sla, objective),
+    }
 
 
 def exhausted_alert(sla: SLA, objective: Objective) -> Rule:
     window = sla.spec.window
-    ratio = objective_selector(error_ratio_rule(prom(window)), sla, objective)
+    ratio = window_ratio(sla, objective, window)
     expr = _silenced(f"{ratio} / {num(objective.error_budget)} > 1", sla)
     summary = (
         f"{sla.name}/{objective.name}: error budget of the last {prom(window)} exhausted "
@@ -179,10 +201,9 @@ def escalation_alerts(sla: SLA, objective: Objective) -> list[Rule]:
     """
     if not sla.spec.alerting.page.enabled:
         return []
-    alerts = applicable_conditions(sla, objective, SEVERITY_PAGE)
-    if not alerts:
+    if not applicable_conditions(sla, objective, SEVERITY_PAGE):
         return []
-    expr = _silenced(burn_condition(sla, objective, alerts), sla)
+    expr = objective_selector(PAGE_BURN_RATE, sla, objective)
     out = []
     for level, step in enumerate(sla.spec.escalation, start=1):
         summary = (
@@ -206,6 +227,9 @@ def alert_rules(sla: SLA) -> list[Rule]:
     rules: list[Rule] = []
     toggles = sla.spec.alerting
     for objective in sla.spec.objectives:
+        condition = page_condition_rule(sla, objective)
+        if condition is not None:
+            rules.append(condition)
         if toggles.page.enabled:
             page = burn_alert(sla, objective, SEVERITY_PAGE)
             if page is not None:

@@ -50,7 +50,10 @@ SLOW = Duration.parse(EVENTS_STEP)
 # the 1m pieces read 2m of raw samples (so that a 1m scrape interval still has two samples)
 FAST_RANGE = Duration.parse("2m")
 # windows up to this length are sums of 1m pieces (fast group); longer ones of 5m pieces
-LONGEST_FAST_WINDOW = Duration.parse("6h")
+LONGEST_FAST_WINDOW = Duration.parse("1h")
+# series of the 5m group are read through last_over_time over this range: a reader evaluated just
+# before the 5m group's next run would otherwise find the last sample outside the 5m lookback
+LONG_READ = Duration.parse("10m")
 
 
 def num(value: float) -> str:
@@ -149,8 +152,16 @@ def ratio_rule(sla: SLA, objective: Objective, window: Duration) -> Rule:
     return _record(error_ratio_rule(prom(window)), expr, objective_labels(sla, objective))
 
 
+def window_ratio(sla: SLA, objective: Objective, window: Duration) -> str:
+    """PromQL reading a window's error ratio from any group (long-group series via last_over_time)."""
+    sel = objective_selector(error_ratio_rule(prom(window)), sla, objective)
+    if window <= LONGEST_FAST_WINDOW:
+        return sel
+    return f"last_over_time({sel}[{prom(LONG_READ)}])"
+
+
 def budget_rule(sla: SLA, objective: Objective) -> Rule:
-    ratio = objective_selector(error_ratio_rule(prom(sla.spec.window)), sla, objective)
+    ratio = window_ratio(sla, objective, sla.spec.window)
     return _record(
         ERROR_BUDGET_REMAINING,
         f"1 - {ratio} / {num(objective.error_budget)}",
@@ -185,8 +196,7 @@ def fast_recording_rules(sla: SLA) -> list[Rule]:
         rules += static_rules(sla, objective)
         rules += pieces(sla, objective, FAST)
         rules += [ratio_rule(sla, objective, w) for w in windows(sla) if w <= LONGEST_FAST_WINDOW]
-        if sla.spec.window <= LONGEST_FAST_WINDOW:
-            rules.append(budget_rule(sla, objective))
+        rules.append(budget_rule(sla, objective))
     return rules
 
 
@@ -195,6 +205,4 @@ def long_recording_rules(sla: SLA) -> list[Rule]:
     for objective in sla.spec.objectives:
         rules += pieces(sla, objective, SLOW)
         rules += [ratio_rule(sla, objective, w) for w in windows(sla) if w > LONGEST_FAST_WINDOW]
-        if sla.spec.window > LONGEST_FAST_WINDOW:
-            rules.append(budget_rule(sla, objective))
     return rules
