@@ -225,7 +225,7 @@ class Exporter:
             return Response(200, b"ready\n") if self.ready else Response(503, b"not ready\n")
         if path in ("/", "/status"):
             page = render_status(self.slas, self.states, self.objectives, self.info, self.listen,
-                                 asyncio.get_running_loop().time())
+                                 time.monotonic())
             return Response(200, page.encode(), "text/html; charset=utf-8")
         return Response(404, b"not found; try /, /metrics, /-/healthy, /-/ready\n")
 

@@ -93,7 +93,7 @@ class Scheduler:
                 result = await run_safely(prober)
             finally:
                 stats.in_flight -= 1
-            state.record(result, loop.time())
+            state.record(result, time.monotonic())  # the clock the SLI windows are read with
             if self.on_result is not None:
                 self.on_result(state)
             planned += interval
