@@ -86,7 +86,7 @@ class Scheduler:
                 await asyncio.sleep(delay)
             started = loop.time()
             lag = started - planned
-            stats.observe_lag(lag, started)
+            stats.observe_lag(lag, time.monotonic())
             state.last_lag = lag
             stats.in_flight += 1
             try:
@@ -95,7 +95,10 @@ class Scheduler:
                 stats.in_flight -= 1
             state.record(result, time.monotonic())  # the clock the SLI windows are read with
             if self.on_result is not None:
-                self.on_result(state)
+                try:
+                    self.on_result(state)
+                except Exception:  # a failing observer must not stop the probe's schedule
+                    state.cache = None
             planned += interval
             behind = loop.time() - planned
             if behind >= interval:
