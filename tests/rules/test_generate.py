@@ -209,3 +209,18 @@ def test_yaml_round_trip() -> None:
               " lead\nx", "tab\there", "ü", "x\n\n", "02:00", "1:30", "1e3", "0x1f", ".inf", "1m", "1h30m",
               "1_000", "(a: b)", "a\\b", True, 1.5, None, {}, []]
     assert yaml.safe_load(dump({"a": tricky})) == {"a": tricky}
+
+
+def test_odd_strings_survive(tmp_path: Path) -> None:
+    """Quotes, colons, hashes, YAML words and non-ASCII in user text: promtool still accepts it."""
+    raw = yaml.safe_load((FIXTURES / "all-kinds.yaml").read_text())
+    raw["metadata"]["labels"] = {"team": "yes", "cost_center": "1.0", "note": "a: b #c"}
+    raw["spec"]["customer"] = "O'Brien \"Ltd\" Zürich"
+    raw["spec"]["provider"] = "- [x]: {y} % @"
+    raw["spec"]["alerting"]["annotations"] = {"runbook_url": "https://x/#frag", "dashboard": "no"}
+    sla = SLA.model_validate(raw)
+    text = render([sla])
+    promtool_check(text, tmp_path)
+    doc = yaml.safe_load(text)
+    info = next(r for g in doc["groups"] for r in g["rules"] if r.get("record") == c.SLA_INFO)
+    assert info["labels"]["customer"] == "O'Brien \"Ltd\" Zürich" and info["labels"]["team"] == "yes"
