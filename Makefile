@@ -26,6 +26,7 @@ run: venv
 
 test: venv system-deps
 	$(VENV)/bin/ruff check slaforge tests bench
+	$(VENV)/bin/mypy slaforge
 	$(PY) -m pytest -q
 
 lint: venv
