@@ -19,7 +19,7 @@ from slaforge.conventions import (
     RULE_GROUP_PREFIX,
     RULE_GROUP_TIMEZONES,
 )
-from slaforge.rules.alerts import alert_rules
+from slaforge.rules.alerts import alert_rules, long_alert_rules
 from slaforge.rules.checks import check
 from slaforge.rules.maintenance import offset_rule, zones_needing_offset
 from slaforge.rules.recording import FAST, SLOW, fast_recording_rules, long_recording_rules
@@ -32,7 +32,8 @@ Format = Literal["prometheus", "operator"]
 
 
 def generate_groups(sla: SLA) -> list[dict[str, Any]]:
-    """The two rule groups of one SLA: fast (1m: pieces, short windows, alerts), long (5m)."""
+    """The two rule groups of one SLA: fast (1m: pieces, short windows, page and escalations) and
+    long (5m: 5m pieces, windows from 2h, ticket, exhausted and absent alerts)."""
     fast = {
         "name": f"{RULE_GROUP_PREFIX}{sla.name}",
         "interval": FAST.prom,
@@ -41,7 +42,7 @@ def generate_groups(sla: SLA) -> list[dict[str, Any]]:
     long_ = {
         "name": f"{RULE_GROUP_PREFIX}{sla.name}{RULE_GROUP_LONG_SUFFIX}",
         "interval": SLOW.prom,
-        "rules": long_recording_rules(sla),
+        "rules": long_recording_rules(sla) + long_alert_rules(sla),
     }
     return [fast, long_]
 

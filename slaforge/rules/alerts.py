@@ -224,21 +224,28 @@ def escalation_alerts(sla: SLA, objective: Objective) -> list[Rule]:
 
 
 def alert_rules(sla: SLA) -> list[Rule]:
+    """Alerts of the fast group (every 1m): the page condition, the page, the escalations."""
     rules: list[Rule] = []
-    toggles = sla.spec.alerting
     for objective in sla.spec.objectives:
         condition = page_condition_rule(sla, objective)
         if condition is not None:
             rules.append(condition)
-        if toggles.page.enabled:
             page = burn_alert(sla, objective, SEVERITY_PAGE)
             if page is not None:
                 rules.append(page)
-        if toggles.ticket.enabled:
+            rules += escalation_alerts(sla, objective)
+    return rules
+
+
+def long_alert_rules(sla: SLA) -> list[Rule]:
+    """Alerts of the long group (every 5m): they read windows that change only every 5 minutes
+    (ticket: 3d and 6h; exhausted: the SLA window) or wait 15 minutes anyway (absent)."""
+    rules: list[Rule] = []
+    for objective in sla.spec.objectives:
+        if sla.spec.alerting.ticket.enabled:
             ticket = burn_alert(sla, objective, SEVERITY_TICKET)
             if ticket is not None:
                 rules.append(ticket)
         rules.append(exhausted_alert(sla, objective))
         rules.append(absent_alert(sla, objective))
-        rules += escalation_alerts(sla, objective)
     return rules

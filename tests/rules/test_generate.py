@@ -126,9 +126,13 @@ def test_long_windows_from_5m_pieces_in_slow_group() -> None:
     doc = generate_rule_file([fixture("all-kinds")])
     slow = next(g for g in doc["groups"] if g["name"] == "slaforge-shop-long")
     assert slow["interval"] == "5m"
-    windows = {r["record"] for r in slow["rules"] if "ratio_rate" in r["record"]}
+    records = [r for r in slow["rules"] if "record" in r]
+    windows = {r["record"] for r in records if "ratio_rate" in r["record"]}
     assert windows == {c.error_ratio_rule(w) for w in ("2h", "6h", "1d", "3d", "30d")}
-    assert all(c.BAD_EVENTS_5M in r["expr"] for r in slow["rules"] if r["record"] in windows)
+    assert all(c.BAD_EVENTS_5M in r["expr"] for r in records if r["record"] in windows)
+    # the alerts that read only slow windows run there too; the page and escalations every minute
+    slow_alerts = {(r["alert"], r["labels"].get("severity")) for r in slow["rules"] if "alert" in r}
+    assert slow_alerts == {(c.ALERT_BURN, "ticket"), (c.ALERT_EXHAUSTED, "ticket"), (c.ALERT_ABSENT, "ticket")}
 
 
 def test_non_applicable_conditions_left_out() -> None:
