@@ -23,14 +23,9 @@ from slaforge.cli.common import fail, load_or_exit, write_atomically
               "(default: slaforge.rules.yml)")
 def command(paths: tuple[str, ...], output: Path | None, fmt: str, tests: bool, rule_file: str | None) -> None:
     """Generate recording rules and burn-rate alerts for the SLAs in PATHS."""
-    from slaforge.rules import check, render, render_tests
+    from slaforge.rules import render, render_tests
 
     slas = load_or_exit(paths)
-    problems = [f"{sla.name}: {path}: {message}" for sla in slas for path, message in check(sla)]
-    if problems:
-        for line in problems:
-            click.echo(line, err=True)
-        fail(f"{len(problems)} problem(s): no rules written")
     if tests:
         if fmt != "prometheus":
             fail("--tests writes promtool tests; it cannot be combined with --format operator")

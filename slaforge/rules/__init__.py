@@ -5,7 +5,6 @@ Public API (pure; the CLI does the I/O):
 * :func:`generate_rule_file` -- the Prometheus rule-file document (``{"groups": [...]}``)
 * :func:`render` -- its YAML text, as a plain rule file or a PrometheusRule object
 * :func:`render_tests` -- promtool unit tests proving outage/healthy/maintenance behaviour
-* :func:`check` -- problems the generator can see in an SLA, as (field path, message)
 """
 
 from __future__ import annotations
@@ -20,13 +19,12 @@ from slaforge.conventions import (
     RULE_GROUP_TIMEZONES,
 )
 from slaforge.rules.alerts import alert_rules, long_alert_rules
-from slaforge.rules.checks import check
 from slaforge.rules.maintenance import offset_rule, zones_needing_offset
 from slaforge.rules.recording import FAST, SLOW, fast_recording_rules, long_recording_rules
 from slaforge.rules.render import dump
 from slaforge.spec.model import SLA
 
-__all__ = ["check", "generate_groups", "generate_rule_file", "render", "render_tests"]
+__all__ = ["generate_groups", "generate_rule_file", "render", "render_tests"]
 
 Format = Literal["prometheus", "operator"]
 

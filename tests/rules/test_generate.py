@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from slaforge import conventions as c
 from slaforge.cli import cli
-from slaforge.rules import check, generate_rule_file, render, render_tests
+from slaforge.rules import generate_rule_file, render, render_tests
 from slaforge.rules.sli import le_regex
 from slaforge.spec import load_slas
 from slaforge.spec.model import SLA
@@ -164,14 +164,16 @@ def test_le_regex(threshold: float, matching: list[str], other: list[str]) -> No
         assert not re.fullmatch(pattern, text), (pattern, text)
 
 
-def test_check_threshold_against_buckets() -> None:
-    good = fixture("all-kinds")
-    assert check(good) == []
+def test_threshold_outside_the_declared_buckets_is_refused_before_generation(tmp_path: Path) -> None:
     raw = yaml.safe_load((FIXTURES / "all-kinds.yaml").read_text())
     raw["spec"]["objectives"][3]["sli"]["latency"]["threshold"] = 0.25
-    problems = check(SLA.model_validate(raw))
-    assert [p for p, _ in problems] == ["spec.objectives[3].sli.latency.threshold"]
-    assert "0.25" in problems[0][1]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump(raw, sort_keys=False))
+    out = tmp_path / "rules.yml"
+    result = CliRunner().invoke(cli, ["rules", str(bad), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "spec.objectives[3].sli.latency.threshold: the threshold 0.25 is not one of" in result.output
+    assert not out.exists()
 
 
 def test_cli_stdout_file_operator_and_tests(tmp_path: Path) -> None:
