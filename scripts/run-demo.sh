@@ -51,7 +51,7 @@ rm -rf "$OUT"
 "$SLAFORGE" generate examples "$DEMO" -o "$OUT"
 "$SLAFORGE" rules "$DEMO" -o "$OUT/demo/demo.rules.yaml"
 if command -v promtool >/dev/null 2>&1; then
-  promtool check rules "$OUT/rules/slaforge.rules.yaml" | tail -n 1
+  promtool check rules "$OUT/rules/slaforge.rules.yaml" 2>&1 | grep -E "SUCCESS|FAILED" || true
 fi
 mkdir -p "$OUT/demo"
 

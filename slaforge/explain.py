@@ -132,7 +132,7 @@ def render_text(data: list[dict[str, Any]]) -> str:
                     [
                         a["severity"],
                         f"{a['long_window']} & {a['short_window']}",
-                        f"{a['factor']:g}x",
+                        f"{a['factor']:.4g}x",
                         _pct(a["error_ratio_threshold"]),
                         _pct(a["budget_spent_when_fired"]),
                         a["time_to_fire_human"] or "never",
