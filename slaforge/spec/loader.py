@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import re
 import types
 import typing
 from collections.abc import Iterable, Sequence
@@ -17,9 +18,20 @@ from slaforge.spec.checks import check_sla
 from slaforge.spec.model import SLA
 from slaforge.spec.partial import partial_sla
 from slaforge.spec.problems import Path, Problem, SpecError, format_path
-from slaforge.spec.yamlsource import Document, Position, parse_documents
+from slaforge.spec.yamlsource import (
+    Document,
+    DocumentLike,
+    DuplicateKey,
+    FastLoader,
+    LazyPositions,
+    Position,
+    check_depth,
+    parse_documents,
+)
 
 SUFFIXES = (".yaml", ".yml")
+# an anchor (&name) or alias (*name) node: such files take the located path, which guards them
+_ANCHOR_OR_ALIAS = re.compile(r"(?:^|[\s\[{,:-])[&*][^\s,\]}]", re.MULTILINE)
 
 
 def expand_paths(paths: Iterable[str | FsPath]) -> tuple[list[FsPath], list[Problem]]:
@@ -62,23 +74,24 @@ def load_slas(paths: Sequence[str | FsPath]) -> list[SLA]:
     """Every SLA in ``paths``, validated. Raises :class:`SpecError` listing every problem found."""
     files, problems = expand_paths(paths)
     slas: list[SLA] = []
-    names: dict[str, str] = {}
+    names: dict[str, tuple[FsPath, DocumentLike]] = {}
     for file in files:
         for sla, doc, found in _load_file(file):
             problems.extend(found)
             if sla is None or doc is None:
                 continue
-            where = f"{file}:{doc.position(('metadata', 'name')).line}"
             if sla.name in names:
+                first_file, first_doc = names[sla.name]
+                where = f"{first_file}:{first_doc.position(('metadata', 'name')).line}"
                 pos = doc.position(("metadata", "name"))
                 problems.append(
                     _problem(
                         str(file), pos, ("metadata", "name"),
-                        f"SLA name {sla.name!r} is already used at {names[sla.name]}",
+                        f"SLA name {sla.name!r} is already used at {where}",
                     )
                 )
                 continue
-            names[sla.name] = where
+            names[sla.name] = (file, doc)
             slas.append(sla)
     if problems:
         raise SpecError(problems)
@@ -94,7 +107,35 @@ def load_text(text: str, filename: str = "<string>") -> list[SLA]:
     return [sla for sla, _, _ in results if sla is not None]
 
 
-def _load_file(file: FsPath) -> Iterable[tuple[SLA | None, Document | None, list[Problem]]]:
+def _load_valid_fast(text: str) -> list[SLA] | None:
+    """The SLAs of a file that is entirely valid, without recording positions; None otherwise.
+
+    Most files are valid, and they need no positions: the C loader builds the values directly and
+    validation runs once. Anything unusual (anchors, duplicate keys, a YAML error, a single problem)
+    returns None, and the caller takes the located path, which reports every problem with its place.
+    """
+    if _ANCHOR_OR_ALIAS.search(text):
+        return None
+    try:
+        check_depth(text)
+        values = [v for v in yaml.load_all(text, Loader=FastLoader) if v is not None]
+    except (yaml.YAMLError, DuplicateKey, RecursionError):
+        return None
+    if not values or not all(isinstance(v, dict) for v in values):
+        return None
+    slas = []
+    for value in values:
+        try:
+            sla = SLA.model_validate(value)
+        except ValidationError:
+            return None
+        if check_sla(sla):
+            return None
+        slas.append(sla)
+    return slas
+
+
+def _load_file(file: FsPath) -> Iterable[tuple[SLA | None, DocumentLike | None, list[Problem]]]:
     name = str(file)
     try:
         data = file.read_bytes()
@@ -113,7 +154,15 @@ def _load_file(file: FsPath) -> Iterable[tuple[SLA | None, Document | None, list
     yield from _load_documents(text, name)
 
 
-def _load_documents(text: str, name: str) -> Iterable[tuple[SLA | None, Document | None, list[Problem]]]:
+def _load_documents(
+    text: str, name: str
+) -> Iterable[tuple[SLA | None, DocumentLike | None, list[Problem]]]:
+    fast = _load_valid_fast(text)
+    if fast is not None:
+        positions = LazyPositions(text)
+        for index, sla in enumerate(fast):
+            yield sla, positions.document(index), []
+        return
     try:
         documents = parse_documents(text)
     except yaml.YAMLError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 
@@ -34,7 +35,14 @@ class Selector:
 
     @classmethod
     def parse(cls, text: str) -> Selector:
-        if not isinstance(text, str) or not text.strip():
+        """Parse a selector; validation and every generator ask for the same ones, so results are cached."""
+        if not isinstance(text, str):
+            raise ValueError("expected a PromQL series selector such as http_requests_total{job=\"api\"}")
+        return _parse_cached(text)
+
+    @classmethod
+    def _parse(cls, text: str) -> Selector:
+        if not text.strip():
             raise ValueError("expected a PromQL series selector such as http_requests_total{job=\"api\"}")
         try:
             expr = promql_parser.parse(text)
@@ -69,3 +77,8 @@ class Selector:
 
     def __str__(self) -> str:
         return self.render()
+
+
+@functools.lru_cache(maxsize=65536)
+def _parse_cached(text: str) -> Selector:
+    return Selector._parse(text)

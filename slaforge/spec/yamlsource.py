@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -64,7 +64,7 @@ def _error(problem: str, mark: Any) -> yaml.MarkedYAMLError:
     return yaml.MarkedYAMLError(problem=problem, problem_mark=mark)
 
 
-def _check_depth(text: str) -> None:
+def check_depth(text: str) -> None:
     """Reject nesting deeper than MAX_DEPTH from the event stream, before anything recurses."""
     depth = 0
     for event in yaml.parse(text, Loader=_Loader):
@@ -106,7 +106,7 @@ def _walk(root: yaml.Node, doc: Document) -> None:
 
 def parse_documents(text: str) -> list[Document]:
     """Parse every document of a YAML stream. Raises yaml.YAMLError on syntax errors."""
-    _check_depth(text)
+    check_depth(text)
     documents = []
     for node in yaml.compose_all(text, Loader=_Loader):
         if node is None:
@@ -116,3 +116,55 @@ def parse_documents(text: str) -> list[Document]:
         doc.value = _Constructor().construct_document(node)
         documents.append(doc)
     return documents
+
+
+class DuplicateKey(Exception):
+    """Raised by :class:`FastLoader` on a repeated mapping key (the located path reports it)."""
+
+
+class FastLoader(_Loader):  # type: ignore[misc]
+    """The C loader, refusing duplicate keys instead of letting the second value win silently."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        keys = [k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)]
+        if len(keys) != len(set(keys)):
+            raise DuplicateKey
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+        return mapping
+
+
+
+class DocumentLike(Protocol):
+    @property
+    def start(self) -> Position: ...
+
+    def position(self, path: Path, *, key: bool = False) -> Position: ...
+
+
+class LazyPositions:
+    """Positions of a file's documents, parsed only when a message needs one."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._documents: list[Document] | None = None
+
+    def documents(self) -> list[Document]:
+        if self._documents is None:
+            self._documents = [d for d in parse_documents(self._text) if d.value is not None]
+        return self._documents
+
+    def document(self, index: int) -> LazyDocument:
+        return LazyDocument(self, index)
+
+
+class LazyDocument:
+    def __init__(self, source: LazyPositions, index: int) -> None:
+        self._source = source
+        self._index = index
+
+    @property
+    def start(self) -> Position:
+        return self._source.documents()[self._index].start
+
+    def position(self, path: Path, *, key: bool = False) -> Position:
+        return self._source.documents()[self._index].position(path, key=key)
