@@ -20,38 +20,18 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from slaforge.spec.model import WEEKDAYS, Maintenance
+from slaforge.timezones import offset_changes
 
 Interval = tuple[datetime, datetime]
 _EPOCH = datetime(1970, 1, 1)
-_SAMPLE = 6 * 3600  # offsets never change twice within 6 hours
-
-
-def _offset(tz: ZoneInfo, t: int) -> int:
-    delta = datetime.fromtimestamp(t, tz=UTC).astimezone(tz).utcoffset()
-    return int(delta.total_seconds()) if delta is not None else 0
 
 
 def offset_segments(tz: ZoneInfo, t0: int, t1: int) -> list[tuple[int, int, int]]:
     """``[(from, to, offset)]``: the UTC offset as constant pieces covering ``[t0, t1)`` (unix seconds)."""
-    segments: list[tuple[int, int, int]] = []
-    begin, current = t0, _offset(tz, t0)
-    t = t0
-    while t < t1:
-        nxt = min(t + _SAMPLE, t1)
-        value = _offset(tz, nxt)
-        if value != current:
-            lo, hi = t, nxt  # offset(lo) == current != offset(hi): find the first second of the new one
-            while hi - lo > 1:
-                mid = (lo + hi) // 2
-                if _offset(tz, mid) == current:
-                    lo = mid
-                else:
-                    hi = mid
-            segments.append((begin, hi, current))
-            begin, current = hi, value
-        t = nxt
-    segments.append((begin, t1, current))
-    return segments
+    base, changes = offset_changes(tz, t0, t1)
+    bounds = [t0, *(instant for instant, _ in changes), t1]
+    offsets = [base, *(value for _, value in changes)]
+    return [(bounds[i], bounds[i + 1], offsets[i]) for i in range(len(offsets))]
 
 
 def _wall_seconds(moment: datetime) -> int:

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from slaforge.conventions import LABEL_TIMEZONE, TIMEZONE_OFFSET
 from slaforge.spec.model import SLA, WEEKDAYS, Maintenance
 from slaforge.spec.promql import Matcher, Selector
+from slaforge.timezones import offset_changes
 
 TZ_FIRST_YEAR = 2020
 TZ_LAST_YEAR = 2050
@@ -49,34 +50,12 @@ class OffsetSteps:
         return offset
 
 
-def _offset(zone: ZoneInfo, instant: int) -> int:
-    delta = datetime.fromtimestamp(instant, tz=UTC).astimezone(zone).utcoffset()
-    return int(delta.total_seconds()) if delta is not None else 0
-
-
 @lru_cache(maxsize=64)
 def offset_steps(timezone: str) -> OffsetSteps:
     """The zone's offset changes between TZ_FIRST_YEAR and TZ_LAST_YEAR (scanned daily, then bisected)."""
-    zone = ZoneInfo(timezone)
     start = int(datetime(TZ_FIRST_YEAR, 1, 1, tzinfo=UTC).timestamp())
     end = int(datetime(TZ_LAST_YEAR + 1, 1, 1, tzinfo=UTC).timestamp())
-    base = previous = _offset(zone, start)
-    changes: list[tuple[int, int]] = []
-    t = start
-    while t < end:
-        nxt = t + DAY
-        value = _offset(zone, nxt)
-        if value != previous:
-            lo, hi = t, nxt
-            while hi - lo > 1:
-                mid = (lo + hi) // 2
-                if _offset(zone, mid) == previous:
-                    lo = mid
-                else:
-                    hi = mid
-            changes.append((hi, value))
-            previous = value
-        t = nxt
+    base, changes = offset_changes(ZoneInfo(timezone), start, end, step=DAY)
     return OffsetSteps(base, tuple(changes))
 
 

@@ -1,0 +1,47 @@
+"""UTC offsets of a time zone over time, from the tz database.
+
+Maintenance windows are wall-clock times in the SLA's time zone. The rules generator encodes a zone's
+offset changes in PromQL and the report lays windows out on the calendar; both find the changes here,
+so the time the rules exclude and the time the report shows are the same.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+# Offsets never change twice within six hours, so sampling this often finds every change.
+SAMPLE_SECONDS = 6 * 3600
+
+
+def utc_offset(zone: ZoneInfo, instant: int) -> int:
+    """The zone's UTC offset in seconds at a unix instant."""
+    delta = datetime.fromtimestamp(instant, tz=UTC).astimezone(zone).utcoffset()
+    return int(delta.total_seconds()) if delta is not None else 0
+
+
+def offset_changes(
+    zone: ZoneInfo, t0: int, t1: int, step: int = SAMPLE_SECONDS
+) -> tuple[int, list[tuple[int, int]]]:
+    """The offset at ``t0`` and each change in ``(t0, t1]`` as (first unix second of it, new offset).
+
+    The range is sampled every ``step`` seconds and each change is bisected to the second.
+    """
+    base = previous = utc_offset(zone, t0)
+    changes: list[tuple[int, int]] = []
+    t = t0
+    while t < t1:
+        nxt = min(t + step, t1)
+        value = utc_offset(zone, nxt)
+        if value != previous:
+            lo, hi = t, nxt  # offset(lo) == previous != offset(hi)
+            while hi - lo > 1:
+                mid = (lo + hi) // 2
+                if utc_offset(zone, mid) == previous:
+                    lo = mid
+                else:
+                    hi = mid
+            changes.append((hi, value))
+            previous = value
+        t = nxt
+    return base, changes
