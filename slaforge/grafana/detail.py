@@ -21,11 +21,11 @@ from slaforge.grafana.panels import (
     PanelBuilder,
     Query,
     Step,
+    alerts_table,
     graph_panel,
     no_data_as,
     row,
     stat_panel,
-    table_panel,
     text_panel,
     value_text,
 )
@@ -118,24 +118,13 @@ def _about(sla: SLA) -> str:
 
 
 def _summary(sla: SLA) -> list[PanelBuilder]:
-    alerts = table_panel(
+    alerts = alerts_table(
         "Alerts now",
         "Every slaforge alert of this SLA that is firing or pending (Prometheus ALERTS series).",
-        [Query(q.alerts_of_sla())],
+        Query(q.alerts_of_sla()),
+        ["alertname", "objective", "severity", "alertstate", "receiver", "level"],
         width=12,
-        height=8,
-    ).transformations(
-        [
-            dm.DataTransformerConfig(
-                id_val="filterFieldsByName",
-                options={
-                    "include": {
-                        "names": ["alertname", "objective", "severity", "alertstate", "receiver", "level"]
-                    }
-                },
-            )
-        ]
-    ).no_value("No slaforge alert is firing or pending")
+    )
     maintenance = stat_panel(
         "Maintenance now",
         "1 while a declared maintenance window is open: errors then do not count and alerts stay silent. "

@@ -25,6 +25,7 @@ from slaforge.grafana.panels import (
     PanelBuilder,
     Query,
     Step,
+    alerts_table,
     graph_panel,
     no_data_as,
     stat_panel,
@@ -114,24 +115,13 @@ def _panels(names: list[str]) -> list[PanelBuilder]:
             width=24,
             decimals=1,
         ),
-        table_panel(
+        alerts_table(
             "Alerts now",
             "slaforge alerts firing or pending for the selected SLAs.",
-            [Query(q.overview_alerts())],
+            Query(q.overview_alerts()),
+            ["sla", "objective", "alertname", "severity", "alertstate", "receiver", "level"],
             width=24,
-            height=8,
-        ).transformations(
-            [
-                dm.DataTransformerConfig(
-                    id_val="filterFieldsByName",
-                    options={
-                        "include": {
-                            "names": ["sla", "objective", "alertname", "severity", "alertstate", "receiver", "level"]
-                        }
-                    },
-                )
-            ]
-        ).no_value("No slaforge alert is firing or pending"),
+        ),
     ]
 
 

@@ -175,6 +175,16 @@ def table_panel(
     )
 
 
+def alerts_table(title: str, description: str, query: Query, columns: Sequence[str], *, width: int) -> table.Panel:
+    """A table of ALERTS series showing only ``columns``, with a plain message when nothing fires."""
+    keep = dm.DataTransformerConfig(id_val="filterFieldsByName", options={"include": {"names": list(columns)}})
+    return (
+        table_panel(title, description, [query], width=width, height=8)
+        .transformations([keep])
+        .no_value("No slaforge alert is firing or pending")
+    )
+
+
 def text_panel(title: str, markdown: str, *, width: int = 24, height: int = 4) -> text.Panel:
     return (
         text.Panel()
