@@ -244,18 +244,23 @@ def _shown(value: Any) -> str:
     return f"{type(value).__name__} ({value})"
 
 
-# pydantic's wording for type errors, in the words of the SLA file
+# what a pydantic type error expected, in the words of the SLA file
+_EXPECTED = {
+    "string_type": "a string",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+    "list_type": "a list",
+    "tuple_type": "a list",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "float_type": "a number",
+    "float_parsing": "a number",
+}
+
+
+# pydantic's wording for other errors, in the words of the SLA file
 _MESSAGES: dict[str, Any] = {
-    "string_type": lambda e: f"expected a string, got {_shown(e['input'])}",
-    "dict_type": lambda e: f"expected a mapping, got {_shown(e['input'])}",
-    "model_type": lambda e: f"expected a mapping, got {_shown(e['input'])}",
-    "model_attributes_type": lambda e: f"expected a mapping, got {_shown(e['input'])}",
-    "list_type": lambda e: f"expected a list, got {_shown(e['input'])}",
-    "tuple_type": lambda e: f"expected a list, got {_shown(e['input'])}",
-    "bool_type": lambda e: f"expected true or false, got {_shown(e['input'])}",
-    "bool_parsing": lambda e: f"expected true or false, got {_shown(e['input'])}",
-    "float_type": lambda e: f"expected a number, got {_shown(e['input'])}",
-    "float_parsing": lambda e: f"expected a number, got {_shown(e['input'])}",
     "finite_number": lambda e: f"expected a finite number, got {e['input']!r}",
     "less_than_equal": lambda e: f"must be at most {e['ctx']['le']:g}, got {e['input']!r}",
     "greater_than_equal": lambda e: f"must be at least {e['ctx']['ge']:g}, got {e['input']!r}",
@@ -281,7 +286,9 @@ def _from_pydantic(file: str, doc: Document, error: Any) -> Problem:
         return _problem(file, doc.position(loc, key=True), loc, f"unknown field {key!r}{hint}{known}")
     if kind == "missing":
         return _problem(file, doc.position(loc), loc, "required field is missing")
-    if kind in _MESSAGES:
+    if kind in _EXPECTED and "input" in error:
+        message = f"expected {_EXPECTED[kind]}, got {_shown(error['input'])}"
+    elif kind in _MESSAGES:
         with contextlib.suppress(KeyError, TypeError, ValueError):  # else keep pydantic's own words
             message = _MESSAGES[kind](error)
     if kind == "literal_error":
