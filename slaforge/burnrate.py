@@ -31,6 +31,11 @@ POLICIES: tuple[BurnPolicy, ...] = (
 )
 
 
+def factor(policy: BurnPolicy, window: Duration) -> float:
+    """Burn rate at which ``policy`` fires for an SLA ``window``: budget fraction x window / long window."""
+    return policy.budget_fraction * window.ms / policy.long_window.ms
+
+
 @dataclass(frozen=True)
 class BurnAlert:
     """One burn-rate condition of one objective, with everything a person needs to judge it."""
@@ -54,7 +59,7 @@ class BurnAlert:
     @property
     def factor(self) -> float:
         """Burn rate: how many times faster than sustainable the budget is being spent."""
-        return self.policy.budget_fraction * self.window.ms / self.policy.long_window.ms
+        return factor(self.policy, self.window)
 
     @property
     def threshold(self) -> float:

@@ -80,8 +80,9 @@ GENERATE_GRAFANA_DIR = "grafana"
 GENERATE_ALERTMANAGER_DIR = "alertmanager"
 
 # --- building blocks of the long windows (shared by rules, dashboards and reports) ---------
-# Non-overlapping 5m event counts, recorded every 5m in a slow group, maintenance excluded
-# (0 while a maintenance window is open). Long windows and calendar periods are sums of these:
+# Non-overlapping 5m event counts, maintenance excluded (0 while a maintenance window is open),
+# labels sla and objective only: every 5m, the sum of the five 1m pieces of (t-6m30s, t-1m30s], so
+# that consecutive samples tile time exactly. Long windows and calendar periods are sums of these:
 #   window error ratio = sum_over_time(BAD[W]) / sum_over_time(VALID[W])   (traffic-weighted)
 BAD_EVENTS_5M = "slaforge:sli_bad_events:increase5m"
 VALID_EVENTS_5M = "slaforge:sli_valid_events:increase5m"
@@ -108,17 +109,20 @@ EXPORTER_START_TIME = "slaforge_exporter_start_time_seconds"
 BAD_EVENTS_1M = "slaforge:sli_bad_events:increase1m"
 VALID_EVENTS_1M = "slaforge:sli_valid_events:increase1m"
 FAST_STEP = "1m"
-# Rule groups per SLA: "<prefix><sla>" (every 1m) and "<prefix><sla>-long" (every 5m).
-RULE_GROUP_PREFIX = "slaforge-"
-RULE_GROUP_LONG_SUFFIX = "-long"
+# The two rule groups of a rule file (every SLA in it): RULE_GROUP every 1m (pieces, short
+# windows, page and escalations) and RULE_GROUP_LONG every 5m (long windows, ticket, exhausted,
+# absent). Window ratios, budgets and burn conditions are one rule for all the SLAs of the file.
+RULE_GROUP = "slaforge"
+RULE_GROUP_LONG = "slaforge-long"
 # Name of the PrometheusRule object written by `slaforge rules --format operator`.
 OPERATOR_RULE_NAME = "slaforge"
-# UTC offset of a time zone with DST, recorded once per zone (label timezone) in the group
-# "slaforge-timezones" and read by the maintenance rules of the SLAs in that zone.
+# UTC offset of a time zone with DST, recorded once per zone (label timezone) at the top of
+# RULE_GROUP and read by the maintenance rules of the SLAs in that zone.
 TIMEZONE_OFFSET = "slaforge:timezone_offset:seconds"
 LABEL_TIMEZONE = "timezone"
-RULE_GROUP_TIMEZONES = "slaforge-timezones"
-# The page condition of SLAErrorBudgetBurn, recorded once: the long-window burn rate while either
-# page pair is over its factor (absent otherwise, and during maintenance). The page alert and every
-# SLAEscalation step read it, instead of evaluating the four windows again each.
+# The burn conditions of SLAErrorBudgetBurn, recorded by one rule for all the SLAs of a file
+# sharing a window: the long-window burn rate while a pair of windows is over its factor (absent
+# otherwise, and during maintenance). The page alert, every SLAEscalation step and the ticket
+# alert of an objective just select its series.
 PAGE_BURN_RATE = "slaforge:page_burn_rate:ratio"
+TICKET_BURN_RATE = "slaforge:ticket_burn_rate:ratio"

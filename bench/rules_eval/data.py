@@ -116,7 +116,8 @@ def write_openmetrics(out: TextIO, n: int, origin: int, end: int, raw_detail_fro
     """30 days of history for n services; returns the number of samples written.
 
     Raw counters: every 30 min, then every 1 min from ``raw_detail_from`` (Sloth reads up to 3d raw).
-    slaforge's 5m pieces: every 5m for 30 days (its long windows sum them); 1m pieces: last 6h.
+    slaforge's 5m pieces: every 5m for 30 days (its long windows sum them); 1m pieces: last 6h
+    (labels sla and objective, as the rules write them).
     Sloth's recorded 5m ratio: every 5m for 30 days (its 30d window averages it; in a live system
     it is recorded every evaluation, 1m here, so this understates Sloth's cost five times).
     """
@@ -139,7 +140,7 @@ def write_openmetrics(out: TextIO, n: int, origin: int, end: int, raw_detail_fro
         rng = 300 if step == 300 else 120
         scale = 1 if step == 300 else 2
         for i in range(n):
-            labels = _labels({"sla": service(i), "objective": "requests-availability", "team": "bench"})
+            labels = _labels({"sla": service(i), "objective": "requests-availability"})
             lines = []
             for t in times:
                 g1, b1 = cumulative(t - origin)

@@ -12,15 +12,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Literal
 
-from slaforge.conventions import (
-    OPERATOR_RULE_NAME,
-    RULE_GROUP_LONG_SUFFIX,
-    RULE_GROUP_PREFIX,
-    RULE_GROUP_TIMEZONES,
-)
+from slaforge.conventions import OPERATOR_RULE_NAME, RULE_GROUP, RULE_GROUP_LONG
 from slaforge.rules.alerts import alert_rules, long_alert_rules
+from slaforge.rules.fleet import fast_fleet_rules, long_fleet_rules
 from slaforge.rules.maintenance import offset_rule, zones_needing_offset
-from slaforge.rules.recording import FAST, SLOW, fast_recording_rules, long_recording_rules
+from slaforge.rules.recording import FAST, SLOW, sla_recording_rules
 from slaforge.rules.render import dump
 from slaforge.spec.model import SLA
 
@@ -29,35 +25,36 @@ __all__ = ["generate_groups", "generate_rule_file", "render", "render_tests"]
 Format = Literal["prometheus", "operator"]
 
 
-def generate_groups(sla: SLA) -> list[dict[str, Any]]:
-    """The two rule groups of one SLA: fast (1m: pieces, short windows, page and escalations) and
-    long (5m: 5m pieces, windows from 2h, ticket, exhausted and absent alerts)."""
-    fast = {
-        "name": f"{RULE_GROUP_PREFIX}{sla.name}",
-        "interval": FAST.prom,
-        "rules": fast_recording_rules(sla) + alert_rules(sla),
-    }
-    long_ = {
-        "name": f"{RULE_GROUP_PREFIX}{sla.name}{RULE_GROUP_LONG_SUFFIX}",
-        "interval": SLOW.prom,
-        "rules": long_recording_rules(sla) + long_alert_rules(sla),
-    }
-    return [fast, long_]
+def generate_groups(slas: Sequence[SLA]) -> list[dict[str, Any]]:
+    """The two rule groups of a file, each rule in the order it must run:
+
+    * ``slaforge`` (1m): time-zone offsets; per SLA its maintenance state, static series and 1m
+      pieces; then, once for all SLAs, the 5m pieces, the ratios up to 1h, the budget left and the
+      page conditions; last, per objective, the page and escalation alerts.
+    * ``slaforge-long`` (5m): once for all SLAs, the ratios beyond 1h and the ticket conditions;
+      then, per objective, the ticket, exhausted and absent alerts.
+    """
+    ordered = sorted(slas, key=lambda s: s.name)
+    if not ordered:
+        return []
+    fast: list[dict[str, Any]] = [offset_rule(zone) for zone in zones_needing_offset(ordered)]
+    for sla in ordered:
+        fast += sla_recording_rules(sla)
+    fast += fast_fleet_rules(ordered)
+    for sla in ordered:
+        fast += alert_rules(sla)
+    long_ = long_fleet_rules(ordered)
+    for sla in ordered:
+        long_ += long_alert_rules(sla)
+    return [
+        {"name": RULE_GROUP, "interval": FAST.prom, "rules": fast},
+        {"name": RULE_GROUP_LONG, "interval": SLOW.prom, "rules": long_},
+    ]
 
 
 def generate_rule_file(slas: Sequence[SLA]) -> dict[str, Any]:
-    """One Prometheus rule file for all the SLAs, groups ordered by SLA name."""
-    groups: list[dict[str, Any]] = []
-    zones = zones_needing_offset(slas)
-    if zones:
-        groups.append({
-            "name": RULE_GROUP_TIMEZONES,
-            "interval": FAST.prom,
-            "rules": [offset_rule(zone) for zone in zones],
-        })
-    for sla in sorted(slas, key=lambda s: s.name):
-        groups += generate_groups(sla)
-    return {"groups": groups}
+    """One Prometheus rule file for all the SLAs, deterministic for the same SLAs in any order."""
+    return {"groups": generate_groups(slas)}
 
 
 def operator_document(slas: Sequence[SLA]) -> dict[str, Any]:

@@ -1,9 +1,12 @@
 """Alerting rules of one SLA: burn rate (page, ticket), budget exhausted, SLI absent, escalation.
 
-Every alert is silenced while a maintenance window is open (``unless on() maintenance == 1``).
-Burn-rate factors and thresholds come from :mod:`slaforge.burnrate`, so `explain`, the dashboards
-and the alerts always show the same numbers. A burn-rate condition that can never be met is left
-out (see :func:`applicable_conditions`).
+Alerts are written per objective (each carries its SLA's own text, labels and annotations) but
+compute almost nothing: the burn alerts select the condition series that one shared rule records
+for the whole file (:mod:`slaforge.rules.fleet`), the exhausted alert reads the recorded budget,
+the absent alert 15 minutes of the raw valid-event series. Every alert is silenced while a
+maintenance window is open. Burn-rate factors and thresholds come from :mod:`slaforge.burnrate`, so `explain`, the
+dashboards and the alerts always show the same numbers. A burn-rate alert that can never fire is
+left out (see :func:`applicable_conditions`).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from slaforge.conventions import (
     PAGE_BURN_RATE,
     SEVERITY_PAGE,
     SEVERITY_TICKET,
+    TICKET_BURN_RATE,
 )
 from slaforge.rules.recording import (
     maintenance_selector,
@@ -33,7 +37,6 @@ from slaforge.rules.recording import (
     objective_labels,
     objective_selector,
     prom,
-    window_ratio,
 )
 from slaforge.rules.sli import events
 from slaforge.spec.durations import Duration
@@ -55,18 +58,6 @@ def applicable_conditions(sla: SLA, objective: Objective, severity: str) -> list
     return [
         a for a in burn_alerts(objective, sla.spec.window) if a.severity == severity and a.applicable
     ]
-
-
-def burn_condition(sla: SLA, objective: Objective, alerts: list[BurnAlert]) -> str:
-    """Long and short window both above the factor; the value is the long window's burn rate."""
-    budget = num(objective.error_budget)
-    parts = []
-    for a in alerts:
-        long_ = window_ratio(sla, objective, a.long_window)
-        short = window_ratio(sla, objective, a.short_window)
-        factor = num(a.factor)
-        parts.append(f"(\n  {long_} / {budget} > {factor}\nand\n  {short} / {budget} > {factor}\n)")
-    return "\nor\n".join(parts)
 
 
 def _silenced(expr: str, sla: SLA) -> str:
@@ -136,29 +127,15 @@ def burn_alert(sla: SLA, objective: Objective, severity: str) -> Rule | None:
         f"{_conditions_text(alerts, window)}. Error budget left over {prom(window)}: "
         f"{_budget_left(sla, objective)}."
     )
-    if severity == SEVERITY_PAGE:
-        expr = objective_selector(PAGE_BURN_RATE, sla, objective)
-    else:
-        expr = _silenced(burn_condition(sla, objective, alerts), sla)
+    # the shared condition rule already leaves out maintenance
+    expr = objective_selector(PAGE_BURN_RATE if severity == SEVERITY_PAGE else TICKET_BURN_RATE, sla, objective)
     return _alert(ALERT_BURN, expr, sla, objective, {LABEL_SEVERITY: severity}, summary, description)
-
-
-def page_condition_rule(sla: SLA, objective: Objective) -> Rule | None:
-    """The page condition, recorded once for the page alert and every escalation step."""
-    alerts = applicable_conditions(sla, objective, SEVERITY_PAGE)
-    if not sla.spec.alerting.page.enabled or not alerts:
-        return None
-    return {
-        "record": PAGE_BURN_RATE,
-        "expr": _silenced(burn_condition(sla, objective, alerts), sla),
-        "labels": objective_labels(sla, objective),
-    }
 
 
 def exhausted_alert(sla: SLA, objective: Objective) -> Rule:
     window = sla.spec.window
-    ratio = window_ratio(sla, objective, window)
-    expr = _silenced(f"{ratio} / {num(objective.error_budget)} > 1", sla)
+    # budget left < 0; the value is the share of the budget spent
+    expr = _silenced(f"1 - {objective_selector(ERROR_BUDGET_REMAINING, sla, objective)} > 1", sla)
     summary = (
         f"{sla.name}/{objective.name}: error budget of the last {prom(window)} exhausted "
         "({{ $value | humanizePercentage }} spent)"
@@ -175,7 +152,8 @@ def exhausted_alert(sla: SLA, objective: Objective) -> Rule:
 
 def absent_alert(sla: SLA, objective: Objective) -> Rule:
     valid = events(sla, objective).valid
-    # 0 when the valid-event series are missing (empty sum) and when they do not grow (no traffic)
+    # 0 when the valid-event series are missing (empty sum) and when they do not grow (no traffic);
+    # the raw series, not the pieces: right from the first evaluation after the rules are loaded
     cond = f"(sum(increase({valid}[{ABSENT_FOR}])) or vector(0)) == 0"
     expr = (
         f"{cond}\nunless on() (max_over_time({maintenance_selector(sla)}[{prom(ABSENT_GRACE)}]) == 1)\n"
@@ -194,8 +172,8 @@ def absent_alert(sla: SLA, objective: Objective) -> Rule:
 def escalation_alerts(sla: SLA, objective: Objective) -> list[Rule]:
     """One alert per escalation step: the page condition held continuously for ``after``.
 
-    Built on ``for:`` over the page's own condition rather than on ALERTS_FOR_STATE: no dependency
-    on another rule's output or group order, works the same in Prometheus, Thanos ruler and Mimir,
+    Built on ``for:`` over the page's own condition series rather than on ALERTS_FOR_STATE: no
+    dependency on the ALERTS series, works the same in Prometheus, Thanos ruler and Mimir,
     and Prometheus restores ``for`` state across restarts. A page that stops for one evaluation
     restarts every escalation clock, exactly like the page itself resolving.
     """
@@ -224,15 +202,14 @@ def escalation_alerts(sla: SLA, objective: Objective) -> list[Rule]:
 
 
 def alert_rules(sla: SLA) -> list[Rule]:
-    """Alerts of the fast group (every 1m): the page condition, the page, the escalations."""
+    """Alerts of the 1m group: the page and the escalations."""
     rules: list[Rule] = []
+    if not sla.spec.alerting.page.enabled:
+        return rules
     for objective in sla.spec.objectives:
-        condition = page_condition_rule(sla, objective)
-        if condition is not None:
-            rules.append(condition)
-            page = burn_alert(sla, objective, SEVERITY_PAGE)
-            if page is not None:
-                rules.append(page)
+        page = burn_alert(sla, objective, SEVERITY_PAGE)
+        if page is not None:
+            rules.append(page)
             rules += escalation_alerts(sla, objective)
     return rules
 

@@ -1,14 +1,11 @@
-"""Recording rules of one SLA: pieces, window ratios, objective, budget, maintenance, info.
+"""Recording rules of one SLA: static series, maintenance state and per-minute event pieces.
 
-Two groups per SLA:
+These are the only recording rules written per objective: they read the SLA's own selectors
+(raw counters). Everything built from the pieces (5m pieces, window ratios, budget, burn
+conditions) is one rule for all the SLAs of the file, in :mod:`slaforge.rules.fleet`.
 
-* the fast group (every 1m): maintenance state, per-minute event pieces, the 5m..6h ratios as sums
-  of pieces, static series, then the alerts (which read the fresh values of the same cycle);
-* the long group (every 5m): non-overlapping 5m event pieces, and the 1d, 3d and SLA-window ratios
-  as sums of those pieces, then the error budget left.
-
-No rule evaluates ``rate()`` over more than 5m of raw samples: long windows cost one
-``sum_over_time`` over one recorded series per side instead of a rate over days of raw samples.
+No rule evaluates ``rate()`` over more than 2m of raw samples: long windows cost one
+``sum_over_time`` over recorded pieces instead of a rate over days of raw samples.
 """
 
 from __future__ import annotations
@@ -19,8 +16,6 @@ from typing import Any
 
 from slaforge.conventions import (
     BAD_EVENTS_1M,
-    BAD_EVENTS_5M,
-    ERROR_BUDGET_REMAINING,
     ERROR_RATIO_WINDOWS,
     EVENTS_STEP,
     FAST_STEP,
@@ -34,8 +29,6 @@ from slaforge.conventions import (
     OBJECTIVE_RATIO,
     SLA_INFO,
     VALID_EVENTS_1M,
-    VALID_EVENTS_5M,
-    error_ratio_rule,
 )
 from slaforge.rules.maintenance import active_expr
 from slaforge.rules.sli import events
@@ -111,67 +104,39 @@ def _record(name: str, expr: str, labels: Mapping[str, str]) -> Rule:
     return {"record": name, "expr": expr, "labels": dict(sorted(labels.items()))}
 
 
-def _gate(expr: str, sla: SLA, rng: Duration) -> str:
-    """Zero the piece when maintenance was active at any point of its range (t - rng, t].
+def piece_labels(sla: SLA, objective: Objective) -> dict[str, str]:
+    """Pieces carry sla and objective only: a change of metadata.labels never splits a window."""
+    return {LABEL_OBJECTIVE: objective.name, LABEL_SLA: sla.name}
 
-    Reads the maintenance series recorded first in the fast group, so that the (possibly long)
-    time-zone arithmetic is written once per SLA; without that series (never yet evaluated) the
-    piece counts normally.
+
+def _gate(expr: str, sla: SLA) -> str:
+    """Zero the piece when maintenance was active at any point of its range (t - 2m, t].
+
+    Reads the maintenance series recorded just before, so that the (possibly long) time-zone
+    arithmetic is written once per SLA; without that series (never yet evaluated) the piece
+    counts normally.
     """
     if not sla.spec.maintenance:
         return expr
-    active = f"max_over_time({maintenance_selector(sla)}[{prom(rng)}])"
+    active = f"max_over_time({maintenance_selector(sla)}[{prom(FAST_RANGE)}])"
     return f"({expr})\n* on() ((1 - {active}) or on() vector(1))\n"
 
 
-def pieces(sla: SLA, objective: Objective, step: Duration) -> list[Rule]:
-    """Bad and valid event counts per ``step``, maintenance excluded (0 while a window is open)."""
-    ev = events(sla, objective)
-    labels = objective_labels(sla, objective)
-    if step == FAST:
-        bad, valid = ev.increase(prom(FAST_RANGE), divide=FAST_RANGE.ms // FAST.ms)
-        names = (BAD_EVENTS_1M, VALID_EVENTS_1M)
-    else:
-        bad, valid = ev.increase(prom(step))
-        names = (BAD_EVENTS_5M, VALID_EVENTS_5M)
+def pieces(sla: SLA, objective: Objective) -> list[Rule]:
+    """Bad and valid events per minute (increase over 2m, halved), maintenance excluded."""
+    bad, valid = events(sla, objective).increase(prom(FAST_RANGE), divide=FAST_RANGE.ms // FAST.ms)
+    labels = piece_labels(sla, objective)
     return [
-        _record(names[0], _gate(bad, sla, FAST_RANGE if step == FAST else step), labels),
-        _record(names[1], _gate(valid, sla, FAST_RANGE if step == FAST else step), labels),
+        _record(BAD_EVENTS_1M, _gate(bad, sla), labels),
+        _record(VALID_EVENTS_1M, _gate(valid, sla), labels),
     ]
 
 
-def ratio_rule(sla: SLA, objective: Objective, window: Duration) -> Rule:
-    """Traffic-weighted error ratio: sum of bad events / sum of valid events over the window."""
-    fast = window <= LONGEST_FAST_WINDOW
-    bad_name, valid_name = (BAD_EVENTS_1M, VALID_EVENTS_1M) if fast else (BAD_EVENTS_5M, VALID_EVENTS_5M)
-    rng = range_of(window, FAST if fast else SLOW)
-    bad = objective_selector(bad_name, sla, objective)
-    valid = objective_selector(valid_name, sla, objective)
-    # sum(): pieces written before a change of metadata.labels still count, as one series
-    expr = f"sum(sum_over_time({bad}[{rng}]))\n/\nsum(sum_over_time({valid}[{rng}]))\n"
-    return _record(error_ratio_rule(prom(window)), expr, objective_labels(sla, objective))
-
-
-def window_ratio(sla: SLA, objective: Objective, window: Duration) -> str:
-    """PromQL reading a window's error ratio from any group (long-group series via last_over_time)."""
-    sel = objective_selector(error_ratio_rule(prom(window)), sla, objective)
-    if window <= LONGEST_FAST_WINDOW:
-        return sel
-    return f"last_over_time({sel}[{prom(LONG_READ)}])"
-
-
-def budget_rule(sla: SLA, objective: Objective) -> Rule:
-    ratio = window_ratio(sla, objective, sla.spec.window)
-    return _record(
-        ERROR_BUDGET_REMAINING,
-        f"1 - {ratio} / {num(objective.error_budget)}",
-        objective_labels(sla, objective),
-    )
-
-
 def maintenance_rule(sla: SLA) -> Rule:
+    """The SLA's maintenance state (SLAs without windows get theirs from one shared rule)."""
     active = active_expr(sla)
-    return _record(MAINTENANCE_ACTIVE, active or "vector(0)", {LABEL_SLA: sla.name})
+    assert active is not None, "only for SLAs with maintenance windows"
+    return _record(MAINTENANCE_ACTIVE, active, {LABEL_SLA: sla.name})
 
 
 def static_rules(sla: SLA, objective: Objective) -> list[Rule]:
@@ -190,19 +155,13 @@ def static_rules(sla: SLA, objective: Objective) -> list[Rule]:
     ]
 
 
-def fast_recording_rules(sla: SLA) -> list[Rule]:
-    rules: list[Rule] = [maintenance_rule(sla)]
+def sla_recording_rules(sla: SLA) -> list[Rule]:
+    """Per objective: the static series and the 1m pieces; first the SLA's maintenance state when
+    it declares windows (the pieces read it)."""
+    rules: list[Rule] = []
+    if sla.spec.maintenance:
+        rules.append(maintenance_rule(sla))
     for objective in sla.spec.objectives:
         rules += static_rules(sla, objective)
-        rules += pieces(sla, objective, FAST)
-        rules += [ratio_rule(sla, objective, w) for w in windows(sla) if w <= LONGEST_FAST_WINDOW]
-        rules.append(budget_rule(sla, objective))
-    return rules
-
-
-def long_recording_rules(sla: SLA) -> list[Rule]:
-    rules: list[Rule] = []
-    for objective in sla.spec.objectives:
-        rules += pieces(sla, objective, SLOW)
-        rules += [ratio_rule(sla, objective, w) for w in windows(sla) if w > LONGEST_FAST_WINDOW]
+        rules += pieces(sla, objective)
     return rules

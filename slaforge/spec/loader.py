@@ -25,7 +25,7 @@ from slaforge.spec.yamlsource import (
     FastLoader,
     LazyPositions,
     Position,
-    check_depth,
+    check_depth_fast,
     parse_documents,
 )
 
@@ -117,7 +117,7 @@ def _load_valid_fast(text: str) -> list[SLA] | None:
     if _ANCHOR_OR_ALIAS.search(text):
         return None
     try:
-        check_depth(text)
+        check_depth_fast(text)
         values = [v for v in yaml.load_all(text, Loader=FastLoader) if v is not None]
     except (yaml.YAMLError, DuplicateKey, RecursionError):
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -74,6 +75,33 @@ def check_depth(text: str) -> None:
                 raise _error(f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
         elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
             depth -= 1
+
+
+# The column where a line's content starts: indentation plus compact "- ", "? " and ": " indicators.
+_CONTENT_COLUMN = re.compile(r"^ *(?:[-?:] +)*", re.MULTILINE)
+_FLOW = re.compile(r"[\[\]{}]")
+
+
+def depth_bound(text: str) -> int:
+    """A cheap upper bound of the nesting depth, without parsing.
+
+    A block collection nested in another starts at a greater content column, except a sequence
+    that is a mapping's value, which may share its key's column (once: its items are indented);
+    so block depth <= 2 x (deepest content column) + 2. Flow collections add at most the deepest
+    bracket balance (brackets in strings and comments only make the bound larger).
+    """
+    column = max((len(m) for m in _CONTENT_COLUMN.findall(text)), default=0)
+    balance = deepest = 0
+    for bracket in _FLOW.findall(text):
+        balance = balance + 1 if bracket in "[{" else max(balance - 1, 0)
+        deepest = max(deepest, balance)
+    return 2 * column + 2 + deepest
+
+
+def check_depth_fast(text: str) -> None:
+    """:func:`check_depth`, skipping the event stream when :func:`depth_bound` proves it shallow."""
+    if depth_bound(text) > MAX_DEPTH:
+        check_depth(text)
 
 
 def _walk(root: yaml.Node, doc: Document) -> None:

@@ -6,8 +6,9 @@ October as of its 3rd day): 10 good requests a minute throughout, a 4h outage of
 minute (counted), and errors during a declared maintenance window (daily 03:00-04:00: excluded
 by the rules, so never seen by the report), and in September (not October).
 
-The rules are backfilled in two passes, as their gate reads a series recorded by another rule:
-first ``slaforge:maintenance:active`` (every 1m), then the 5m event counts (every 5m).
+The rules are backfilled in three passes, as each reads series recorded by the one before (promtool
+evaluates against the server, not the blocks it writes): ``slaforge:maintenance:active``, the 1m
+pieces (gated by it), then the 5m pieces (sums of five 1m pieces), each at its group's interval.
 """
 
 from __future__ import annotations
@@ -20,7 +21,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from slaforge.conventions import BAD_EVENTS_5M, MAINTENANCE_ACTIVE, VALID_EVENTS_5M
+from slaforge.conventions import (
+    BAD_EVENTS_1M,
+    BAD_EVENTS_5M,
+    MAINTENANCE_ACTIVE,
+    VALID_EVENTS_1M,
+    VALID_EVENTS_5M,
+)
 from slaforge.report import PrometheusClient, build_report, report_json
 from slaforge.rules import generate_rule_file
 from slaforge.rules.maintenance import active_at
@@ -123,20 +130,22 @@ def increase(samples: list[tuple[float, float]], t: float, rng: float = 300) -> 
     return (last_v - first_v) * (sampled + extend) / sampled
 
 
-def truth(sla, piece_stamps: list[float], maintenance_stamps: list[float]) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+def truth(sla, fives: list[float], ones: list[float], gates: list[float]) -> tuple[float, float]:  # type: ignore[no-untyped-def]
     """Bad and valid events of the report's range as the rules count them, at the instants the
     rules were really evaluated (promtool offsets each group within its interval, as Prometheus
-    does): a 5m piece stamped t is increase(...[5m]) at t, left out when a maintenance sample of
-    [t-5m, t] (Prometheus 2.x ranges include both ends) was 1."""
+    does): a 5m piece stamped t is the sum of the 1m pieces of [t-6m30s, t-1m30s]; a 1m piece stamped u is
+    increase(...[2m]) / 2 at u, left out when a maintenance sample of [u-2m, u] (Prometheus 2.x
+    ranges include both ends) was 1."""
     totals, errors = counters()
     bad = valid = 0.0
-    for t in piece_stamps:
+    for t in fives:
         if not OCT.timestamp() < t <= NOW.timestamp():
             continue
-        if any(t - 300 <= s <= t and active_at(sla, s) for s in maintenance_stamps):
-            continue
-        bad += increase(errors, t)
-        valid += increase(totals, t)
+        for u in (u for u in ones if t - 390 <= u <= t - 90):
+            if any(u - 120 <= s <= u and active_at(sla, s) for s in gates):
+                continue
+            bad += increase(errors, u, 120) / 2
+            valid += increase(totals, u, 120) / 2
     return bad, valid
 
 
@@ -155,7 +164,8 @@ def test_report_from_raw_counters_through_the_generated_rules(tmp_path: Path) ->
     backfill_openmetrics(raw_counters(), storage)
     rule_file = generate_rule_file([sla])
     start, end = int(START.timestamp()), int(END.timestamp())
-    passes = [({MAINTENANCE_ACTIVE}, "60s"), ({BAD_EVENTS_5M, VALID_EVENTS_5M}, "300s")]
+    passes = [({MAINTENANCE_ACTIVE}, "60s"), ({BAD_EVENTS_1M, VALID_EVENTS_1M}, "60s"),
+              ({BAD_EVENTS_5M, VALID_EVENTS_5M}, "300s")]
     for index, (names, interval) in enumerate(passes):
         path = tmp_path / f"pass{index}.rules.yml"
         path.write_text(yaml.safe_dump(only(rule_file, names)))
@@ -167,14 +177,14 @@ def test_report_from_raw_counters_through_the_generated_rules(tmp_path: Path) ->
 
     with PrometheusServer(tmp_path / "prom-report", storage=storage) as server:
         at = END.timestamp()
-        pieces = server.query(f'{VALID_EVENTS_5M}{{sla="chain"}}[3d]', at)[0]["values"]
-        gates = server.query(f'{MAINTENANCE_ACTIVE}{{sla="chain"}}[3d]', at)[0]["values"]
+        stamps = [[float(t) for t, _ in server.query(f'{name}{{sla="chain"}}[3d]', at)[0]["values"]]
+                  for name in (VALID_EVENTS_5M, VALID_EVENTS_1M, MAINTENANCE_ACTIVE)]
         report = report_json(build_report([sla], PrometheusClient(server.url), "2026-10", NOW))
-    bad, valid = truth(sla, [float(t) for t, _ in pieces], [float(t) for t, _ in gates])
+    bad, valid = truth(sla, *stamps)
     assert bad == pytest.approx(4_800)  # the outage, wherever the pieces fall; nothing of maintenance
-    # 576 pieces of 50 good requests, 12 or 13 of them left out around each of the two windows
-    # (depending on the groups' evaluation offsets), plus the errors
-    assert any(valid == pytest.approx((576 - 2 * n) * 50 + 4_800) for n in (12, 13)), valid
+    # 2,880 1m pieces of 10 good requests, about 61 of them left out around each of the two 1h
+    # windows (depending on the evaluation offsets), plus the errors
+    assert any(valid == pytest.approx((2880 - 2 * n) * 10 + 4_800) for n in (60, 61, 62, 63)), valid
 
     o = report["slas"][0]["objectives"][0]
     assert report["slas"][0]["period"]["partial"] is True

@@ -87,8 +87,19 @@ def test_names_and_labels() -> None:
     assert expected <= records
     assert {c.error_ratio_rule("30d"), c.error_ratio_rule("28d"), c.error_ratio_rule("7d")} <= records
     assert alerts == {c.ALERT_BURN, c.ALERT_EXHAUSTED, c.ALERT_ABSENT, c.ALERT_ESCALATION}
+    # rules for all the SLAs at once carry no labels (their series keep sla and objective)
+    shared = {c.error_ratio_rule(w) for w in ("5m", "30m", "1h", "2h", "6h", "1d", "3d", "7d", "28d", "30d")} | {
+        c.BAD_EVENTS_5M, c.VALID_EVENTS_5M, c.ERROR_BUDGET_REMAINING, c.PAGE_BURN_RATE, c.TICKET_BURN_RATE,
+    }
     for group in doc["groups"]:
         for rule in group["rules"]:
+            if rule.get("record") in shared:
+                assert "labels" not in rule and re.search(r'\{sla=~?"[a-z0-9|-]+"\}', rule["expr"])
+                continue
+            if rule.get("record") == c.MAINTENANCE_ACTIVE and "labels" not in rule:
+                # 0 for every SLA without windows: one rule, series labelled by sla
+                assert rule["expr"].startswith("0 * group by (sla) (slaforge_sla_info{sla=~")
+                continue
             labels = rule["labels"]
             if rule.get("record") == c.MAINTENANCE_ACTIVE:
                 assert set(labels) == {c.LABEL_SLA}
@@ -96,6 +107,10 @@ def test_names_and_labels() -> None:
                 assert {c.LABEL_SLA, c.LABEL_OBJECTIVE} <= set(labels)
             if "alert" in rule:
                 assert rule["annotations"]["summary"] and rule["annotations"]["description"]
+    # one rule per recorded name and labels (promtool's duplicate lint)
+    keys = [(r.get("record"), tuple(sorted(r.get("labels", {}).items())))
+            for g in doc["groups"] for r in g["rules"] if "record" in r]
+    assert len(keys) == len(set(keys))
 
 
 def test_user_labels_and_annotations() -> None:
@@ -124,15 +139,38 @@ def test_no_long_raw_ranges() -> None:
 
 def test_long_windows_from_5m_pieces_in_slow_group() -> None:
     doc = generate_rule_file([fixture("all-kinds")])
-    slow = next(g for g in doc["groups"] if g["name"] == "slaforge-shop-long")
-    assert slow["interval"] == "5m"
+    assert [(g["name"], g["interval"]) for g in doc["groups"]] == [(c.RULE_GROUP, "1m"), (c.RULE_GROUP_LONG, "5m")]
+    slow = doc["groups"][1]
     records = [r for r in slow["rules"] if "record" in r]
     windows = {r["record"] for r in records if "ratio_rate" in r["record"]}
     assert windows == {c.error_ratio_rule(w) for w in ("2h", "6h", "1d", "3d", "30d")}
     assert all(c.BAD_EVENTS_5M in r["expr"] for r in records if r["record"] in windows)
+    # the 5m pieces: first in the 5m group, from the 1m pieces (old enough to be written)
+    fives = [r for r in slow["rules"] if r.get("record") in (c.BAD_EVENTS_5M, c.VALID_EVENTS_5M)]
+    assert slow["rules"][:2] == fives
+    assert all("increase1m" in r["expr"] and "[5m] offset 1m30s" in r["expr"] for r in fives)
     # the alerts that read only slow windows run there too; the page and escalations every minute
     slow_alerts = {(r["alert"], r["labels"].get("severity")) for r in slow["rules"] if "alert" in r}
     assert slow_alerts == {(c.ALERT_BURN, "ticket"), (c.ALERT_EXHAUSTED, "ticket"), (c.ALERT_ABSENT, "ticket")}
+
+
+def test_rules_for_all_slas_are_one_rule_each() -> None:
+    """1,000 SLAs: the window ratios, budget and burn conditions are still one rule each; per
+    objective only the static series, the 1m pieces and the alerts."""
+    from bench.rules_eval.data import slas
+
+    doc = generate_rule_file(slas(1000))
+    fast, slow = doc["groups"]
+    per_name: dict[str, int] = {}
+    for group in (fast, slow):
+        for rule in group["rules"]:
+            name = rule.get("record") or rule["alert"]
+            per_name[name] = per_name.get(name, 0) + 1
+    assert per_name[c.error_ratio_rule("5m")] == per_name[c.error_ratio_rule("30d")] == 1
+    assert per_name[c.PAGE_BURN_RATE] == per_name[c.TICKET_BURN_RATE] == per_name[c.ERROR_BUDGET_REMAINING] == 1
+    assert per_name[c.MAINTENANCE_ACTIVE] == 1  # none of them has maintenance windows
+    assert per_name[c.BAD_EVENTS_1M] == per_name[c.SLA_INFO] == per_name[c.OBJECTIVE_RATIO] == 1000
+    assert per_name[c.ALERT_ESCALATION] == 2000
 
 
 def test_non_applicable_conditions_left_out() -> None:
