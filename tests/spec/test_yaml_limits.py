@@ -60,11 +60,14 @@ def _true_depth(text: str) -> int:
 
 
 def _nested(rng: random.Random, depth: int) -> object:
+    """A chain of ``depth`` lists and maps (one nested child each, sometimes a scalar sibling)."""
     if depth == 0:
         return rng.choice(["x", "a{b}", "[c]", 1])
+    children = [_nested(rng, depth - 1)] + [rng.choice(["y", "{", 2])] * rng.randint(0, 1)
+    rng.shuffle(children)
     if rng.random() < 0.5:
-        return [_nested(rng, depth - 1) for _ in range(rng.randint(1, 2))]
-    return {f"k{i}": _nested(rng, depth - 1) for i in range(rng.randint(1, 2))}
+        return children
+    return {f"k{i}": child for i, child in enumerate(children)}
 
 
 def test_depth_bound_never_underestimates() -> None:
