@@ -6,6 +6,7 @@ must fail this test, because users' dashboards, routes and tests depend on the n
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from click.testing import CliRunner
@@ -63,23 +64,30 @@ def _rules(doc: dict[str, Any]) -> list[dict[str, Any]]:
     return [rule for group in doc["groups"] for rule in group["rules"]]
 
 
+def _selected(rule: dict[str, Any]) -> set[str]:
+    """SLAs a rule for all the SLAs of a file reads (its ``sla="x"`` / ``sla=~"a|b"`` matchers)."""
+    return {name for found in re.findall(r'\{sla=~?"([a-z0-9|-]+)"\}', rule["expr"]) for name in found.split("|")}
+
+
 def test_every_example_gets_every_contract_rule_and_alert() -> None:
     slas = load_slas([EXAMPLES, EXAMPLES / "demo"])
     rules = _rules(generate_rule_file(slas))
     for sla in slas:
-        mine = [r for r in rules if r.get("labels", {}).get("sla") == sla.name]
+        own = [r for r in rules if r.get("labels", {}).get("sla") == sla.name]
+        shared = [r for r in rules if "labels" not in r and sla.name in _selected(r)]
+        mine = own + shared
         for objective in sla.spec.objectives:
             recorded = {
-                r["record"] for r in mine
+                r["record"] for r in own
                 if "record" in r and r.get("labels", {}).get("objective") == objective.name
-            }
+            } | {r["record"] for r in shared if "record" in r}
             windows = {*SHORT_WINDOWS, sla.spec.window.prom}
             expected = {f"slaforge:sli_errors:ratio_rate{w}" for w in windows}
             expected |= {"slaforge:objective:ratio", "slaforge:error_budget_remaining:ratio", "slaforge_sla_info"}
             assert expected <= recorded, (sla.name, objective.name, expected - recorded)
         maintenance = [r for r in mine if r.get("record") == "slaforge:maintenance:active"]
         assert len(maintenance) == 1
-        assert maintenance[0]["labels"].get("objective") is None
+        assert maintenance[0].get("labels", {}).get("objective") is None
         alerts = {r["alert"] for r in mine if "alert" in r}
         assert {"SLAErrorBudgetExhausted", "SLASLIAbsent"} <= alerts
         if sla.spec.alerting.page.enabled:
