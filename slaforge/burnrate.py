@@ -36,6 +36,11 @@ def factor(policy: BurnPolicy, window: Duration) -> float:
     return policy.budget_fraction * window.ms / policy.long_window.ms
 
 
+def fits(policy: BurnPolicy, window: Duration) -> bool:
+    """The policy's long window fits in the SLA window (the budget is defined over the window)."""
+    return policy.long_window <= window
+
+
 @dataclass(frozen=True)
 class BurnAlert:
     """One burn-rate condition of one objective, with everything a person needs to judge it."""
@@ -69,7 +74,7 @@ class BurnAlert:
     @property
     def applicable(self) -> bool:
         """The long window must fit in the SLA window, and the threshold must be reachable."""
-        return self.policy.long_window <= self.window and self.threshold < 1
+        return fits(self.policy, self.window) and self.threshold < 1
 
     @property
     def budget_spent_when_firing(self) -> float:

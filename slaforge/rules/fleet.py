@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
-from slaforge.burnrate import POLICIES, BurnPolicy, factor
+from slaforge.burnrate import POLICIES, BurnPolicy, factor, fits
 from slaforge.conventions import (
     BAD_EVENTS_1M,
     BAD_EVENTS_5M,
@@ -199,7 +199,7 @@ def burn_condition(severity: str, window: Duration, slas: Sequence[SLA]) -> str 
     Left out: pairs whose long window exceeds the SLA window. A pair whose threshold is >= 1 for
     some objective (low targets) simply never holds for it: an error ratio never exceeds 1.
     """
-    policies = [p for p in POLICIES if p.severity == severity and p.long_window <= window]
+    policies = [p for p in POLICIES if p.severity == severity and fits(p, window)]
     if not policies or not slas:
         return None
     long_group = severity == SEVERITY_TICKET
