@@ -1,37 +1,71 @@
 # slaforge: `make run` shows the product on the bundled examples, `make test` runs every test.
+# Python packages come from requirements.lock (exact versions, hashes checked); `make lock` refreshes it.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-SLAFORGE := $(VENV)/bin/slaforge
 OUT ?= out
+LOCK := requirements.lock
+# pytest workers: the suite's servers use free ports and private folders, so test files run in parallel
+JOBS ?= auto
+# pip: no version nag, no progress bars; what is installed is named by our own echo lines
+PIP := PIP_DISABLE_PIP_VERSION_CHECK=1 $(PY) -m pip --quiet
 
-.PHONY: run test venv system-deps lint typecheck bench clean golden
+.PHONY: run test check test-latest lock venv system-deps lint typecheck bench clean golden
 
-$(VENV)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
-	touch $@
+$(VENV)/.installed: pyproject.toml $(LOCK)
+	@echo "== setting up $(VENV): the Python packages pinned in $(LOCK) (exact versions, hashes checked)"
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PIP) install --require-hashes --no-deps -r $(LOCK)
+	@echo "== installing slaforge into $(VENV) (editable)"
+	@$(PIP) install --no-deps --no-build-isolation -e .
+	@touch $@
 
 venv: $(VENV)/.installed
 
 # Debian's Prometheus (promtool + server), Alertmanager (amtool), blackbox_exporter (benchmark peer),
-# nginx (benchmark target) and Chromium (screenshots), installed only when missing.
+# VictoriaMetrics (vmalert), nginx (benchmark target) and Chromium (screenshots), installed only when missing.
 system-deps:
 	@bash scripts/system-deps.sh
 
 run: venv
 	@bash scripts/run-demo.sh
 
-test: venv system-deps
-	$(VENV)/bin/ruff check slaforge tests bench
-	$(VENV)/bin/mypy slaforge
-	$(PY) -m pytest -q
+# The whole suite, as CI runs it: lint, types, then every test against the real tools (about 5 minutes).
+test: venv system-deps lint
+	$(PY) -m pytest -n $(JOBS) --dist loadfile
+
+# The edit loop: lint, types and the tests that start no server (well under a minute).
+check: venv lint
+	$(PY) -m pytest -n $(JOBS) --dist loadfile -m "not e2e and not browser and not slow"
 
 lint: venv
 	$(VENV)/bin/ruff check slaforge tests bench
 	$(VENV)/bin/mypy slaforge
+
+typecheck: lint
+
+# The suite against the newest releases pyproject's ranges allow, in a venv of its own: drift shows here
+# before a user's `pip install slaforge` meets it. Not part of CI (the registries change under it).
+test-latest: system-deps
+	rm -rf .venv-latest
+	$(PYTHON) -m venv .venv-latest
+	.venv-latest/bin/python -m pip --quiet install --upgrade pip
+	.venv-latest/bin/python -m pip --quiet install --upgrade -e '.[dev]'
+	.venv-latest/bin/python -m pip freeze --exclude-editable > .venv-latest/versions.txt
+	@echo "== newest versions in use: .venv-latest/versions.txt"; diff <(grep -E '^[A-Za-z]' $(LOCK) | sed 's/ .*//' | sort -f) <(sort -f .venv-latest/versions.txt) || true
+	.venv-latest/bin/ruff check slaforge tests bench
+	.venv-latest/bin/mypy slaforge
+	.venv-latest/bin/python -m pytest -n $(JOBS) --dist loadfile
+
+# Refresh requirements.lock from pyproject's ranges (newest versions that fit, from PyPI only).
+lock:
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install pip-tools
+	PIP_CONFIG_FILE=/dev/null PIP_FIND_LINKS= $(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
+	  --all-build-deps --extra dev --no-emit-index-url --no-emit-find-links --strip-extras \
+	  --output-file $(LOCK) pyproject.toml
+	@echo "== $(LOCK) refreshed; run make test before committing it"
 
 golden: venv
 	UPDATE_GOLDEN=1 $(PY) -m pytest -q -k golden
@@ -40,4 +74,4 @@ bench: venv system-deps
 	$(PY) -m bench
 
 clean:
-	rm -rf $(VENV) $(OUT) .pytest_cache
+	rm -rf $(VENV) .venv-latest $(OUT) .pytest_cache

@@ -6,6 +6,7 @@ command -v promtool >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1 || 
 command -v amtool >/dev/null 2>&1 || need+=(prometheus-alertmanager)
 command -v prometheus-blackbox-exporter >/dev/null 2>&1 || need+=(prometheus-blackbox-exporter)
 command -v nginx >/dev/null 2>&1 || need+=(nginx-light)
+command -v vmalert >/dev/null 2>&1 && command -v victoria-metrics >/dev/null 2>&1 || need+=(victoria-metrics)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then
@@ -17,6 +18,6 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 # Debian starts the services it installs; the tests run their own on other ports.
-for svc in prometheus prometheus-alertmanager prometheus-blackbox-exporter prometheus-node-exporter nginx; do
+for svc in prometheus prometheus-alertmanager prometheus-blackbox-exporter prometheus-node-exporter nginx victoria-metrics; do
   (systemctl stop "$svc" || service "$svc" stop) >/dev/null 2>&1 || true
 done
