@@ -9,13 +9,16 @@
 # where a registry can be queried: `docker buildx imagetools inspect python:3.11.13-slim-bookworm`.
 
 # --- build: the slaforge wheel and wheels of all its dependencies -----------------------------
+# Every dependency, and setuptools that builds slaforge, at the exact version and hash of requirements.lock.
 FROM python:3.11.13-slim-bookworm AS build
 ENV PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md requirements.lock ./
 COPY slaforge ./slaforge
-RUN python -m pip wheel --wheel-dir /wheels .
+RUN python -m pip wheel --require-hashes --no-deps --wheel-dir /wheels -r requirements.lock \
+    && python -m pip install --require-hashes --no-deps --no-index --find-links /wheels -r requirements.lock \
+    && python -m pip wheel --no-deps --no-build-isolation --wheel-dir /wheels .
 
 # --- runtime: a virtualenv with those wheels, no compilers, not root ---------------------------
 FROM python:3.11.13-slim-bookworm

@@ -6,19 +6,22 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 OUT ?= out
 LOCK := requirements.lock
+DEV_LOCK := requirements-dev.lock
 # pytest workers: the suite's servers use free ports and private folders, so test files run in parallel
 JOBS ?= auto
-# pip: no version nag, no progress bars; what is installed is named by our own echo lines
+# pip: no version nag, no progress bars; what is installed is named by our own echo lines. A machine whose pip
+# configuration names local package folders that do not exist makes pip warn once per package: those lines go.
 PIP := PIP_DISABLE_PIP_VERSION_CHECK=1 $(PY) -m pip --quiet
+QUIET_PIP := 2> >(grep -v 'is ignored: it is neither a file nor a directory' >&2)
 
 .PHONY: run test check test-latest lock venv system-deps lint typecheck bench clean golden
 
-$(VENV)/.installed: pyproject.toml $(LOCK)
-	@echo "== setting up $(VENV): the Python packages pinned in $(LOCK) (exact versions, hashes checked)"
+$(VENV)/.installed: pyproject.toml $(DEV_LOCK)
+	@echo "== setting up $(VENV): the Python packages pinned in $(DEV_LOCK) (exact versions, hashes checked)"
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@$(PIP) install --require-hashes --no-deps -r $(LOCK)
+	@$(PIP) install --require-hashes --no-deps -r $(DEV_LOCK) $(QUIET_PIP)
 	@echo "== installing slaforge into $(VENV) (editable)"
-	@$(PIP) install --no-deps --no-build-isolation -e .
+	@$(PIP) install --no-deps --no-build-isolation -e . $(QUIET_PIP)
 	@touch $@
 
 venv: $(VENV)/.installed
@@ -37,7 +40,7 @@ test: venv system-deps lint
 
 # The edit loop: lint, types and the tests that start no server (well under a minute).
 check: venv lint
-	$(PY) -m pytest -n $(JOBS) --dist loadfile -m "not e2e and not browser and not slow"
+	$(PY) -m pytest -n $(JOBS) --dist loadfile -m "not e2e and not browser and not server and not slow"
 
 lint: venv
 	$(VENV)/bin/ruff check slaforge tests bench
@@ -53,19 +56,21 @@ test-latest: system-deps
 	.venv-latest/bin/python -m pip --quiet install --upgrade pip
 	.venv-latest/bin/python -m pip --quiet install --upgrade -e '.[dev]'
 	.venv-latest/bin/python -m pip freeze --exclude-editable > .venv-latest/versions.txt
-	@echo "== newest versions in use: .venv-latest/versions.txt"; diff <(grep -E '^[A-Za-z]' $(LOCK) | sed 's/ .*//' | sort -f) <(sort -f .venv-latest/versions.txt) || true
+	@echo "== newest versions in use: .venv-latest/versions.txt"; diff <(grep -E '^[A-Za-z]' $(DEV_LOCK) | sed 's/ .*//' | sort -f) <(sort -f .venv-latest/versions.txt) || true
 	.venv-latest/bin/ruff check slaforge tests bench
 	.venv-latest/bin/mypy slaforge
 	.venv-latest/bin/python -m pytest -n $(JOBS) --dist loadfile
 
-# Refresh requirements.lock from pyproject's ranges (newest versions that fit, from PyPI only).
+# Refresh the locks from pyproject's ranges (newest versions that fit, from PyPI only, hashes of every file):
+# requirements.lock is what the Docker image installs, requirements-dev.lock adds the tools `make` uses.
+# pip-tools lives in a venv of its own, so that it never changes what the tests run with.
+COMPILE := PIP_CONFIG_FILE=/dev/null PIP_FIND_LINKS= .venv-lock/bin/pip-compile --quiet --generate-hashes \
+	--allow-unsafe --all-build-deps --no-emit-index-url --no-emit-find-links --strip-extras
 lock:
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP) install pip-tools
-	PIP_CONFIG_FILE=/dev/null PIP_FIND_LINKS= $(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
-	  --all-build-deps --extra dev --no-emit-index-url --no-emit-find-links --strip-extras \
-	  --output-file $(LOCK) pyproject.toml
-	@echo "== $(LOCK) refreshed; run make test before committing it"
+	@test -x .venv-lock/bin/pip-compile || { $(PYTHON) -m venv .venv-lock && .venv-lock/bin/python -m pip --quiet install pip-tools; }
+	$(COMPILE) --upgrade --output-file $(LOCK) pyproject.toml
+	$(COMPILE) --upgrade --extra dev --constraint $(LOCK) --output-file $(DEV_LOCK) pyproject.toml
+	@echo "== $(LOCK) and $(DEV_LOCK) refreshed; run make test before committing them"
 
 golden: venv
 	UPDATE_GOLDEN=1 $(PY) -m pytest -q -k golden
@@ -74,4 +79,4 @@ bench: venv system-deps
 	$(PY) -m bench
 
 clean:
-	rm -rf $(VENV) .venv-latest $(OUT) .pytest_cache
+	rm -rf $(VENV) .venv-latest .venv-lock $(OUT) .pytest_cache

@@ -21,3 +21,20 @@ def output_dir() -> Path:
     """tests/output/: screenshots and rendered files a person can look at after the run (gitignored)."""
     OUTPUT.mkdir(parents=True, exist_ok=True)
     return OUTPUT
+
+
+# Test files whose tests start a server process of our own (the exporter, the demo target) and wait for
+# it in real time. `make check` leaves them out with the e2e and browser tests; `make test` runs them all.
+SERVER_FILES = (
+    "tests/demo/test_demo_target.py",
+    "tests/exporter/test_faults.py",
+    "tests/exporter/test_reload.py",
+    "tests/exporter/test_server.py",
+    "tests/exporter/test_shard.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.relative_to(ROOT).as_posix() in SERVER_FILES:
+            item.add_marker(pytest.mark.server)

@@ -65,16 +65,32 @@ def _error(problem: str, mark: Any) -> yaml.MarkedYAMLError:
     return yaml.MarkedYAMLError(problem=problem, problem_mark=mark)
 
 
+class _TooDeep(yaml.MarkedYAMLError):
+    pass
+
+
 def check_depth(text: str) -> None:
-    """Reject nesting deeper than MAX_DEPTH from the event stream, before anything recurses."""
+    """Reject nesting deeper than MAX_DEPTH from the event stream, before anything recurses.
+
+    The event stream comes from PyYAML's pure-Python parser, on purpose: the libyaml bundled with a
+    PyYAML release may have a nesting limit of its own (PyYAML 6.0.3 and later stop at 1,000 levels,
+    with their own message and position), and this check must say the same thing, at the same place,
+    whichever libyaml is underneath. It only runs when :func:`depth_bound` cannot prove a file shallow.
+    """
     depth = 0
-    for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise _error(f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
-        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
-            depth -= 1
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark: Any = event.start_mark
+                    raise _TooDeep(problem=f"nested more than {MAX_DEPTH} levels deep", problem_mark=mark)
+            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+                depth -= 1
+    except _TooDeep:
+        raise
+    except yaml.YAMLError:
+        return  # a syntax error before the limit: the C parser, which reads the file next, words it as always
 
 
 # The column where a line's content starts: indentation plus compact "- ", "? " and ": " indicators.

@@ -71,7 +71,8 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
         probes: list[dict[str, Any]] = [
             {"name": "steady", "url": f"{http}/ok", **fast, "expect": {"body_regex": r'"status":\s*"ok"'}},
             {"name": "slow", "url": f"{http}/slow", **fast},
-            {"name": "delayed", "url": f"{http}/delay", **fast},
+            # answers after 0.3 s: a timeout well above that, so that a loaded machine does not turn it into one
+            {"name": "delayed", "url": f"{http}/delay", "interval": "3s", "timeout": "2500ms"},
             {"name": "hang", "url": f"{http}/hang", **fast},
             {"name": "short-cl-hang", "url": f"{http}/short-cl-hang", **fast},
             {"name": "reset", "url": f"{http}/reset", **fast},

@@ -82,7 +82,7 @@ def test_dockerignore_keeps_only_what_the_build_copies(stages: list[Stage]) -> N
     assert patterns[0] == "*"  # everything out, then only what is needed back in
     allowed = {p[1:].rstrip("/") for p in patterns if p.startswith("!")}
     copied = {src.rstrip("/") for args in stages[0].all("COPY") for src in args.split()[:-1]}
-    assert copied == allowed == {"pyproject.toml", "README.md", "slaforge"}
+    assert copied == allowed == {"pyproject.toml", "requirements.lock", "README.md", "slaforge"}
 
 
 def run_step(command: str, cwd: Path, paths: dict[str, Path]) -> None:
@@ -94,6 +94,7 @@ def run_step(command: str, cwd: Path, paths: dict[str, Path]) -> None:
     assert result.returncode == 0, f"{command}\n{result.stdout}\n{result.stderr}"
 
 
+@pytest.mark.slow
 def test_install_steps_build_a_working_slaforge(tmp_path: Path, stages: list[Stage]) -> None:
     build, runtime = stages
     context = tmp_path / "src"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import shutil
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -180,6 +181,8 @@ def test_report_from_raw_counters_through_the_generated_rules(tmp_path: Path) ->
         stamps = [[float(t) for t, _ in server.query(f'{name}{{sla="chain"}}[3d]', at)[0]["values"]]
                   for name in (VALID_EVENTS_5M, VALID_EVENTS_1M, MAINTENANCE_ACTIVE)]
         report = report_json(build_report([sla], PrometheusClient(server.url), "2026-10", NOW))
+    for found, step in zip(stamps[:2], (300, 60), strict=True):  # promtool left no evaluation out
+        assert [b - a for a, b in pairwise(found)] == [pytest.approx(step)] * (len(found) - 1)
     bad, valid = truth(sla, *stamps)
     assert bad == pytest.approx(4_800)  # the outage, wherever the pieces fall; nothing of maintenance
     # 2,880 1m pieces of 10 good requests, about 61 of them left out around each of the two 1h

@@ -13,6 +13,7 @@ from tests.rules.conftest import generated_suites
 from tests.rules.helpers import fixture
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(generated_suites()))
 def test_generated_unit_tests_pass(name: str, generated_runs: dict[str, subprocess.Popen[str]]) -> None:
     proc = generated_runs[name]
