@@ -33,16 +33,15 @@ from slaforge.rules.alerts import alert_rules, applicable_conditions, long_alert
 from slaforge.schedule import (
     LOOKAHEAD,
     describe_window,
-    distinct_service,
     escalation_steps,
     once_start,
     outlook,
-    utc_clock,
     utc_iso,
-    wall_clock,
 )
 from slaforge.spec.durations import Duration
 from slaforge.spec.model import SLA, Maintenance, Objective
+from slaforge.timezones import utc_clock, wall_clock
+from slaforge.titles import distinct_service
 
 CALENDAR_PERIODS = {
     "month": ("30-day month", Duration.parse("30d")),

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from slaforge.report.maintenance import Interval, maintenance_windows
 from slaforge.spec.durations import Duration
 from slaforge.spec.model import SLA, Maintenance
+from slaforge.timezones import wall_clock
 
 # how many windows ahead explain and the status page list, and how far ahead they look
 UPCOMING = 3
@@ -31,38 +32,8 @@ def after_text(after: Duration) -> str:
     return "immediately" if after.ms == 0 else f"after {after.human()}"
 
 
-def offset_text(moment: datetime) -> str:
-    """The UTC offset of an aware datetime as ``+02:00``."""
-    delta = moment.utcoffset() or timedelta(0)
-    minutes = int(delta.total_seconds()) // 60
-    sign = "-" if minutes < 0 else "+"
-    hours, mins = divmod(abs(minutes), 60)
-    return f"{sign}{hours:02d}:{mins:02d}"
-
-
-def wall_clock(moment: datetime, zone: ZoneInfo) -> str:
-    """A local time that carries its zone: ``2026-10-04 02:00 +02:00`` (unambiguous across DST)."""
-    local = moment.astimezone(zone)
-    return f"{local:%Y-%m-%d %H:%M} {offset_text(local)}"
-
-
-def utc_clock(moment: datetime) -> str:
-    return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
-
-
 def utc_iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def distinct_service(name: str, service: str) -> str | None:
-    """The service, when it says more than the SLA's name (``static-site: static-site`` says it twice)."""
-    return None if service.strip().casefold() == name.strip().casefold() else service
-
-
-def sla_heading(name: str, service: str) -> str:
-    """``checkout: checkout-api``, or just ``static-site`` when the SLA and its service share a name."""
-    other = distinct_service(name, service)
-    return name if other is None else f"{name}: {other}"
 
 
 def describe_window(window: Maintenance, timezone: str) -> str:
