@@ -67,14 +67,16 @@ class MaintenanceOutlook:
     upcoming: tuple[Interval, ...]
 
 
-def outlook(sla: SLA, now: datetime, count: int = UPCOMING) -> MaintenanceOutlook:
-    """The window open at ``now`` and the next ``count`` to open after it (within :data:`LOOKAHEAD`)."""
+def outlook(
+    sla: SLA, now: datetime, count: int = UPCOMING, lookahead: timedelta = LOOKAHEAD
+) -> MaintenanceOutlook:
+    """The window open at ``now`` and the next ``count`` to open after it within ``lookahead``."""
     windows = sla.spec.maintenance
     if not windows:
         return MaintenanceOutlook(now, None, ())
     # a window open at `now` began at most its duration earlier; a day more for merged neighbours
     lookback = timedelta(milliseconds=sum(w.duration.ms for w in windows)) + timedelta(days=1)
-    laid_out = maintenance_windows(windows, sla.spec.timezone, now - lookback, now + LOOKAHEAD)
+    laid_out = maintenance_windows(windows, sla.spec.timezone, now - lookback, now + lookahead)
     open_now = next((i for i in laid_out if i[0] <= now < i[1]), None)
     upcoming = tuple(i for i in laid_out if i[0] > now)[:count]
     return MaintenanceOutlook(now, open_now, upcoming)
