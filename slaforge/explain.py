@@ -29,7 +29,7 @@ from slaforge.conventions import (
     SEVERITY_TICKET,
 )
 from slaforge.report.maintenance import Interval
-from slaforge.rules.alerts import alert_rules, applicable_conditions, long_alert_rules
+from slaforge.rules.alerts import ABSENT_GRACE, alert_rules, applicable_conditions, long_alert_rules
 from slaforge.schedule import (
     LOOKAHEAD,
     describe_window,
@@ -63,7 +63,7 @@ def sli_summary(objective: Objective) -> str:
 
 MAINTENANCE_EFFECT = (
     "inside a window errors never count and no slaforge alert fires "
-    f"({ALERT_ABSENT} waits 5m more after it closes)"
+    f"({ALERT_ABSENT} waits {ABSENT_GRACE} more after it closes)"
 )
 ESCALATION_MEANING = (
     f"while an objective's page keeps firing, {ALERT_ESCALATION}{{receiver, level}} fires for each step "
