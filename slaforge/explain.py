@@ -1,13 +1,47 @@
-"""`slaforge explain`: what an SLA means in time, burn rates and money (pure, model -> data -> text)."""
+"""`slaforge explain`: what an SLA means in time, burn rates and money (pure, model -> data -> text).
+
+Besides the numbers of each objective it lays out the whole SLA: its maintenance windows (the
+next ones, from ``now``), its escalation path, and every alert the rules generate for each objective
+and which are off. Nothing is re-decided here: the burn-rate numbers come from
+:mod:`slaforge.burnrate`, the windows from the report's calendar (:mod:`slaforge.schedule`), and
+whether an alert exists from the rule generator itself (:mod:`slaforge.rules.alerts`).
+"""
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from slaforge.burnrate import burn_alerts, downtime_below, error_budget_time
+from slaforge.burnrate import BurnAlert, burn_alerts, downtime_below, error_budget_time
+from slaforge.conventions import (
+    ABSENT_FOR,
+    ALERT_ABSENT,
+    ALERT_BURN,
+    ALERT_ESCALATION,
+    ALERT_EXHAUSTED,
+    LABEL_LEVEL,
+    LABEL_OBJECTIVE,
+    LABEL_RECEIVER,
+    LABEL_SEVERITY,
+    SEVERITY_PAGE,
+    SEVERITY_TICKET,
+)
+from slaforge.report.maintenance import Interval
+from slaforge.rules.alerts import ABSENT_GRACE, alert_rules, applicable_conditions, long_alert_rules
+from slaforge.schedule import (
+    LOOKAHEAD,
+    describe_window,
+    escalation_steps,
+    once_start,
+    outlook,
+    utc_iso,
+)
 from slaforge.spec.durations import Duration
-from slaforge.spec.model import SLA, Objective
+from slaforge.spec.model import SLA, Maintenance, Objective
+from slaforge.timezones import utc_clock, wall_clock
+from slaforge.titles import distinct_service
 
 CALENDAR_PERIODS = {
     "month": ("30-day month", Duration.parse("30d")),
@@ -27,7 +61,70 @@ def sli_summary(objective: Objective) -> str:
     return f"share of {sli.latency.selector} faster than {sli.latency.threshold:g}s"
 
 
-def explain_objective(sla: SLA, objective: Objective) -> dict[str, Any]:
+MAINTENANCE_EFFECT = (
+    "inside a window errors never count and no slaforge alert fires "
+    f"({ALERT_ABSENT} waits {ABSENT_GRACE} more after it closes)"
+)
+ESCALATION_MEANING = (
+    f"while an objective's page keeps firing, {ALERT_ESCALATION}{{receiver, level}} fires for each step "
+    "whose time has come; the Alertmanager routes send it to that receiver, and a page that stops "
+    "resets every step"
+)
+
+
+def _conditions(alerts: list[BurnAlert]) -> str:
+    return " or ".join(
+        f"{a.policy.budget_fraction * 100:g}% of the budget in {a.long_window} "
+        f"(error ratio > {_pct(a.threshold)} over {a.long_window} and {a.short_window})"
+        for a in alerts
+    )
+
+
+def _exists(rules: list[dict[str, Any]], alert: str, labels: dict[str, str]) -> bool:
+    return any(r["alert"] == alert and all(r["labels"].get(k) == v for k, v in labels.items()) for r in rules)
+
+
+def alert_set(sla: SLA, objective: Objective, rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every alert the rules can hold for this objective; ``generated`` is read from ``rules``
+    (the generated alerting rules of the SLA), ``note`` says why one is off."""
+    spec = sla.spec
+    mine = [r for r in rules if r["labels"].get(LABEL_OBJECTIVE) == objective.name]
+    out: list[dict[str, Any]] = []
+
+    def add(alert: str, labels: dict[str, str], fires_when: str, off: str | None) -> None:
+        generated = _exists(mine, alert, labels)
+        note = None if generated else (off or "not generated")
+        out.append({"alert": alert, "labels": labels, "generated": generated, "fires_when": fires_when,
+                    "note": note})
+
+    page_off: str | None = None
+    for severity, toggle in ((SEVERITY_PAGE, spec.alerting.page), (SEVERITY_TICKET, spec.alerting.ticket)):
+        conditions = applicable_conditions(sla, objective, severity)
+        off = None
+        if not toggle.enabled:
+            off = f"{severity} alerts are disabled in spec.alerting"
+        elif not conditions:
+            off = f"none of its burn-rate conditions can fire with a {spec.window} window and this target"
+        if severity == SEVERITY_PAGE:
+            page_off = off
+        add(ALERT_BURN, {LABEL_SEVERITY: severity}, _conditions(conditions) or "never", off)
+    add(
+        ALERT_EXHAUSTED, {LABEL_SEVERITY: SEVERITY_TICKET},
+        f"more than the whole error budget ({_pct(objective.error_budget)} of events) is spent over the last "
+        f"{spec.window}", None,
+    )
+    add(ALERT_ABSENT, {LABEL_SEVERITY: SEVERITY_TICKET},
+        f"no valid events for {ABSENT_FOR} (the SLI's series are missing or not increasing)", None)
+    for step in escalation_steps(sla):
+        when = "the page fires: notifies immediately" if step.after.ms == 0 else (
+            f"the page has kept firing for {step.after.human()}"
+        )
+        add(ALERT_ESCALATION, {LABEL_RECEIVER: step.receiver, LABEL_LEVEL: str(step.level)}, when,
+            None if page_off is None else f"no page to escalate: {page_off}")
+    return out
+
+
+def explain_objective(sla: SLA, objective: Objective, rules: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     window = sla.spec.window
     label, period = CALENDAR_PERIODS.get(sla.spec.calendar, (f"{window} window", window))
     alerts = []
@@ -82,12 +179,82 @@ def explain_objective(sla: SLA, objective: Objective) -> dict[str, Any]:
         "alerts": alerts,
         "credit_period": label,
         "credits": credits,
+        "alert_rules": alert_set(sla, objective, _rules(sla) if rules is None else rules),
     }
 
 
-def explain(slas: list[SLA]) -> list[dict[str, Any]]:
-    return [
-        {
+def _rules(sla: SLA) -> list[dict[str, Any]]:
+    return alert_rules(sla) + long_alert_rules(sla)
+
+
+def _interval(interval: Interval, zone: ZoneInfo) -> dict[str, Any]:
+    start, end = interval
+    seconds = (end - start).total_seconds()
+    return {
+        "start": start.astimezone(zone).isoformat(),
+        "end": end.astimezone(zone).isoformat(),
+        "start_utc": utc_iso(start),
+        "end_utc": utc_iso(end),
+        "duration_seconds": seconds,
+        "duration_human": Duration.of_seconds(seconds).human(),
+        "local": f"{start.astimezone(zone):%a} {wall_clock(start, zone)} -> {wall_clock(end, zone)}",
+        "utc": f"{utc_clock(start).removesuffix(' UTC')} -> {utc_clock(end)}",
+    }
+
+
+def _window(window: Maintenance, timezone: str, now: datetime) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "text": describe_window(window, timezone),
+        "description": window.description,
+        "duration": str(window.duration),
+        "duration_seconds": window.duration.seconds,
+    }
+    if window.weekly is not None:
+        out.update(kind="weekly", day=window.weekly.day, start=f"{window.weekly.start:%H:%M}")
+    elif window.daily is not None:
+        out.update(kind="daily", start=f"{window.daily.start:%H:%M}")
+    else:
+        start = once_start(window, timezone)
+        end = start + timedelta(milliseconds=window.duration.ms)
+        out.update(kind="once", start=start.astimezone(ZoneInfo(timezone)).isoformat(), start_utc=utc_iso(start),
+                   end_utc=utc_iso(end), over=end <= now)
+    return out
+
+
+def explain_maintenance(sla: SLA, now: datetime) -> dict[str, Any]:
+    spec = sla.spec
+    zone = ZoneInfo(spec.timezone)
+    ahead = outlook(sla, now)
+    return {
+        "timezone": spec.timezone,
+        "now": utc_iso(now),
+        "now_local": wall_clock(now, zone),
+        "windows": [_window(w, spec.timezone, now) for w in spec.maintenance],
+        "open_now": None if ahead.open_now is None else _interval(ahead.open_now, zone),
+        "next": [_interval(i, zone) for i in ahead.upcoming],
+        "effect": MAINTENANCE_EFFECT if spec.maintenance else None,
+    }
+
+
+def explain_escalation(sla: SLA) -> dict[str, Any]:
+    steps = escalation_steps(sla)
+    return {
+        "steps": [
+            {"level": s.level, "receiver": s.receiver, "after": str(s.after), "after_seconds": s.after.seconds,
+             "when": s.when}
+            for s in steps
+        ],
+        "meaning": ESCALATION_MEANING if steps else None,
+    }
+
+
+def explain(slas: list[SLA], now: datetime | None = None) -> list[dict[str, Any]]:
+    """Everything `slaforge explain` shows; ``now`` (default: the current time) places the maintenance windows."""
+    moment = datetime.now(UTC) if now is None else now.astimezone(UTC)
+    out = []
+    for sla in slas:
+        rules = _rules(sla)
+        out.append({
             "sla": sla.name,
             "service": sla.spec.service,
             "provider": sla.spec.provider,
@@ -95,10 +262,11 @@ def explain(slas: list[SLA]) -> list[dict[str, Any]]:
             "window": str(sla.spec.window),
             "calendar": sla.spec.calendar,
             "timezone": sla.spec.timezone,
-            "objectives": [explain_objective(sla, o) for o in sla.spec.objectives],
-        }
-        for sla in slas
-    ]
+            "maintenance": explain_maintenance(sla, moment),
+            "escalation": explain_escalation(sla),
+            "objectives": [explain_objective(sla, o, rules) for o in sla.spec.objectives],
+        })
+    return out
 
 
 def render_json(data: list[dict[str, Any]]) -> str:
@@ -117,8 +285,11 @@ def _pct(value: float) -> str:
 def render_text(data: list[dict[str, Any]]) -> str:
     out: list[str] = []
     for sla in data:
-        out.append(f"SLA {sla['sla']}: {sla['provider']} -> {sla['customer']} ({sla['service']})")
+        service = distinct_service(sla["sla"], sla["service"])
+        out.append(f"SLA {sla['sla']}: {sla['provider']} -> {sla['customer']}" + (f" ({service})" if service else ""))
         out.append(f"  window {sla['window']} rolling, reported per {sla['calendar']}, timezone {sla['timezone']}")
+        out.extend(_maintenance_text(sla["maintenance"]))
+        out.extend(_escalation_text(sla["escalation"]))
         for obj in sla["objectives"]:
             out.append("")
             out.append(f"  {obj['objective']}: {obj['target']:g}% over {obj['window']}  [{obj['sli_description']}]")
@@ -145,5 +316,41 @@ def render_text(data: list[dict[str, Any]]) -> str:
                 rows = [["achieved below", "credit", "reached after downtime of"]]
                 rows += [[f"{c['below']:g}%", f"{c['credit']:g}%", c["downtime_human"]] for c in obj["credits"]]
                 out.extend(_table(rows, indent="      "))
+            out.append("    alerts:")
+            rows = [
+                [a["alert"], " ".join(f"{k}={v}" for k, v in a["labels"].items()),
+                 "on" if a["generated"] else "off", a["fires_when"] if a["generated"] else a["note"]]
+                for a in obj["alert_rules"]
+            ]
+            out.extend(_table(rows, indent="      "))
         out.append("")
     return "\n".join(out)
+
+
+def _maintenance_text(m: dict[str, Any]) -> list[str]:
+    if not m["windows"]:
+        return ["  maintenance: none declared"]
+    out = [f"  maintenance, on the wall clock of {m['timezone']}:"]
+    out += [f"    {w['text']}" + (", already over" if w.get("over") else "") for w in m["windows"]]
+    opened = m["open_now"]
+    state = f"open until {opened['local'].split(' -> ')[1]}" if opened else "no window open"
+    out.append(f"    now, {m['now_local']}: {state}")
+    if m["next"]:
+        out.append("    next:")
+        with_utc = m["timezone"] != "UTC"
+        out.extend(_table(
+            [[i["local"], *([f"({i['utc']})"] if with_utc else []), i["duration_human"]] for i in m["next"]],
+            "      ",
+        ))
+    else:
+        out.append(f"    no window opens within the next {LOOKAHEAD.days} days")
+    out.append(f"    {m['effect']}")
+    return out
+
+
+def _escalation_text(e: dict[str, Any]) -> list[str]:
+    if not e["steps"]:
+        return ["  escalation: none"]
+    out = [f"  escalation, while a page keeps firing (one {ALERT_ESCALATION} per step and objective):"]
+    out.extend(_table([[f"level {s['level']}", s["receiver"], s["when"]] for s in e["steps"]]))
+    return out

@@ -7,7 +7,7 @@ so the time the rules exclude and the time the report shows are the same.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 # Offsets never change twice within six hours, so sampling this often finds every change.
@@ -45,3 +45,22 @@ def offset_changes(
             previous = value
         t = nxt
     return base, changes
+
+
+def offset_text(moment: datetime) -> str:
+    """The UTC offset of an aware datetime as ``+02:00``."""
+    delta = moment.utcoffset() or timedelta(0)
+    minutes = int(delta.total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    hours, mins = divmod(abs(minutes), 60)
+    return f"{sign}{hours:02d}:{mins:02d}"
+
+
+def wall_clock(moment: datetime, zone: ZoneInfo) -> str:
+    """A local time that carries its zone: ``2026-10-04 02:00 +02:00`` (unambiguous across DST)."""
+    local = moment.astimezone(zone)
+    return f"{local:%Y-%m-%d %H:%M} {offset_text(local)}"
+
+
+def utc_clock(moment: datetime) -> str:
+    return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC"

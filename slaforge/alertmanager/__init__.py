@@ -68,8 +68,7 @@ def _receiver_lines(slas: Sequence[SLA]) -> str:
         "- `slaforge-ticket`: tickets",
     ]
     for use in escalation_receivers(slas):
-        steps = ", ".join(f"{sla} level {level} after {after}" for sla, level, after in use.steps)
-        lines.append(f"- `{use.name}`: escalation of {steps}")
+        lines.append(f"- `{use.name}`: escalation of {use.where()}")
     return "\n".join(lines)
 
 

@@ -2,9 +2,10 @@
 
 The tree, first match wins:
 
-1. ``SLAEscalation`` alerts, one child route per receiver named in any escalation path, matched
-   on the alert's ``receiver`` label (the generated rules put the step's receiver there, with
-   ``level`` 1, 2, ...); an escalation whose receiver has no route falls back to the page receiver.
+1. ``SLAEscalation`` alerts, one child route per receiver named in any escalation path (in
+   escalation order: level 1 receivers first), matched on the alert's ``receiver`` label (the
+   generated rules put the step's receiver there, with ``level`` 1, 2, ...); an escalation whose
+   receiver has no route falls back to the page receiver.
 2. ``SLAErrorBudgetBurn{severity="page"}`` -> the page receiver.
 3. every other slaforge alert with ``severity="ticket"`` -> the ticket receiver.
 4. anything else -> the default receiver.
@@ -37,6 +38,7 @@ from slaforge.conventions import (
     SEVERITY_PAGE,
     SEVERITY_TICKET,
 )
+from slaforge.schedule import escalation_steps
 from slaforge.spec.model import SLA
 
 # ---- slaforge alertmanager names: receivers every generated config has -------------------------
@@ -72,18 +74,25 @@ class ReceiverUse:
     """An escalation receiver and the steps that name it."""
 
     name: str
-    steps: list[tuple[str, int, str]] = field(default_factory=list)  # (sla, level, after)
+    steps: list[tuple[str, int, str]] = field(default_factory=list)  # (sla, level, "after 30m"|"immediately")
+
+    @property
+    def first_level(self) -> int:
+        return min(level for _, level, _ in self.steps)
+
+    def where(self) -> str:
+        """``payments-api level 1 immediately, storefront level 2 after 20m``."""
+        return ", ".join(f"{sla} level {level} {when}" for sla, level, when in self.steps)
 
 
 def escalation_receivers(slas: Sequence[SLA]) -> list[ReceiverUse]:
-    """Every receiver named in an escalation path, sorted by name, with the steps that use it."""
+    """Every receiver named in an escalation path, in escalation order (by the lowest level that
+    names it, then by name), with the steps that use it."""
     uses: dict[str, ReceiverUse] = {}
     for sla in sorted(slas, key=lambda s: s.name):
-        for level, step in enumerate(sla.spec.escalation, start=1):
-            uses.setdefault(step.receiver, ReceiverUse(step.receiver)).steps.append(
-                (sla.name, level, step.after.prom)
-            )
-    return [uses[name] for name in sorted(uses)]
+        for step in escalation_steps(sla):
+            uses.setdefault(step.receiver, ReceiverUse(step.receiver)).steps.append((sla.name, step.level, step.when))
+    return sorted(uses.values(), key=lambda use: (use.first_level, use.name))
 
 
 def _example(name: str, indent: str) -> list[str]:
@@ -130,9 +139,8 @@ def render_config(slas: Sequence[SLA]) -> str:
     if receivers:
         out.append("      routes:")
         for use in receivers:
-            where = ", ".join(f"{sla} level {level} after {after}" for sla, level, after in use.steps)
             out += [
-                f"        # {where}",
+                f"        # {use.where()}",
                 f"        - matchers: [{matcher(LABEL_RECEIVER, use.name)}]",
                 f"          receiver: {q(use.name)}",
             ]
@@ -172,9 +180,8 @@ def render_config(slas: Sequence[SLA]) -> str:
     for use in receivers:
         if use.name in builtin:
             continue
-        where = ", ".join(f"{sla} level {level} after {after}" for sla, level, after in use.steps)
         out += [
-            f"  # Escalation: {where}",
+            f"  # Escalation: {use.where()}",
             f"  - name: {q(use.name)}",
             *_example(use.name, "    "),
         ]

@@ -1,4 +1,5 @@
-"""The status page at ``/``: every SLA, probe and objective with its state, readable without Grafana.
+"""The status page at ``/``: every SLA (with its maintenance windows and escalation path), probe and objective
+with its state, readable without Grafana.
 
 Plain HTML with inline CSS; it fetches nothing from anywhere.
 """
@@ -7,12 +8,20 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, timedelta
 from html import escape
+from zoneinfo import ZoneInfo
 
 from slaforge import __version__
 from slaforge.exporter.collector.families import ExporterInfo
 from slaforge.exporter.state import ObjectiveState, ProbeState
+from slaforge.schedule import describe_window, escalation_steps, outlook
 from slaforge.spec.model import SLA
+from slaforge.timezones import wall_clock
+from slaforge.titles import distinct_service
+
+# far enough for the next weekly window; a `once` window further ahead is listed with its date
+STATUS_LOOKAHEAD = timedelta(days=8)
 
 CSS = """
 body{font:14px/1.4 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;background:#f5f6f8;color:#1d2330}
@@ -25,7 +34,7 @@ th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #eceef2;vertical-a
 th{font-size:12px;text-transform:uppercase;color:#5b6477;font-weight:600}
 .pill{display:inline-block;border-radius:10px;padding:1px 9px;font-weight:600;font-size:12px}
 .up,.met{background:#d6f5df;color:#11652d}.down,.missed{background:#fde0de;color:#a2170f}
-.pending,.na{background:#eceef2;color:#5b6477}.msg{color:#5b6477;font-size:12px;max-width:420px;word-break:break-word}
+.pending,.na{background:#eceef2;color:#5b6477}.maint{background:#fff1c2;color:#6b4e00}.msg{color:#5b6477;font-size:12px;max-width:420px;word-break:break-word}
 .num{font-variant-numeric:tabular-nums}code{font-size:12px}
 """
 
@@ -106,6 +115,34 @@ def _objective_rows(
     return rows
 
 
+def _maintenance(sla: SLA, now: float) -> str:
+    """The declared windows, and the one open now or the next one (as the rules exclude them)."""
+    spec = sla.spec
+    if not spec.maintenance:
+        return ""
+    zone = ZoneInfo(spec.timezone)
+    ahead = outlook(sla, datetime.fromtimestamp(now, tz=UTC), count=1, lookahead=STATUS_LOOKAHEAD)
+    if ahead.open_now is not None:
+        state = (f'<span class="pill maint">maintenance now</span> until '
+                 f"{escape(wall_clock(ahead.open_now[1], zone))}")
+    elif ahead.upcoming:
+        start, end = ahead.upcoming[0]
+        state = f"next {escape(wall_clock(start, zone))} to {escape(wall_clock(end, zone))}"
+    else:
+        state = f"none in the next {STATUS_LOOKAHEAD.days} days"
+    windows = " · ".join(escape(describe_window(w, spec.timezone)) for w in spec.maintenance)
+    return (f'<p class="meta"><b>Maintenance</b> ({escape(spec.timezone)}): {windows} · {state}. '
+            "Errors inside never count; no alert fires.</p>")
+
+
+def _escalation(sla: SLA) -> str:
+    steps = escalation_steps(sla)
+    if not steps:
+        return ""
+    path = " → ".join(f"level {s.level} <b>{escape(s.receiver)}</b> {escape(s.when)}" for s in steps)
+    return f'<p class="meta"><b>Escalation</b> while a page keeps firing: {path}</p>'
+
+
 def render(
     slas: Sequence[SLA],
     states: Mapping[tuple[str, str], ProbeState],
@@ -113,8 +150,9 @@ def render(
     info: ExporterInfo,
     listen: str,
     mono_now: float,
+    wall_now: float | None = None,
 ) -> str:
-    now = time.time()
+    now = time.time() if wall_now is None else wall_now
     up = sum(1 for s in states.values() if s.last_success)
     down = sum(1 for s in states.values() if s.last_success is False)
     reload_note = "" if info.last_reload_ok else " · <b>last reload failed, previous configuration kept</b>"
@@ -129,11 +167,14 @@ def render(
     ]
     for sla in slas:
         spec = sla.spec
+        service = distinct_service(sla.name, spec.service)
         parts.append(
             f"<section><h2>{escape(sla.name)}</h2>"
-            f'<p class="meta">{escape(spec.service)} · {escape(spec.provider)} → {escape(spec.customer)}'
-            f" · window {spec.window}</p>"
+            f'<p class="meta">{escape(service) + " · " if service else ""}{escape(spec.provider)} → '
+            f"{escape(spec.customer)} · window {spec.window}</p>"
         )
+        parts.append(_maintenance(sla, now))
+        parts.append(_escalation(sla))
         if spec.probes:
             parts.append(
                 "<table><tr><th>Probe</th><th>URL</th><th>State</th><th>Last duration</th><th>HTTP</th>"

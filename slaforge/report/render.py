@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import jinja2
 from markupsafe import Markup
@@ -18,6 +19,8 @@ from slaforge.report.chart import sli_chart
 from slaforge.report.credits import round_half_up, truncate
 from slaforge.report.model import ObjectiveReport, Report, SLAReport, number, report_json
 from slaforge.spec.durations import Duration
+from slaforge.timezones import wall_clock
+from slaforge.titles import sla_heading
 
 FORMATS = ("md", "html", "json")
 
@@ -44,8 +47,9 @@ def human(seconds: float) -> str:
     return Duration.of_seconds(seconds).human()
 
 
-def local(moment: datetime, tz: Any) -> str:
-    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+def local(moment: datetime, tz: ZoneInfo) -> str:
+    """Local time with its UTC offset (``2026-10-25 02:30 +01:00``): unambiguous in the repeated DST hour."""
+    return wall_clock(moment, tz)
 
 
 def _objective_view(obj: ObjectiveReport, sla: SLAReport, with_chart: bool) -> dict[str, Any]:
@@ -102,6 +106,7 @@ def view(report: Report, with_chart: bool = False) -> dict[str, Any]:
         tz = s.period.tz
         slas.append({
             "sla": s.sla,
+            "heading": sla_heading(s.sla, s.service),
             "service": s.service,
             "provider": s.provider,
             "customer": s.customer,

@@ -39,6 +39,7 @@ from slaforge.rules.recording import (
     prom,
 )
 from slaforge.rules.sli import events
+from slaforge.schedule import escalation_steps
 from slaforge.spec.durations import Duration
 from slaforge.spec.model import SLA, Objective
 
@@ -183,14 +184,15 @@ def escalation_alerts(sla: SLA, objective: Objective) -> list[Rule]:
         return []
     expr = objective_selector(PAGE_BURN_RATE, sla, objective)
     out = []
-    for level, step in enumerate(sla.spec.escalation, start=1):
-        summary = (
-            f"{sla.name}/{objective.name}: page firing for {prom(step.after)}, escalating to "
-            f"{step.receiver} (level {level})"
-        )
+    for step in escalation_steps(sla):
+        level = step.level
+        # a step with `after: 0m` escalates as soon as the page fires: no "firing for 0s"
+        firing = f"firing for {prom(step.after)}" if step.after.ms else "firing"
+        lasted = f"has been firing for at least {prom(step.after)}" if step.after.ms else "is firing"
+        summary = f"{sla.name}/{objective.name}: page {firing}, escalating to {step.receiver} (level {level})"
         description = (
-            f"{_describe(sla, objective)} The error-budget page has been firing for at least "
-            f"{prom(step.after)} (burn rate now {{{{ $value | printf \"%.1f\" }}}}x). Escalation level "
+            f"{_describe(sla, objective)} The error-budget page {lasted} "
+            f"(burn rate now {{{{ $value | printf \"%.1f\" }}}}x). Escalation level "
             f"{level}: {step.receiver}. Error budget left over {prom(sla.spec.window)}: "
             f"{_budget_left(sla, objective)}."
         )

@@ -125,10 +125,23 @@ def test_awkward_receiver_names_are_quoted(tmp_path: Path) -> None:
     config = write(tmp_path, text=ODD)
     check(config)
     names = [r["name"] for r in yaml.safe_load(config.read_text())["receivers"]]
-    assert names == ["slaforge-default", "slaforge-page", "slaforge-ticket", "it's me, slaforge-page?",
-                     'team "blue" #1']
+    # escalation receivers in escalation order (level 1 first), not by name
+    assert names == ["slaforge-default", "slaforge-page", "slaforge-ticket", 'team "blue" #1',
+                     "it's me, slaforge-page?"]
     assert route(config, "alertname=SLAEscalation", 'receiver="team \\"blue\\" #1"') == 'team "blue" #1'
     assert route(config, "alertname=SLAEscalation", "receiver=it's me, slaforge-page?") == "it's me, slaforge-page?"
+
+
+def test_escalation_routes_in_escalation_order_and_after_0m_reads_immediately(examples_dir: Path) -> None:
+    text = dict(render_alertmanager(load_slas([examples_dir])))["alertmanager.yml"]
+    escalation = yaml.safe_load(text)["route"]["routes"][0]
+    assert [r["receiver"] for r in escalation["routes"]] == [
+        "payments-oncall", "web-oncall", "payments-lead", "web-lead", "payments-director",
+    ]
+    assert "        # payments-api level 1 immediately\n" in text
+    assert "        # storefront level 2 after 20m\n" in text
+    assert "  # Escalation: payments-api level 3 after 2h\n" in text
+    assert "after 0s" not in text
 
 
 def test_no_escalation_at_all(tmp_path: Path) -> None:

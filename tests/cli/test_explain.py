@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from slaforge.burnrate import burn_alerts, downtime_below, error_budget_time
 from slaforge.cli import cli
-from slaforge.spec import load_text
+from slaforge.spec import load_slas, load_text
 from slaforge.spec.durations import Duration
 from tests.spec.helpers import BASE, edit
 
@@ -244,3 +246,190 @@ def test_unknown_format_is_a_usage_error() -> None:
     result = CliRunner().invoke(cli, ["explain", "--format", "yaml", str(EXAMPLES)])
     assert result.exit_code == 2
     assert "Invalid value for '--format'" in result.stderr
+
+
+# --- the whole SLA: maintenance, escalation, every alert ------------------------------------------
+
+BERLIN = """\
+apiVersion: slaforge/v1
+kind: SLA
+metadata: {name: static-site}
+spec:
+  service: static-site
+  provider: Web
+  customer: Everyone
+  window: 30d
+  timezone: Europe/Berlin
+  maintenance:
+    - weekly: {day: sunday, start: "02:30", duration: 2h}
+    - daily: {start: "23:00", duration: 30m}
+    - once: {start: "2026-10-20T10:00:00", duration: 90m}
+      description: disk swap
+  alerting:
+    ticket: {enabled: false}
+  escalation:
+    - {after: 0m, receiver: web-oncall}
+    - {after: 1h30m, receiver: web-lead}
+  probes: [{name: home, url: "https://example.com/"}]
+  objectives:
+    - {name: availability, target: 99.9, sli: {probe: home}}
+"""
+# 23:15 in Berlin on the eve of the autumn DST change (03:00 CEST -> 02:00 CET on Oct 25)
+EVE_OF_DST = "2026-10-24T21:15:00Z"
+
+BERLIN_TEXT = """\
+SLA static-site: Web -> Everyone
+  window 30d rolling, reported per month, timezone Europe/Berlin
+  maintenance, on the wall clock of Europe/Berlin:
+    every sunday 02:30 for 2h
+    every day 23:00 for 30m
+    once 2026-10-20 10:00 +02:00 for 1h 30m (disk swap), already over
+    now, 2026-10-24 23:15 +02:00: open until 2026-10-24 23:30 +02:00
+    next:
+      Sun 2026-10-25 02:30 +02:00 -> 2026-10-25 02:00 +01:00  (2026-10-25 00:30 -> 2026-10-25 01:00 UTC)  30m
+      Sun 2026-10-25 02:30 +01:00 -> 2026-10-25 04:30 +01:00  (2026-10-25 01:30 -> 2026-10-25 03:30 UTC)  2h
+      Sun 2026-10-25 23:00 +01:00 -> 2026-10-25 23:30 +01:00  (2026-10-25 22:00 -> 2026-10-25 22:30 UTC)  30m
+    inside a window errors never count and no slaforge alert fires (SLASLIAbsent waits 5m more after it closes)
+  escalation, while a page keeps firing (one SLAEscalation per step and objective):
+    level 1  web-oncall  immediately
+    level 2  web-lead    after 1h 30m
+
+  availability: 99.9% over 30d  [probe success ratio of home]
+    error budget: 0.1% of events = 43m 12s of total outage per 30d
+    alert   windows   factor  error ratio >  budget spent  fires after outage
+    page    1h & 5m   14.4x   1.44%          2%            52s
+    page    6h & 30m  6x      0.6%           5%            2m 10s
+    ticket  3d & 6h   1x      0.1%           10%           4m 19s              (ticket alerts are disabled in spec.alerting)
+    alerts:
+      SLAErrorBudgetBurn       severity=page                on   2% of the budget in 1h (error ratio > 1.44% over 1h and 5m) or 5% of the budget in 6h (error ratio > 0.6% over 6h and 30m)
+      SLAErrorBudgetBurn       severity=ticket              off  ticket alerts are disabled in spec.alerting
+      SLAErrorBudgetExhausted  severity=ticket              on   more than the whole error budget (0.1% of events) is spent over the last 30d
+      SLASLIAbsent             severity=ticket              on   no valid events for 15m (the SLI's series are missing or not increasing)
+      SLAEscalation            receiver=web-oncall level=1  on   the page fires: notifies immediately
+      SLAEscalation            receiver=web-lead level=2    on   the page has kept firing for 1h 30m
+"""  # noqa: E501
+
+
+def test_text_of_the_whole_sla_on_the_eve_of_a_dst_change(tmp_path: Path) -> None:
+    """Maintenance as wall-clock windows of the SLA's zone (the weekly one straddles the autumn change and
+    is laid out in two pieces, as the rules exclude it), escalation in order, and every alert, on or off."""
+    assert run(sla_file(tmp_path, BERLIN), "--now", EVE_OF_DST).stdout == BERLIN_TEXT
+
+
+def test_json_of_maintenance_escalation_and_alerts(tmp_path: Path) -> None:
+    [sla] = explain_json(sla_file(tmp_path, BERLIN), "--now", "2026-10-25T00:45:00+02:00")["slas"]
+    maintenance = sla["maintenance"]
+    assert (maintenance["now"], maintenance["now_local"]) == ("2026-10-24T22:45:00Z", "2026-10-25 00:45 +02:00")
+    assert maintenance["open_now"] is None
+    assert maintenance["next"][0] == {
+        "start": "2026-10-25T02:30:00+02:00", "end": "2026-10-25T02:00:00+01:00",
+        "start_utc": "2026-10-25T00:30:00Z", "end_utc": "2026-10-25T01:00:00Z",
+        "duration_seconds": 1800.0, "duration_human": "30m",
+        "local": "Sun 2026-10-25 02:30 +02:00 -> 2026-10-25 02:00 +01:00",
+        "utc": "2026-10-25 00:30 -> 2026-10-25 01:00 UTC",
+    }
+    assert [w["kind"] for w in maintenance["windows"]] == ["weekly", "daily", "once"]
+    assert maintenance["windows"][0] == {
+        "kind": "weekly", "day": "sunday", "start": "02:30", "duration": "2h", "duration_seconds": 7200.0,
+        "description": None, "text": "every sunday 02:30 for 2h",
+    }
+    assert maintenance["windows"][2] == {
+        "kind": "once", "start": "2026-10-20T10:00:00+02:00", "start_utc": "2026-10-20T08:00:00Z",
+        "end_utc": "2026-10-20T09:30:00Z", "over": True, "duration": "1h30m", "duration_seconds": 5400.0,
+        "description": "disk swap", "text": "once 2026-10-20 10:00 +02:00 for 1h 30m (disk swap)",
+    }
+    assert sla["escalation"]["steps"] == [
+        {"level": 1, "receiver": "web-oncall", "after": "0s", "after_seconds": 0.0, "when": "immediately"},
+        {"level": 2, "receiver": "web-lead", "after": "1h30m", "after_seconds": 5400.0, "when": "after 1h 30m"},
+    ]
+    [availability] = sla["objectives"]
+    assert [(a["alert"], a["labels"], a["generated"], a["note"]) for a in availability["alert_rules"]] == [
+        ("SLAErrorBudgetBurn", {"severity": "page"}, True, None),
+        ("SLAErrorBudgetBurn", {"severity": "ticket"}, False, "ticket alerts are disabled in spec.alerting"),
+        ("SLAErrorBudgetExhausted", {"severity": "ticket"}, True, None),
+        ("SLASLIAbsent", {"severity": "ticket"}, True, None),
+        ("SLAEscalation", {"receiver": "web-oncall", "level": "1"}, True, None),
+        ("SLAEscalation", {"receiver": "web-lead", "level": "2"}, True, None),
+    ]
+
+
+def test_the_listed_windows_are_the_ones_the_rules_exclude(tmp_path: Path) -> None:
+    """Each listed window is open, per the rules' own mirror of their PromQL, from its first second to its
+    last, and closed just outside it; and 'open now' agrees with the rules too."""
+    from slaforge.rules.maintenance import active_at
+
+    [sla] = load_text(BERLIN)
+    for now in ("2026-10-24T21:15:00Z", "2026-10-24T22:45:00Z", "2026-03-28T20:00:00Z"):
+        [data] = explain_json(sla_file(tmp_path, BERLIN), "--now", now)["slas"]
+        windows = data["maintenance"]["next"]
+        assert len(windows) == 3
+        for w in windows:
+            start, end = (datetime.fromisoformat(w[k]).timestamp() for k in ("start", "end"))
+            assert active_at(sla, start) and active_at(sla, end - 1), w
+            assert not active_at(sla, start - 1) and not active_at(sla, end), w
+        moment = datetime.fromisoformat(now.replace("Z", "+00:00")).timestamp()
+        assert (data["maintenance"]["open_now"] is not None) == active_at(sla, moment)
+
+
+def test_alert_set_matches_the_generated_rules_for_every_example() -> None:
+    from slaforge.rules import render
+
+    rules_text = render(load_slas([EXAMPLES]))
+    data = explain_json(EXAMPLES)
+    listed = sorted(
+        (a["alert"], s["sla"], o["objective"], tuple(sorted(a["labels"].items())))
+        for s in data["slas"] for o in s["objectives"] for a in o["alert_rules"] if a["generated"]
+    )
+    generated = sorted(
+        (r["alert"], r["labels"]["sla"], r["labels"]["objective"],
+         tuple(sorted((k, v) for k, v in r["labels"].items() if k in ("severity", "receiver", "level"))))
+        for g in yaml.safe_load(rules_text)["groups"] for r in g["rules"] if "alert" in r
+    )
+    assert listed == generated
+
+
+def test_short_window_turns_the_ticket_off_with_the_reason(tmp_path: Path) -> None:
+    data = explain_json(sla_file(tmp_path, edit(BASE, "window: 30d", "window: 1d")))
+    ticket = objective(data, "checkout", "availability")["alert_rules"][1]
+    assert ticket == {
+        "alert": "SLAErrorBudgetBurn", "labels": {"severity": "ticket"}, "generated": False, "fires_when": "never",
+        "note": "none of its burn-rate conditions can fire with a 1d window and this target",
+    }
+
+
+def test_no_maintenance_and_no_escalation(tmp_path: Path) -> None:
+    text = BASE.split("  maintenance:")[0] + "  probes:" + BASE.split("  probes:")[1].split("  escalation:")[0]
+    out = run(sla_file(tmp_path, text), "--now", "2026-12-02T12:00:00Z").stdout
+    assert out.startswith(
+        "SLA checkout: Payments Platform -> ACME Corp (checkout-api)\n"
+        "  window 30d rolling, reported per month, timezone UTC\n"
+        "  maintenance: none declared\n"
+        "  escalation: none\n\n"
+    )
+    assert "SLAEscalation" not in out
+
+
+def test_utc_sla_lists_windows_once_without_a_utc_column(tmp_path: Path) -> None:
+    out = run(sla_file(tmp_path, BASE), "--now", "2026-12-01T03:00:00Z").stdout
+    assert (
+        "  maintenance, on the wall clock of UTC:\n"
+        "    every sunday 02:00 for 2h\n"
+        "    once 2026-12-01 02:00 +00:00 for 4h\n"
+        "    now, 2026-12-01 03:00 +00:00: open until 2026-12-01 06:00 +00:00\n"
+        "    next:\n"
+        "      Sun 2026-12-06 02:00 +00:00 -> 2026-12-06 04:00 +00:00  2h\n"
+        "      Sun 2026-12-13 02:00 +00:00 -> 2026-12-13 04:00 +00:00  2h\n"
+        "      Sun 2026-12-20 02:00 +00:00 -> 2026-12-20 04:00 +00:00  2h\n"
+    ) in out
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("2026-12-01T02:00:00", "give the offset too, such as 2026-12-01T02:00:00Z"),
+     ("tomorrow", "expected an ISO 8601 time such as 2026-12-01T02:00:00Z, got 'tomorrow'")],
+)
+def test_now_must_be_an_instant(value: str, message: str) -> None:
+    result = CliRunner().invoke(cli, ["explain", "--now", value, str(EXAMPLES)])
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.output

@@ -184,6 +184,8 @@ def test_detail_contents(files: dict[str, str]) -> None:
     assert "Achieved the last 28d" in api_titles  # calendar: none -> the rolling window
     intranet = json.loads(files["dashboards/sla-intranet.json"])
     assert "Achieved this quarter" in [p["title"] for p in intranet["panels"]]
+    # the SLA's name, and its service only when it is another name: not "SLA api (api)"
+    assert (shop["title"], api["title"]) == ("SLA shop (shop-web)", "SLA api")
 
 
 def test_overview_contents(slas: list[SLA], files: dict[str, str]) -> None:

@@ -103,3 +103,34 @@ def test_partial_period_is_marked_everywhere() -> None:
     assert data["period"]["partial"] is True
     assert data["slas"][0]["period"]["until"] == "2026-10-16T00:00:00Z"
     assert all(o["no_data"] for o in data["slas"][0]["objectives"])
+
+
+def berlin_report(name: str = "directory") -> Report:
+    """The Berlin SLA (renamed ``name``) with a page incident across the autumn DST change."""
+    from tests.report.data import BERLIN_YAML
+
+    sla = load_text(BERLIN_YAML.replace("metadata: {name: berlin}", f"metadata: {{name: {name}}}"), "b.yaml")[0]
+    period = resolve_period("2026-10", calendar="month", timezone_name="Europe/Berlin", now=NOW)
+    raw = RawSLA(totals={"availability": {"bad": "10", "valid": "89280"}})
+    # firing from 00:30 to 01:30 UTC on Oct 25: 02:30 CEST, i.e. in the hour that happens twice
+    start = datetime(2026, 10, 25, 0, 30, tzinfo=UTC).timestamp()
+    raw.firing["availability"] = [start + 30 * i for i in range(121)]
+    return Report(as_of=NOW, prometheus="http://prometheus.example:9090", slas=(assemble_sla(sla, period, raw),))
+
+
+def test_local_times_carry_their_utc_offset() -> None:
+    """02:30 happens twice in Berlin on Oct 25: the offset says which (and the period's ends show DST)."""
+    md = render_markdown(berlin_report())
+    assert "Period 2026-10: 2026-10-01 00:00 +02:00 to 2026-11-01 00:00 +01:00 (Europe/Berlin)." in md
+    assert "| 2026-10-25 02:30 +02:00 | 2026-10-25 02:30 +01:00 | 1h |" in md
+    html = render_html(berlin_report())
+    assert "<tr><td>2026-10-25 02:30 +02:00</td><td>2026-10-25 02:30 +01:00</td>" in html
+    assert "2026-10-01 00:00 +02:00 to 2026-11-01 00:00 +01:00 (Europe/Berlin)" in html
+
+
+def test_an_sla_named_after_its_service_is_titled_once() -> None:
+    md = render_markdown(berlin_report("directory"))
+    assert "\n## directory\n" in md and "directory: directory" not in md
+    assert "<h2>directory</h2>" in render_html(berlin_report("directory"))
+    assert "\n## other: directory\n" in render_markdown(berlin_report("other"))
+    assert "<h2>other: directory</h2>" in render_html(berlin_report("other"))

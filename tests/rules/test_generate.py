@@ -268,3 +268,17 @@ def test_odd_strings_survive(tmp_path: Path) -> None:
     doc = yaml.safe_load(text)
     info = next(r for g in doc["groups"] for r in g["rules"] if r.get("record") == c.SLA_INFO)
     assert info["labels"]["customer"] == "O'Brien \"Ltd\" Zürich" and info["labels"]["team"] == "yes"
+
+
+def test_an_escalation_step_after_0m_is_worded_as_immediate() -> None:
+    """`after: 0m` escalates together with the page: the texts say so rather than "firing for 0s"."""
+    rules = [r for g in generate_rule_file(load_slas([str(EXAMPLES)]))["groups"] for r in g["rules"]
+             if r.get("alert") == c.ALERT_ESCALATION and r["labels"]["sla"] == "payments-api"
+             and r["labels"]["objective"] == "api-errors"]
+    assert [r["annotations"]["summary"] for r in rules] == [
+        "payments-api/api-errors: page firing, escalating to payments-oncall (level 1)",
+        "payments-api/api-errors: page firing for 30m, escalating to payments-lead (level 2)",
+        "payments-api/api-errors: page firing for 2h, escalating to payments-director (level 3)",
+    ]
+    assert "The error-budget page is firing (burn rate now" in rules[0]["annotations"]["description"]
+    assert "for 0s" not in render(all_slas())
