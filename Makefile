@@ -78,5 +78,7 @@ golden: venv
 bench: venv system-deps
 	$(PY) -m bench
 
+# OUT may come from the environment: it is removed only when the demo made it (its .slaforge-demo mark).
 clean:
-	rm -rf $(VENV) .venv-latest .venv-lock $(OUT) .pytest_cache
+	rm -rf $(VENV) .venv-latest .venv-lock .pytest_cache
+	@if [ -e "$(OUT)/.slaforge-demo" ]; then rm -rf "$(OUT)"; fi
