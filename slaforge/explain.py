@@ -121,7 +121,7 @@ def render_text(data: list[dict[str, Any]]) -> str:
         out.append(f"  window {sla['window']} rolling, reported per {sla['calendar']}, timezone {sla['timezone']}")
         for obj in sla["objectives"]:
             out.append("")
-            out.append(f"  {obj['objective']}: {obj['target']:g}% over {obj['window']}  [{obj['sli_description']}]")
+            out.append(f"  {obj['objective']}: {obj['target']:.10g}% over {obj['window']}  [{obj['sli_description']}]")
             out.append(
                 f"    error budget: {_pct(obj['error_budget_ratio'])} of events"
                 f" = {obj['error_budget_human']} of total outage per {obj['window']}"
@@ -143,7 +143,7 @@ def render_text(data: list[dict[str, Any]]) -> str:
             if obj["credits"]:
                 out.append(f"    credits per {obj['credit_period']}:")
                 rows = [["achieved below", "credit", "reached after downtime of"]]
-                rows += [[f"{c['below']:g}%", f"{c['credit']:g}%", c["downtime_human"]] for c in obj["credits"]]
+                rows += [[f"{c['below']:.10g}%", f"{c['credit']:g}%", c["downtime_human"]] for c in obj["credits"]]
                 out.extend(_table(rows, indent="      "))
         out.append("")
     return "\n".join(out)

@@ -27,6 +27,7 @@ from pydantic import (
 
 from slaforge.spec.durations import Duration, parse_duration, parse_percent
 from slaforge.spec.promql import Selector
+from slaforge.spec.zones import zone_problem
 
 API_VERSION = "slaforge/v1"
 KIND = "SLA"
@@ -68,7 +69,7 @@ Percent = Annotated[
 
 
 def _dns_label(value: str) -> str:
-    if not DNS_LABEL.match(value):
+    if not DNS_LABEL.fullmatch(value):
         raise ValueError(
             f"{value!r} is not a lowercase DNS label (a-z, 0-9 and '-', at most 63 characters, "
             "starting and ending with a letter or digit)"
@@ -78,7 +79,7 @@ def _dns_label(value: str) -> str:
 
 def _label_names(labels: dict[str, str]) -> dict[str, str]:
     for key in labels:
-        if not LABEL_NAME.match(key) or key.startswith("__"):
+        if not LABEL_NAME.fullmatch(key) or key.startswith("__"):
             raise ValueError(f"{key!r} is not a valid Prometheus label name")
     return labels
 
@@ -136,7 +137,7 @@ class Expect(Base):
         out = []
         for item in value:
             text = str(item).lower() if not isinstance(item, bool) else ""
-            if not STATUS_PATTERN.match(text):
+            if not STATUS_PATTERN.fullmatch(text):
                 raise ValueError(f"{item!r} is not an HTTP status (like 200) or class (like \"2xx\")")
             out.append(text)
         if not out:
@@ -238,8 +239,8 @@ class Probe(Base):
 
 
 def _selector(value: Any) -> str:
-    Selector.parse(value)
-    return str(value).strip()
+    """The selector as slaforge renders it: what the generators paste is never the author's raw text."""
+    return str(Selector.parse(value))
 
 
 SelectorField = Annotated[
@@ -349,9 +350,34 @@ class SLI(Base):
         return None
 
 
+# The smallest error budget slaforge represents: 100 - target >= 0.0000001 percent (a ratio of 1e-9), and
+# a percent has at most 7 decimals, so that 1 - target/100 is exact at 12 decimals (Objective.error_budget).
+MIN_BUDGET_PERCENT = 1e-7
+PERCENT_DECIMALS = 7
+
+
+def representable_percent(value: float, what: str) -> float:
+    """A target or tier percent whose error budget slaforge can represent exactly (docs/sla-file.md)."""
+    if value < 100 and round(100 - value, PERCENT_DECIMALS) < MIN_BUDGET_PERCENT:
+        raise ValueError(
+            f"{what} {value!r} leaves an error budget of {100 - value:.3g}%, which rounds to zero: "
+            f"slaforge represents budgets down to {MIN_BUDGET_PERCENT:.7f}% (a target of 99.9999999)"
+        )
+    if round(value, PERCENT_DECIMALS) != value:
+        raise ValueError(f"{what} {value!r} has more than {PERCENT_DECIMALS} decimals; round it")
+    return value
+
+
 class CreditTier(Base):
     below: Percent = Field(description="credit applies when the achieved value is below this")
     credit: float = Field(ge=0, le=100, description="percent of the period's fee")
+
+    @field_validator("below")
+    @classmethod
+    def _below(cls, value: float) -> float:
+        if not math.isfinite(value):
+            raise ValueError(f"below must be a finite percent, got {value!r}")
+        return representable_percent(value, "below")
 
 
 class Objective(Base):
@@ -371,14 +397,14 @@ class Objective(Base):
     @field_validator("target")
     @classmethod
     def _target(cls, value: float) -> float:
-        if not 0 < value < 100:
+        if not math.isfinite(value) or not 0 < value < 100:
             raise ValueError(f"the target must be a percent strictly between 0 and 100, got {value:g}")
         if value < 1:
             raise ValueError(
                 f"the target is a percent, not a ratio: {value:g} means {value:g}%; "
                 f"for {value * 100:g}% write {value * 100:g}"
             )
-        return value
+        return representable_percent(value, "the target")
 
     @property
     def ratio(self) -> float:
@@ -398,7 +424,7 @@ def _clock(value: Any) -> time:
     if isinstance(value, int) and not isinstance(value, bool):
         # YAML 1.1 reads unquoted 02:00 as a sexagesimal integer (120)
         raise ValueError(f"quote the time: write \"HH:MM\" (YAML read {value!r} as a number)")
-    if not isinstance(value, str) or not re.match(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", value):
+    if not isinstance(value, str) or not re.fullmatch(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", value):
         raise ValueError(f"expected a time of day \"HH:MM\" (24h), got {value!r}")
     hour, minute = value.split(":")
     return time(int(hour), int(minute))
@@ -521,10 +547,14 @@ class Spec(Base):
     @field_validator("timezone")
     @classmethod
     def _tz(cls, value: str) -> str:
-        try:
-            zoneinfo.ZoneInfo(value)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"{value!r} is not an IANA timezone name (like UTC or Europe/Berlin)") from None
+        problem = zone_problem(value)
+        if problem is None:
+            try:
+                zoneinfo.ZoneInfo(value)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                problem = f"{value!r} is an IANA time zone name, but this host's time zone data lacks it"
+        if problem:
+            raise ValueError(problem)
         return value
 
     @field_validator("window")
