@@ -7,6 +7,8 @@ accepts is one Prometheus accepts; the Rust compile (done by the caller) refuses
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 # \letter escapes Go's regexp/syntax knows (digits are octal; punctuation is always a literal)
 _GO_ESCAPES = frozenset("aftnrvxAzbBdDsSwWpPQ")
 _GO_FLAGS = frozenset("imsU")
@@ -22,44 +24,88 @@ _POSIX_CLASSES = frozenset(f"[:{name}:]" for name in _POSIX_NAMES)
 MAX_REPEAT = 1000  # Go: "invalid repeat count" above this
 
 
+@dataclass
+class _Node:
+    """An atom or a repetition of one, as far as Go's limit on nested repeat counts cares."""
+
+    counts: tuple[int, int] | None  # (min, max) of a counted repetition, max -1 when open; else None
+    subs: list[_Node]
+
+
 def go_regexp_problem(pattern: str) -> str | None:
     """Why Go's regexp would refuse ``pattern`` where Rust's accepts it, or None."""
     i, n = 0, len(pattern)
+    groups: list[list[_Node]] = [[]]  # the atoms of each open group, outermost first
+    last: _Node | None = None  # what a repetition operator here would repeat
     repeated = False  # the previous token was a repetition operator
     while i < n:
         c = pattern[i]
+        atom = False
         if c == "\\":
             problem, i = _escape(pattern, i)
             if problem:
                 return problem
-            repeated = False
+            atom = True
         elif c == "[":
             problem, i = _skip_class(pattern, i)
             if problem:
                 return problem
-            repeated = False
-        elif c == "(" and pattern.startswith("(?", i):
-            problem = _group(pattern, i)
+            atom = True
+        elif c == "(":
+            problem, i, opens = _group(pattern, i)
             if problem:
                 return problem
-            i += 2
-            repeated = False
+            if opens:
+                groups.append([])
+            last, repeated = None, False
+        elif c == ")" and len(groups) > 1:
+            node = _Node(None, groups.pop())
+            groups[-1].append(node)
+            last, repeated, i = node, False, i + 1
+        elif c == "|":
+            last, repeated, i = None, False, i + 1
         elif c in "*+?" or (c == "{" and _count(pattern, i) is not None):
             if repeated:
                 return f"repetition of a repetition at {pattern[max(0, i - 1):i + 1]!r} (Go refuses a** and a++)"
+            counts: tuple[int, int] | None = None
             if c == "{":
-                counts, i = _count(pattern, i) or ((), i + 1)
-                if any(k > MAX_REPEAT for k in counts):
+                low, high, i = _count(pattern, i) or (0, 0, i + 1)
+                if max(low, high) > MAX_REPEAT:
                     return f"a repeat count above {MAX_REPEAT} (Go's limit)"
+                counts = (low, high)
             else:
                 i += 1
             if pattern.startswith("?", i):
                 i += 1  # non-greedy
+            if last is not None:
+                node = _Node(counts, [last])
+                groups[-1][-1] = node
+                last = node
+                if counts and max(counts) >= 2 and not _repeat_valid(node, MAX_REPEAT):
+                    return f"nested repeat counts that multiply above {MAX_REPEAT} (Go's limit)"
             repeated = True
         else:
             i += 1
+            atom = True
+        if atom:
+            last = _Node(None, [])
+            groups[-1].append(last)
             repeated = False
     return None
+
+
+def _repeat_valid(node: _Node, budget: int) -> bool:
+    """Go's repeatIsValid: nested counted repetitions repeat the innermost thing at most ``budget`` times."""
+    if node.counts is not None:
+        low, high = node.counts
+        if high == 0:
+            return True
+        m = low if high < 0 else high
+        if m > budget:
+            return False
+        if m > 0:
+            budget //= m
+    return all(_repeat_valid(sub, budget) for sub in node.subs)
 
 
 def _escape(pattern: str, i: int) -> tuple[str | None, int]:
@@ -113,12 +159,16 @@ def _skip_class(pattern: str, i: int) -> tuple[str | None, int]:
     return None, j  # unclosed: the Rust compile reports it
 
 
-def _group(pattern: str, i: int) -> str | None:
+def _group(pattern: str, i: int) -> tuple[str | None, int, bool]:
+    """Check the group or flag setting at ``i``: (problem, index after its opening, whether it opens a group)."""
+    if not pattern.startswith("(?", i):
+        return None, i + 1, True
     rest = pattern[i + 2 :]
     if rest.startswith("P<"):
-        return None
+        end = pattern.find(">", i)
+        return None, len(pattern) if end < 0 else end + 1, True
     if rest.startswith("<"):
-        return "named groups are written (?P<name>...) in Go's regexp"
+        return "named groups are written (?P<name>...) in Go's regexp", i, False
     flags = ""
     for ch in rest:
         if ch in ":)":
@@ -126,19 +176,20 @@ def _group(pattern: str, i: int) -> str | None:
         flags += ch
     unknown = sorted(set(flags) - _GO_FLAGS - {"-"})
     if unknown:
-        return f"the regex flag(s) {''.join(unknown)} are not in Go's regexp (it has i, m, s and U)"
-    return None
+        return f"the regex flag(s) {''.join(unknown)} are not in Go's regexp (it has i, m, s and U)", i, False
+    after = i + 2 + len(flags)
+    opens = pattern.startswith(":", after)
+    return None, after + 1, opens
 
 
-def _count(pattern: str, i: int) -> tuple[tuple[int, ...], int] | None:
-    """A counted repetition {n}, {n,} or {n,m} at ``i``: its numbers and the index after it."""
+def _count(pattern: str, i: int) -> tuple[int, int, int] | None:
+    """A counted repetition {n}, {n,} or {n,m} at ``i``: (min, max or -1, index after it); else None."""
     end = pattern.find("}", i)
     if end < 0:
         return None
-    body = pattern[i + 1 : end]
-    parts = body.split(",")
-    if len(parts) > 2 or not parts[0].isdigit() or not all(p.isdigit() for p in parts[1:] if p):
+    parts = pattern[i + 1 : end].split(",")
+    if len(parts) > 2 or not all(p.isascii() and p.isdigit() for p in parts if p) or not parts[0]:
         return None
-    if not all(p.isascii() for p in parts):
-        return None
-    return tuple(int(p) for p in parts if p), end + 1
+    low = int(parts[0])
+    high = low if len(parts) == 1 else (int(parts[1]) if parts[1] else -1)
+    return low, high, end + 1

@@ -32,7 +32,8 @@ ACCEPTED = [
     'up{job=~"a{,5}x{0}a{1000}"}', 'up{job=~"\\\\x{41}\\\\x41\\\\z\\\\A\\\\b\\\\B"}', 'up{job=~"a*?b+?c??"}',
     'up{job=~"(a*)*"}', 'up{job=~"[a&&b][a[b]][]a][^]a]"}', 'up{job=~"(?i-s:a)(?U)(?:b)"}', 'up{job=~"a{"}',
     'up{job=~"\\\\d+\\\\.\\\\s\\\\w\\\\D\\\\S\\\\W\\\\/\\\\-\\\\ \\\\~\\\\#\\\\<"}', 'up{job=~"a|"}',
-    'up{job!~"5.."}', 'up{job=~"\\\\b{start}"}',
+    'up{job!~"5.."}', 'up{job=~"\\\\b{start}"}', 'up{job=~"(a{100}){10}"}', 'up{job=~"((a{10}b{3}){10}){10}"}',
+    'up{job=~"(a{2,}){500}"}', 'up{job=~"(?:a{0}){1000}(a*){1000}"}', 'up{job=~"(?i:a){2}x{1000}(a){2}"}',
 ]
 # refused by slaforge and by Prometheus 2.42
 REFUSED = [
@@ -45,6 +46,7 @@ REFUSED = [
     'up{job=~"\\\\C"}', 'up{job=~"\\\\e"}', 'up{job=~"\\\\u0041"}', 'up{job=~"\\\\p{greek}"}', 'up{job=~"(a)\\\\1"}',
     'up{job=~"\\\\p{Letter}"}', 'up{job=~"[[:foo:]]"}', 'up{job=~"[a-\\\\d]"}', 'up{job=~"*"}', 'up{job=~"{1}"}',
     'up{job=~"[z-a]"}', 'up{job=~"\\\\8"}', 'up{job=~"(?P=n)"}', "up\u00a0{}",
+    'up{job=~"(a{100}){11}"}', 'up{job=~"(a{2,}){501}"}', 'up{job=~"(a|b{600}){2}"}', 'up{job=~"(a{3}){334}"}',
 ]
 # accepted by Prometheus 2.42, refused by slaforge on purpose (docs/sla-file.md, "Selectors")
 DELIBERATE = [
