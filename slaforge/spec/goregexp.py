@@ -58,7 +58,9 @@ def go_regexp_problem(pattern: str) -> str | None:
             if opens:
                 groups.append([])
             last, repeated = None, False
-        elif c == ")" and len(groups) > 1:
+        elif c == ")":
+            if len(groups) == 1:  # Prometheus also parses the regex alone, not only inside ^(?:...)$
+                return f"unexpected ) at character {i + 1}"
             node = _Node(None, groups.pop())
             groups[-1].append(node)
             last, repeated, i = node, False, i + 1
@@ -91,6 +93,8 @@ def go_regexp_problem(pattern: str) -> str | None:
             last = _Node(None, [])
             groups[-1].append(last)
             repeated = False
+    if len(groups) > 1:
+        return "missing closing )"
     return None
 
 

@@ -9,6 +9,7 @@ odd case goes through `slaforge rules` and `promtool check rules`, as a ratio an
 from __future__ import annotations
 
 import json
+import random
 import re
 import subprocess
 from pathlib import Path
@@ -47,6 +48,7 @@ REFUSED = [
     'up{job=~"\\\\p{Letter}"}', 'up{job=~"[[:foo:]]"}', 'up{job=~"[a-\\\\d]"}', 'up{job=~"*"}', 'up{job=~"{1}"}',
     'up{job=~"[z-a]"}', 'up{job=~"\\\\8"}', 'up{job=~"(?P=n)"}', "up\u00a0{}",
     'up{job=~"(a{100}){11}"}', 'up{job=~"(a{2,}){501}"}', 'up{job=~"(a|b{600}){2}"}', 'up{job=~"(a{3}){334}"}',
+    'up{job=~"$\\\\pL)]-(?s:"}', 'up{job=~"a)|(b"}', 'up{job=~"(a"}', 'up{job=~"a)"}',
 ]
 # accepted by Prometheus 2.42, refused by slaforge on purpose (docs/sla-file.md, "Selectors")
 DELIBERATE = [
@@ -133,3 +135,24 @@ def test_the_three_reported_selectors_are_refused_where_they_are_written(
     prefix = f"{path}:{where[0]}:{where[1]}: spec.objectives[2].sli.ratio.errors: "
     assert result.stderr.startswith(prefix), result.stderr
     assert fragment in result.stderr, result.stderr
+
+
+# pieces of regexes, as they appear inside a PromQL string (backslashes doubled)
+_PIECES = [
+    "a", "b", ".", "\\\\d", "\\\\W", "[a-z]", "[^a]", "(", ")", "|", "*", "+", "?", "{2}", "{1,3}", "{2,}", "{,2}", "{",
+    "}", "(?:", "(?i)", "(?-s)", "(?P<x>", "\\\\pL", "\\\\PN", "\\\\p{Lu}", "[[:alpha:]]", "[[:^digit:]]", "^", "$",
+    "\\\\.", "[", "]", "-", "{100}", "{40}", "{30}", "{7,}", "\\\\b", "\\\\x{41}", "\\\\x7f", "\\\\z", "(?s:",
+    "[\\\\d-z]", "[a-]", "[]]", "\\\\/", "é", "😀", "\\\\t", ":", "&&", "[a&&b]", "\\\\ ",
+]
+
+
+def test_random_regexes_slaforge_accepts_promtool_accepts(tmp_path: Path) -> None:
+    """A fixed random sample of regexes built from the pieces that differ between Go, Rust and Python."""
+    rng = random.Random(12)
+    cases = sorted(
+        {'up{job=~"' + "".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 9))) + '"}' for _ in range(3000)}
+    )
+    accepted = [c for c in cases if _ours(c)]
+    assert len(accepted) > 500  # the sample exercises acceptance, not only refusals
+    verdicts = _promtool_verdicts(tmp_path, accepted)
+    assert all(verdicts), [c for c, ok in zip(accepted, verdicts, strict=True) if not ok][:10]
