@@ -292,7 +292,7 @@ def render_text(data: list[dict[str, Any]]) -> str:
         out.extend(_escalation_text(sla["escalation"]))
         for obj in sla["objectives"]:
             out.append("")
-            out.append(f"  {obj['objective']}: {obj['target']:g}% over {obj['window']}  [{obj['sli_description']}]")
+            out.append(f"  {obj['objective']}: {obj['target']:.10g}% over {obj['window']}  [{obj['sli_description']}]")
             out.append(
                 f"    error budget: {_pct(obj['error_budget_ratio'])} of events"
                 f" = {obj['error_budget_human']} of total outage per {obj['window']}"
@@ -314,7 +314,7 @@ def render_text(data: list[dict[str, Any]]) -> str:
             if obj["credits"]:
                 out.append(f"    credits per {obj['credit_period']}:")
                 rows = [["achieved below", "credit", "reached after downtime of"]]
-                rows += [[f"{c['below']:g}%", f"{c['credit']:g}%", c["downtime_human"]] for c in obj["credits"]]
+                rows += [[f"{c['below']:.10g}%", f"{c['credit']:g}%", c["downtime_human"]] for c in obj["credits"]]
                 out.extend(_table(rows, indent="      "))
             out.append("    alerts:")
             rows = [

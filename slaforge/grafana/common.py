@@ -33,11 +33,6 @@ def dashboard_uid(sla_name: str) -> str:
     return f"{UID_PREFIX}{head}_{digest}"
 
 
-def long_name_uids(names: list[str]) -> dict[str, str]:
-    """The SLAs whose uid is not ``<prefix><name>``, for the overview's links."""
-    return {n: dashboard_uid(n) for n in names if len(n) > SHORT_NAME_MAX}
-
-
 def detail_file(sla_name: str) -> str:
     return f"sla-{sla_name}.json"
 

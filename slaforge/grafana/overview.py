@@ -18,7 +18,6 @@ from slaforge.grafana.common import (
     UID_PREFIX,
     datasource_variable,
     links,
-    long_name_uids,
     sla_choice_variable,
 )
 from slaforge.grafana.panels import (
@@ -73,7 +72,7 @@ def overview_dashboard(slas: Sequence[SLA]) -> dm.Dashboard:
         .with_variable(sla_choice_variable())
         .links(links(to_overview=False))
     )
-    for panel in _panels([s.name for s in slas]):
+    for panel in _panels():
         builder = builder.with_panel(panel)
     return builder.build()
 
@@ -83,7 +82,7 @@ def _count(title: str, description: str, expr: str, bad: str | None) -> PanelBui
     return stat_panel(title, description, Query(expr), unit="none", steps=steps, width=6, color_background=bool(bad))
 
 
-def _panels(names: list[str]) -> list[PanelBuilder]:
+def _panels() -> list[PanelBuilder]:
     return [
         _count("Objectives", "Objectives of the selected SLAs.", q.overview_objectives(), None),
         _count(
@@ -104,10 +103,11 @@ def _panels(names: list[str]) -> list[PanelBuilder]:
             q.overview_in_maintenance(),
             "blue",
         ),
-        _objectives_table(names),
+        _objectives_table(),
         graph_panel(
-            "Error budget left",
-            "Share of each objective's window budget left over time; below 0 the budget is overspent.",
+            f"Error budget left, {q.OVERVIEW_GRAPH_SERIES} lowest",
+            f"Share of the window budget left over time, for the {q.OVERVIEW_GRAPH_SERIES} objectives with the "
+            "least left at each moment (the table has them all); below 0 the budget is overspent.",
             [Query(q.overview_budget_series(), "{{sla}} / {{objective}}")],
             unit="percentunit",
             steps=[Step(None, "red"), Step(0, "green")],
@@ -125,8 +125,8 @@ def _panels(names: list[str]) -> list[PanelBuilder]:
     ]
 
 
-def _objectives_table(names: list[str]) -> PanelBuilder:
-    info = q.overview_info(long_name_uids(names), UID_PREFIX, SHORT_NAME_MAX)
+def _objectives_table() -> PanelBuilder:
+    info = q.overview_info(UID_PREFIX, SHORT_NAME_MAX, TAG)
     queries = [
         Query(info),
         Query(q.overview_target()),
@@ -142,7 +142,7 @@ def _objectives_table(names: list[str]) -> PanelBuilder:
     ]
     link = {
         "title": "Open the SLA dashboard",
-        "url": "/d/${__data.fields.dashboard}?${datasource:queryparam}&${__url_time_range}",
+        "url": "/${__data.fields.link}${datasource:queryparam}&${__url_time_range}",
     }
     return (
         table_panel(
@@ -163,14 +163,14 @@ def _objectives_table(names: list[str]) -> PanelBuilder:
                     options={
                         "excludeByName": {"Time": True, "Value #A": True},
                         "renameByName": dict(COLUMNS),
-                        "indexByName": {**order, "dashboard": len(order)},
+                        "indexByName": {**order, "link": len(order)},
                     },
                 ),
             ]
         )
         .sort_by([cb.TableSortByFieldState().display_name(SORT_COLUMN).desc(False)])
         .override_by_name("SLA", [dm.DynamicConfigValue(id_val="links", value=[link])])
-        .override_by_name("dashboard", [dm.DynamicConfigValue(id_val="custom.hidden", value=True)])
+        .override_by_name("link", [dm.DynamicConfigValue(id_val="custom.hidden", value=True)])
         .override_by_name("Target", percent)
         .override_by_name("SLI (window)", percent)
         .override_by_name(

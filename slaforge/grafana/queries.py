@@ -220,18 +220,18 @@ def _all(metric: str) -> str:
     return f"{metric}{sel((c.LABEL_SLA, f'${VAR_SLA}'), regex=True)}"
 
 
-def overview_info(uid_overrides: dict[str, str], uid_prefix: str, short_max: int) -> str:
-    """SLA info with a ``dashboard`` label holding each SLA's dashboard uid, for table links.
+def overview_info(uid_prefix: str, short_max: int, tag: str) -> str:
+    """SLA info with a ``link`` label: the path of each SLA's dashboard, for table links.
 
-    Names short enough get ``<prefix><name>`` by one regex; longer ones (hashed uids) one
-    label_replace each.
+    A name short enough for a readable uid links to ``d/<prefix><name>``; a longer one (hashed uid)
+    to Grafana's dashboard search for it. Two regexes, whatever the number of SLAs, so the overview
+    stays the same size for a fleet of any size. The link ends in ``?`` or ``&`` for the parameters.
     """
     keys = f"{OVERVIEW_KEYS}, {c.LABEL_SERVICE}, {c.LABEL_CUSTOMER}, {c.LABEL_WINDOW}"
     expr = f"max by ({keys}) ({_all(c.SLA_INFO)})"
-    expr = f'label_replace({expr}, "dashboard", "{uid_prefix}$1", "{c.LABEL_SLA}", "(.{{1,{short_max}}})")'
-    for name, uid in sorted(uid_overrides.items()):
-        expr = f'label_replace({expr}, "dashboard", "{uid}", "{c.LABEL_SLA}", "{name}")'
-    return expr
+    expr = f'label_replace({expr}, "link", "d/{uid_prefix}$1?", "{c.LABEL_SLA}", "(.{{1,{short_max}}})")'
+    search = f"dashboards?tag={tag}&query=$1&"
+    return f'label_replace({expr}, "link", "{search}", "{c.LABEL_SLA}", "(.{{{short_max + 1},}})")'
 
 
 def overview_target() -> str:
@@ -303,8 +303,11 @@ def overview_alerts() -> str:
     return f'ALERTS{{{c.LABEL_SLA}=~"${VAR_SLA}",alertname=~"{names}"}}'
 
 
+OVERVIEW_GRAPH_SERIES = 10  # the budget graph shows the objectives with the least budget left, not all
+
+
 def overview_budget_series() -> str:
-    return _all(c.ERROR_BUDGET_REMAINING)
+    return f"bottomk({OVERVIEW_GRAPH_SERIES}, {_all(c.ERROR_BUDGET_REMAINING)})"
 
 
 def applicable(alerts: Sequence[BurnAlert], sla: SLA) -> list[BurnAlert]:

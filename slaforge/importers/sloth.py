@@ -112,7 +112,7 @@ def _labels(reader: _Reader, labels: dict[str, str], path: Path, what: str) -> d
     for key, value in labels.items():
         if key in RESERVED_LABELS:
             reader.warn((*path, key), f"{what} label {key!r} is set by slaforge itself; it was not imported")
-        elif not LABEL_NAME.match(key) or key.startswith("__"):
+        elif not LABEL_NAME.fullmatch(key) or key.startswith("__"):
             reader.warn((*path, key), f"{key!r} is not a valid Prometheus label name; it was not imported")
         else:
             kept[key] = value
@@ -227,7 +227,7 @@ def _read_alerting(reader: _Reader, entry: tuple[Any, Path] | None, path: Path, 
     draft.labels = _labels(reader, reader.string_map(fields.get("labels")), (*path, "labels"), "alert")
     draft.annotations = {}
     for key, value in reader.string_map(fields.get("annotations")).items():
-        if LABEL_NAME.match(key):
+        if LABEL_NAME.fullmatch(key):
             draft.annotations[key] = value
         else:
             reader.warn((*path, "annotations", key), f"{key!r} is not a valid annotation name; it was not imported")
@@ -357,7 +357,7 @@ def import_sloth(
     if errors:
         raise SpecError(errors)
     for draft in drafts:
-        if not DNS_LABEL.match(draft.name):  # pragma: no cover - _dns_label guarantees it
+        if not DNS_LABEL.fullmatch(draft.name):  # pragma: no cover - _dns_label guarantees it
             raise AssertionError(draft.name)
     header = [
         f"Imported from the Sloth spec {filename} by `slaforge import sloth`.",

@@ -142,11 +142,11 @@ def resolve_period(name: str, *, calendar: str, timezone_name: str, now: datetim
         first = (local_now.month - 1) // 3 * 3 + 1
         year, month = _add_months(local_now.year, first, shift)
         period = _make("quarter", year, month, 3, tz, now)
-    elif match := _MONTH.match(text):
+    elif match := _MONTH.fullmatch(text):
         period = _make("month", int(match[1]), int(match[2]), 1, tz, now)
-    elif match := _QUARTER.match(text):
+    elif match := _QUARTER.fullmatch(text):
         period = _make("quarter", int(match[1]), (int(match[2]) - 1) * 3 + 1, 3, tz, now)
-    elif match := _YEAR.match(text):
+    elif match := _YEAR.fullmatch(text):
         period = _make("year", int(match[1]), 1, 12, tz, now)
     else:
         raise PeriodError(f"unknown period {name!r}; use one of {PERIOD_HELP}")

@@ -143,7 +143,7 @@ def labels_are_sound(sla: SLA) -> Iterator[Finding]:
             if key in RESERVED_LABELS:
                 yield (*where, key), f"label {key!r} is set by slaforge and cannot be overridden"
     for key in sla.spec.alerting.annotations:
-        if not LABEL_NAME.match(key):
+        if not LABEL_NAME.fullmatch(key):
             yield ("spec", "alerting", "annotations", key), f"{key!r} is not a valid annotation name"
 
 
@@ -172,7 +172,7 @@ def requests_are_sound(sla: SLA) -> Iterator[Finding]:
             continue
         here: Path = ("spec", "probes", index)
         for name, value in probe.headers.items():
-            if not HEADER_NAME.match(name):
+            if not HEADER_NAME.fullmatch(name):
                 yield (*here, "headers", name), f"{name!r} is not a valid HTTP header name"
             elif "\r" in value or "\n" in value:
                 yield (*here, "headers", name), "a header value cannot contain a line break"

@@ -32,7 +32,7 @@ class Duration:
         if not isinstance(text, str):
             raise ValueError(f"expected a duration such as 30s, 5m, 2h or 30d, got {text!r}")
         text = text.strip()
-        if not _WHOLE.match(text):
+        if not _WHOLE.fullmatch(text):
             raise ValueError(
                 f"invalid duration {text!r}: use a Prometheus duration such as 30s, 5m, 2h, 30d or 1w"
             )

@@ -265,6 +265,8 @@ _MESSAGES: dict[str, Any] = {
     "less_than_equal": lambda e: f"must be at most {e['ctx']['le']:g}, got {e['input']!r}",
     "greater_than_equal": lambda e: f"must be at least {e['ctx']['ge']:g}, got {e['input']!r}",
     "string_too_short": lambda e: "must not be empty",
+    "string_too_long": lambda e: f"too long: at most {e['ctx']['max_length']} characters, got {len(e['input'])}",
+    "too_long": lambda e: f"too many: at most {e['ctx']['max_length']} items, got {len(e['input'])}",
     "too_short": lambda e: "must not be empty" if e["ctx"]["min_length"] == 1 else (
         f"needs at least {e['ctx']['min_length']} items"
     ),

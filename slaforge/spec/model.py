@@ -25,8 +25,10 @@ from pydantic import (
     model_validator,
 )
 
+from slaforge.spec import limits
 from slaforge.spec.durations import Duration, parse_duration, parse_percent
 from slaforge.spec.promql import Selector
+from slaforge.spec.zones import zone_problem
 
 API_VERSION = "slaforge/v1"
 KIND = "SLA"
@@ -68,7 +70,9 @@ Percent = Annotated[
 
 
 def _dns_label(value: str) -> str:
-    if not DNS_LABEL.match(value):
+    if len(value) > 63:
+        raise ValueError(f"too long for a name: at most 63 characters, got {len(value)}")
+    if not DNS_LABEL.fullmatch(value):
         raise ValueError(
             f"{value!r} is not a lowercase DNS label (a-z, 0-9 and '-', at most 63 characters, "
             "starting and ending with a letter or digit)"
@@ -78,7 +82,7 @@ def _dns_label(value: str) -> str:
 
 def _label_names(labels: dict[str, str]) -> dict[str, str]:
     for key in labels:
-        if not LABEL_NAME.match(key) or key.startswith("__"):
+        if not LABEL_NAME.fullmatch(key) or key.startswith("__"):
             raise ValueError(f"{key!r} is not a valid Prometheus label name")
     return labels
 
@@ -108,8 +112,11 @@ class Metadata(Base):
     name: str = Field(
         description="lowercase DNS label, unique; becomes the label sla=NAME", json_schema_extra=_NAME_SCHEMA
     )
-    labels: dict[str, str] = Field(
-        default_factory=dict, description="copied onto every generated rule and alert", json_schema_extra=_LABELS_SCHEMA
+    labels: limits.Labels = Field(
+        default_factory=dict,
+        max_length=limits.LABELS,
+        description="copied onto every generated rule and alert",
+        json_schema_extra=_LABELS_SCHEMA,
     )
 
     _check_name = field_validator("name")(classmethod(lambda cls, v: _dns_label(v)))
@@ -124,7 +131,9 @@ class Expect(Base):
         default=("2xx",),
         description='accepted HTTP statuses: classes like "2xx" or codes like 204',
     )
-    body_regex: str | None = Field(default=None, description="the body must match this regex")
+    body_regex: str | None = Field(
+        default=None, max_length=limits.BODY_REGEX, description="the body must match this regex"
+    )
 
     @field_validator("status", mode="before")
     @classmethod
@@ -136,11 +145,14 @@ class Expect(Base):
         out = []
         for item in value:
             text = str(item).lower() if not isinstance(item, bool) else ""
-            if not STATUS_PATTERN.match(text):
+            if not STATUS_PATTERN.fullmatch(text):
+                item = item if len(text) <= 16 else f"{text[:16]}..."
                 raise ValueError(f"{item!r} is not an HTTP status (like 200) or class (like \"2xx\")")
             out.append(text)
         if not out:
             raise ValueError("at least one accepted status is needed")
+        if len(out) > limits.STATUSES:
+            raise ValueError(f"too many: at most {limits.STATUSES} statuses, got {len(out)}")
         return tuple(out)
 
     @field_validator("body_regex")
@@ -160,8 +172,12 @@ class Expect(Base):
 
 class TLS(Base):
     insecure_skip_verify: bool = False
-    ca_file: str | None = Field(default=None, description="PEM bundle used instead of the system CAs")
-    server_name: str | None = Field(default=None, description="SNI and verification name override")
+    ca_file: str | None = Field(
+        default=None, max_length=limits.PATH, description="PEM bundle used instead of the system CAs"
+    )
+    server_name: str | None = Field(
+        default=None, max_length=limits.TEXT, description="SNI and verification name override"
+    )
 
 
 class Probe(Base):
@@ -169,15 +185,16 @@ class Probe(Base):
         description="unique within the SLA; becomes the label probe=NAME", json_schema_extra=_NAME_SCHEMA
     )
     url: str = Field(
+        max_length=limits.URL,
         description="http://..., https://... or tcp://host:port", json_schema_extra={"pattern": "^(https?|tcp)://"}
     )
     interval: DurationField = Field(default=Duration(30_000))
     timeout: DurationField = Field(
         default=Duration(5_000), description="must be < interval; default min(5s, 80% of interval)"
     )
-    method: str = "GET"
-    headers: dict[str, str] = Field(default_factory=dict)
-    body: str | None = Field(default=None, description="request body sent with the probe")
+    method: limits.Text = "GET"
+    headers: limits.Headers = Field(default_factory=dict, max_length=limits.HEADERS)
+    body: str | None = Field(default=None, max_length=limits.BODY, description="request body sent with the probe")
     expect: Expect = Field(default_factory=Expect)
     tls: TLS = Field(default_factory=TLS)
     follow_redirects: bool = Field(default=True, description="follow up to 10 redirects")
@@ -238,8 +255,11 @@ class Probe(Base):
 
 
 def _selector(value: Any) -> str:
-    Selector.parse(value)
-    return str(value).strip()
+    """The selector as slaforge renders it: what the generators paste is never the author's raw text."""
+    problem = limits.too_long(value, limits.SELECTOR) if isinstance(value, str) else None
+    if problem:
+        raise ValueError(problem)
+    return str(Selector.parse(value))
 
 
 SelectorField = Annotated[
@@ -258,7 +278,7 @@ def _seconds(value: Any) -> float:
 
 
 class ProbeLatencySLI(Base):
-    probe: str
+    probe: limits.Text
     threshold: DurationField
 
 
@@ -286,6 +306,7 @@ class LatencySLI(Base):
     ] = Field(description="seconds; must equal one of the histogram's le buckets")
     buckets: tuple[float, ...] | None = Field(
         default=None,
+        max_length=limits.BUCKETS,
         description="the histogram's le buckets, if you want the threshold checked against them",
     )
 
@@ -315,7 +336,7 @@ class SLI(Base):
 
     model_config = ConfigDict(json_schema_extra={"minProperties": 1, "maxProperties": 1})
 
-    probe: str | None = Field(default=None, description="probe success ratio of this probe")
+    probe: limits.Text | None = Field(default=None, description="probe success ratio of this probe")
     probe_latency: ProbeLatencySLI | None = Field(
         default=None, description="share of probes faster than threshold"
     )
@@ -349,19 +370,44 @@ class SLI(Base):
         return None
 
 
+# The smallest error budget slaforge represents: 100 - target >= 0.0000001 percent (a ratio of 1e-9), and
+# a percent has at most 7 decimals, so that 1 - target/100 is exact at 12 decimals (Objective.error_budget).
+MIN_BUDGET_PERCENT = 1e-7
+PERCENT_DECIMALS = 7
+
+
+def representable_percent(value: float, what: str) -> float:
+    """A target or tier percent whose error budget slaforge can represent exactly (docs/sla-file.md)."""
+    if value < 100 and round(100 - value, PERCENT_DECIMALS) < MIN_BUDGET_PERCENT:
+        raise ValueError(
+            f"{what} {value!r} leaves an error budget of {100 - value:.3g}%, which rounds to zero: "
+            f"slaforge represents budgets down to {MIN_BUDGET_PERCENT:.7f}% (a target of 99.9999999)"
+        )
+    if round(value, PERCENT_DECIMALS) != value:
+        raise ValueError(f"{what} {value!r} has more than {PERCENT_DECIMALS} decimals; round it")
+    return value
+
+
 class CreditTier(Base):
     below: Percent = Field(description="credit applies when the achieved value is below this")
     credit: float = Field(ge=0, le=100, description="percent of the period's fee")
+
+    @field_validator("below")
+    @classmethod
+    def _below(cls, value: float) -> float:
+        if not math.isfinite(value):
+            raise ValueError(f"below must be a finite percent, got {value!r}")
+        return representable_percent(value, "below")
 
 
 class Objective(Base):
     name: str = Field(
         description="unique within the SLA; becomes the label objective=NAME", json_schema_extra=_NAME_SCHEMA
     )
-    description: str | None = None
+    description: limits.Description | None = None
     target: Percent
     sli: SLI
-    credits: tuple[CreditTier, ...] = ()
+    credits: tuple[CreditTier, ...] = Field(default=(), max_length=limits.CREDITS)
 
     @field_validator("name")
     @classmethod
@@ -371,14 +417,14 @@ class Objective(Base):
     @field_validator("target")
     @classmethod
     def _target(cls, value: float) -> float:
-        if not 0 < value < 100:
+        if not math.isfinite(value) or not 0 < value < 100:
             raise ValueError(f"the target must be a percent strictly between 0 and 100, got {value:g}")
         if value < 1:
             raise ValueError(
                 f"the target is a percent, not a ratio: {value:g} means {value:g}%; "
                 f"for {value * 100:g}% write {value * 100:g}"
             )
-        return value
+        return representable_percent(value, "the target")
 
     @property
     def ratio(self) -> float:
@@ -398,7 +444,7 @@ def _clock(value: Any) -> time:
     if isinstance(value, int) and not isinstance(value, bool):
         # YAML 1.1 reads unquoted 02:00 as a sexagesimal integer (120)
         raise ValueError(f"quote the time: write \"HH:MM\" (YAML read {value!r} as a number)")
-    if not isinstance(value, str) or not re.match(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", value):
+    if not isinstance(value, str) or not re.fullmatch(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", value):
         raise ValueError(f"expected a time of day \"HH:MM\" (24h), got {value!r}")
     hour, minute = value.split(":")
     return time(int(hour), int(minute))
@@ -458,7 +504,7 @@ class Maintenance(Base):
     weekly: Weekly | None = None
     daily: Daily | None = None
     once: Once | None = None
-    description: str | None = None
+    description: limits.Description | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Maintenance:
@@ -484,10 +530,15 @@ class AlertToggle(Base):
 
 
 class Alerting(Base):
-    labels: dict[str, str] = Field(
-        default_factory=dict, description="added to every alert of this SLA", json_schema_extra=_LABELS_SCHEMA
+    labels: limits.Labels = Field(
+        default_factory=dict,
+        max_length=limits.LABELS,
+        description="added to every alert of this SLA",
+        json_schema_extra=_LABELS_SCHEMA,
     )
-    annotations: dict[str, str] = Field(default_factory=dict, description="added to every alert (runbook_url...)")
+    annotations: limits.Annotations = Field(
+        default_factory=dict, max_length=limits.LABELS, description="added to every alert (runbook_url...)"
+    )
     page: AlertToggle = Field(default_factory=AlertToggle)
     ticket: AlertToggle = Field(default_factory=AlertToggle)
 
@@ -496,35 +547,39 @@ class Alerting(Base):
 
 class EscalationStep(Base):
     after: DurationField = Field(description="how long the page alert has been firing")
-    receiver: str = Field(min_length=1, description="Alertmanager receiver name")
+    receiver: limits.Text = Field(min_length=1, description="Alertmanager receiver name")
 
 
 # --- the SLA ------------------------------------------------------------------------------
 
 
 class Spec(Base):
-    service: str = Field(min_length=1)
-    provider: str = Field(min_length=1, description="who promises")
-    customer: str = Field(min_length=1, description="to whom")
-    description: str | None = None
+    service: limits.Text = Field(min_length=1)
+    provider: limits.Text = Field(min_length=1, description="who promises")
+    customer: limits.Text = Field(min_length=1, description="to whom")
+    description: limits.Description | None = None
     window: DurationField = Field(description="rolling SLO window, 1h..90d")
     calendar: Literal["month", "quarter", "none"] = Field(
         default="month", description="reporting and credit period"
     )
-    timezone: str = Field(default="UTC", description="IANA name, for calendar periods and maintenance")
-    maintenance: tuple[Maintenance, ...] = ()
-    probes: tuple[Probe, ...] = ()
-    objectives: tuple[Objective, ...] = Field(min_length=1)
+    timezone: limits.Text = Field(default="UTC", description="IANA name, for calendar periods and maintenance")
+    maintenance: tuple[Maintenance, ...] = Field(default=(), max_length=limits.MAINTENANCE)
+    probes: tuple[Probe, ...] = Field(default=(), max_length=limits.PROBES)
+    objectives: tuple[Objective, ...] = Field(min_length=1, max_length=limits.OBJECTIVES)
     alerting: Alerting = Field(default_factory=Alerting)
-    escalation: tuple[EscalationStep, ...] = ()
+    escalation: tuple[EscalationStep, ...] = Field(default=(), max_length=limits.ESCALATION)
 
     @field_validator("timezone")
     @classmethod
     def _tz(cls, value: str) -> str:
-        try:
-            zoneinfo.ZoneInfo(value)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"{value!r} is not an IANA timezone name (like UTC or Europe/Berlin)") from None
+        problem = zone_problem(value)
+        if problem is None:
+            try:
+                zoneinfo.ZoneInfo(value)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                problem = f"{value!r} is an IANA time zone name, but this host's time zone data lacks it"
+        if problem:
+            raise ValueError(problem)
         return value
 
     @field_validator("window")

@@ -194,12 +194,26 @@ def test_overview_contents(slas: list[SLA], files: dict[str, str]) -> None:
     assert table["options"]["sortBy"] == [{"desc": False, "displayName": "Budget left"}]
     overrides = table["fieldConfig"]["overrides"]
     links = [o["properties"][0]["value"][0]["url"] for o in overrides if o["matcher"]["options"] == "SLA"]
-    assert links == ["/d/${__data.fields.dashboard}?${datasource:queryparam}&${__url_time_range}"]
+    assert links == ["/${__data.fields.link}${datasource:queryparam}&${__url_time_range}"]
     info = table["targets"][0]["expr"]
-    long = "a-very-long-service-level-agreement-name-for-uids"
-    assert dashboard_uid(long) in info
+    assert '"link", "d/slaforge-$1?", "sla", "(.{1,31})"' in info  # the short names: their uid
+    assert '"link", "dashboards?tag=slaforge&query=$1&", "sla", "(.{32,})"' in info  # the long ones: a search
     sla_var = next(v for v in overview["templating"]["list"] if v["name"] == "sla")
     assert sla_var["multi"] and sla_var["includeAll"]
+
+
+def test_the_overview_does_not_grow_with_the_fleet(slas: list[SLA]) -> None:
+    """The same overview for 4 SLAs and for 1,000, long names included: one table driven by queries,
+    a graph of the few lowest budgets; the per-SLA detail dashboards are where each SLA is listed."""
+    from slaforge.grafana.overview import overview_dashboard
+    from slaforge.grafana.render import dashboard_dict
+
+    fleet = [s.model_copy(update={"metadata": s.metadata.model_copy(update={"name": f"{s.name[:50]}-{i}"})})
+             for i in range(250) for s in slas]
+    small, large = (json.dumps(dashboard_dict(overview_dashboard(x))) for x in (slas, fleet))
+    assert small == large
+    graph = next(p for p in json.loads(small)["panels"] if p["type"] == "timeseries")
+    assert graph["targets"][0]["expr"].startswith("bottomk(10, ")
 
 
 def test_examples_render(tmp_path: Path) -> None:

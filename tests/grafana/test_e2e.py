@@ -194,4 +194,4 @@ def test_values_tell_the_story(scenario: Any) -> None:
     assert states[("shop", "db-up")] == 0  # ok
     assert len(states) == sum(len(s.spec.objectives) for s in slas)
     info = prom.query(substitute(table["targets"][0]["expr"], ".*"))
-    assert {r["metric"]["dashboard"] for r in info} == {"slaforge-shop", "slaforge-api", "slaforge-intranet"}
+    assert {r["metric"]["link"] for r in info} == {"d/slaforge-shop?", "d/slaforge-api?", "d/slaforge-intranet?"}
