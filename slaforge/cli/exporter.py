@@ -31,8 +31,9 @@ def command(
     Also serves a status page at /, /-/healthy and /-/ready. Reloads on SIGHUP and when the files
     change (a bad new configuration is rejected and the running one kept); stops on SIGTERM.
     """
-    from slaforge.exporter.app import Exporter, parse_listen, run
+    from slaforge.exporter.app import Exporter, StartError, parse_listen, run
     from slaforge.exporter.log import Logger
+    from slaforge.exporter.reload import LOAD_CHECKS
     from slaforge.exporter.targets import parse_shard
 
     try:
@@ -40,12 +41,12 @@ def command(
         shard_pair = parse_shard(shard)
     except ValueError as exc:
         fail(str(exc))
-    slas = load_or_exit(paths)
+    slas = load_or_exit(paths, LOAD_CHECKS)
     exporter = Exporter(
         paths, host, port, shard=shard_pair, max_body_bytes=max_body_bytes, watch_interval=watch_interval,
         schedule_grid=schedule_grid, logger=Logger(log_format, log_level),
     )
     try:
         run(exporter, slas)
-    except OSError as exc:
-        fail(f"cannot listen on {listen}: {exc.strerror or exc}")
+    except StartError as exc:
+        fail(str(exc))
