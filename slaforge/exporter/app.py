@@ -21,7 +21,7 @@ from slaforge.exporter.prober import Prober, make_prober
 from slaforge.exporter.reload import ConfigSource, Key, plan
 from slaforge.exporter.scheduler import Scheduler
 from slaforge.exporter.secrets import redact, secrets_of
-from slaforge.exporter.server import Chunks, HttpServer, Response
+from slaforge.exporter.server import WRITE_TIMEOUT, Chunks, HttpServer, Response
 from slaforge.exporter.state import ObjectiveState, ProbeState
 from slaforge.exporter.status_page import render as render_status
 from slaforge.exporter.targets import Target, build_targets, objectives_of
@@ -48,6 +48,7 @@ class Exporter:
         max_body_bytes: int = 1 << 20,
         watch_interval: float = 5.0,
         schedule_grid: float = 0.05,
+        write_timeout: float = WRITE_TIMEOUT,
         logger: Logger | None = None,
     ) -> None:
         self.source = ConfigSource(paths)
@@ -67,7 +68,7 @@ class Exporter:
         self.exposition = Exposition()
         self.exposition.register(ProbeCollector(lambda: self.states.values(), lambda: self.objectives.values()))
         self.exposition.register(ExporterCollector(self.info, self.stats))
-        self.server = HttpServer(self.handle, host, port)
+        self.server = HttpServer(self.handle, host, port, write_timeout)
         self.ready = False
         self._stop = asyncio.Event()
         self._reload_lock = asyncio.Lock()
