@@ -48,6 +48,37 @@ def sla_file(folder: Path, probes: int) -> Path:
     return path
 
 
+def wave_once(url: str, port: int, pid: int, args: argparse.Namespace, base_rss: int, base_sockets: int,
+              wave: int) -> None:
+    clients = []
+    asked = time.monotonic()
+    for _ in range(args.clients):
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.connect(("127.0.0.1", port))
+        sock.sendall(b"GET /metrics HTTP/1.1\r\nHost: bench\r\n\r\n")
+        clients.append(sock)
+    time.sleep(3)
+    hung_rss = rss_bytes(pid)
+    started = time.perf_counter()
+    urllib.request.urlopen(f"{url}/metrics", timeout=60).read()
+    scrape = time.perf_counter() - started
+    deadline = asked + args.write_timeout + 33
+    while time.monotonic() < deadline and socket_count(pid) > base_sockets:
+        time.sleep(0.5)
+    closed_after = time.monotonic() - asked
+    left = socket_count(pid) - base_sockets
+    time.sleep(1)
+    after_rss = rss_bytes(pid)
+    for sock in clients:
+        sock.close()
+    print(f"wave {wave}: RSS before {mib(base_rss)}, while they hang {mib(hung_rss)} "
+          f"(+{(hung_rss - base_rss) / max(args.clients, 1) / 1024:.0f} KiB per client), "
+          f"after they are closed {mib(after_rss)}; a normal /metrics meanwhile {scrape * 1000:.0f} ms; "
+          f"connections still open {left} after {closed_after:.0f} s")
+    time.sleep(1)
+
+
 def mib(n: int) -> str:
     return f"{n / 2**20:.0f} MiB"
 
@@ -58,12 +89,15 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--write-timeout", type=float, default=10.0)
     parser.add_argument("--full", action="store_true", help="5,000 probes, 300 clients")
+    parser.add_argument("--waves", type=int, default=1, help="repeat the clients this many times")
+    parser.add_argument("--command", help="the slaforge command to run (default: this environment's), "
+                        "to compare two builds; --write-timeout 0 leaves the option out, for builds without it")
     args = parser.parse_args(argv)
     if args.full:
         args.probes, args.clients = 5000, 300
     import sys
 
-    slaforge = str(Path(sys.executable).with_name("slaforge"))
+    slaforge = args.command or str(Path(sys.executable).with_name("slaforge"))
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         port = free_port()
@@ -75,34 +109,10 @@ def main(argv: list[str]) -> int:
             size = len(urllib.request.urlopen(f"{url}/metrics", timeout=60).read())
             time.sleep(1)
             base_rss, base_sockets = rss_bytes(proc.pid), socket_count(proc.pid)
-            clients = []
-            for _ in range(args.clients):
-                sock = socket.socket()
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-                sock.connect(("127.0.0.1", port))
-                sock.sendall(b"GET /metrics HTTP/1.1\r\nHost: bench\r\n\r\n")
-                clients.append(sock)
-            time.sleep(3)
-            hung_rss = rss_bytes(proc.pid)
-            started = time.perf_counter()
-            urllib.request.urlopen(f"{url}/metrics", timeout=60).read()
-            scrape = time.perf_counter() - started
-            deadline = time.monotonic() + args.write_timeout + 30
-            while time.monotonic() < deadline and socket_count(proc.pid) > base_sockets:
-                time.sleep(0.5)
-            closed_after = time.monotonic() - (deadline - args.write_timeout - 30) + 3  # since they asked
-            left = socket_count(proc.pid) - base_sockets
-            time.sleep(1)
-            after_rss = rss_bytes(proc.pid)
-            for sock in clients:
-                sock.close()
             print(f"/metrics {mib(size)} ({size} bytes), {args.probes} probes, {args.clients} non-reading clients, "
                   f"--write-timeout {args.write_timeout:g}")
-            print(f"RSS before {mib(base_rss)}, while they hang {mib(hung_rss)} "
-                  f"(+{(hung_rss - base_rss) / max(args.clients, 1) / 1024:.0f} KiB per client), "
-                  f"after they are closed {mib(after_rss)}")
-            print(f"a normal /metrics while they hang: {scrape * 1000:.0f} ms; "
-                  f"connections still open {left} after {closed_after:.0f} s")
+            for wave in range(1, args.waves + 1):
+                wave_once(url, port, proc.pid, args, base_rss, base_sockets, wave)
         finally:
             proc.stop()
     return 0
