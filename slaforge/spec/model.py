@@ -174,7 +174,15 @@ def _header_value(value: Any) -> Any:
     raise ValueError(f"expected a string, got {kind} (quote it; header values are never shown)")
 
 
-HeaderValue = Annotated[str, BeforeValidator(_header_value), WithJsonSchema({"type": "string"})]
+HeaderValue = Annotated[
+    str,
+    BeforeValidator(_header_value),
+    WithJsonSchema({
+        "type": "string",
+        "pattern": r"^([\x21-\x7e]([\x20-\x7e\t]*[\x21-\x7e])?)?$",
+        "description": "printable ASCII, no leading or trailing space or tab",
+    }),
+]
 
 
 class TLS(Base):
@@ -193,7 +201,8 @@ class Probe(Base):
         description="unique within the SLA; becomes the label probe=NAME", json_schema_extra=_NAME_SCHEMA
     )
     url: str = Field(
-        description="http://..., https://... or tcp://host:port", json_schema_extra={"pattern": "^(https?|tcp)://"}
+        description="http://..., https://... or tcp://host:port; no user:password@ (use headers)",
+        json_schema_extra={"pattern": "^(https?|tcp)://[^/?#@]+([/?#].*)?$"},
     )
     interval: DurationField = Field(default=Duration(30_000))
     timeout: DurationField = Field(

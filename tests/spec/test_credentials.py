@@ -91,3 +91,21 @@ def test_allow_http_redirect_needs_https_and_redirects() -> None:
     off = edit(text, "      method: GET\n", "      method: GET\n      follow_redirects: false\n")
     assert_located(one_problem(off), at(off, "true}"), f"{P0}.tls.allow_http_redirect",
                    "allow_http_redirect has no effect with follow_redirects: false")
+
+
+def test_the_json_schema_refuses_the_same_for_editors() -> None:
+    import yaml
+    from jsonschema import Draft7Validator
+
+    from slaforge.spec.schema import json_schema
+
+    validator = Draft7Validator(json_schema())
+
+    def fails(text: str) -> bool:
+        return any(True for _ in validator.iter_errors(yaml.safe_load(text)))
+
+    assert not fails(BASE)
+    assert not fails(edit(BASE, "url: https://checkout.example.com/healthz", "url: 'https://h.example/u/@me?a=b@c'"))
+    assert fails(edit(BASE, "url: https://checkout.example.com/healthz", f"url: 'https://u:{SECRET}@h.example/'"))
+    assert fails(headers(f'"Bearer {SECRET} "'))
+    assert not fails(headers('"Bearer a\\tb"'))
