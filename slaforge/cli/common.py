@@ -12,6 +12,7 @@ from typing import NoReturn
 import click
 
 from slaforge.spec import SpecError, load_slas
+from slaforge.spec.checks import Check
 from slaforge.spec.model import SLA
 
 
@@ -24,10 +25,10 @@ def not_built_yet(name: str) -> NoReturn:
     fail(f"'{name}' is not built yet; see the project's open issues")
 
 
-def load_or_exit(paths: Sequence[str]) -> list[SLA]:
+def load_or_exit(paths: Sequence[str], checks: Sequence[Check] = ()) -> list[SLA]:
     """Load every SLA from the given files and folders, or print every problem and exit 1."""
     try:
-        return load_slas(paths)
+        return load_slas(paths, checks)
     except SpecError as exc:
         for problem in exc.problems:
             click.echo(problem.format(), err=True)

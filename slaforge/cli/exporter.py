@@ -22,17 +22,21 @@ from slaforge.cli.common import fail, load_or_exit
 @click.option("--schedule-grid", type=click.FloatRange(min=0, max=1), default=0.05, show_default=True,
               help="Seconds: probe start times are rounded to this grid so that nearby probes share a wake-up "
               "(less CPU); 0 spreads them continuously.")
+@click.option("--write-timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
+              help="Seconds to send a whole response (/metrics included); a client that has not read it by then "
+              "is disconnected.")
 def command(
     paths: tuple[str, ...], listen: str, shard: str, log_format: str, log_level: str, max_body_bytes: int,
-    watch_interval: float, schedule_grid: float,
+    watch_interval: float, schedule_grid: float, write_timeout: float,
 ) -> None:
     """Probe every endpoint declared in the SLA files and serve the metrics on /metrics.
 
     Also serves a status page at /, /-/healthy and /-/ready. Reloads on SIGHUP and when the files
     change (a bad new configuration is rejected and the running one kept); stops on SIGTERM.
     """
-    from slaforge.exporter.app import Exporter, parse_listen, run
+    from slaforge.exporter.app import Exporter, StartError, parse_listen, run
     from slaforge.exporter.log import Logger
+    from slaforge.exporter.reload import LOAD_CHECKS
     from slaforge.exporter.targets import parse_shard
 
     try:
@@ -40,12 +44,12 @@ def command(
         shard_pair = parse_shard(shard)
     except ValueError as exc:
         fail(str(exc))
-    slas = load_or_exit(paths)
+    slas = load_or_exit(paths, LOAD_CHECKS)
     exporter = Exporter(
         paths, host, port, shard=shard_pair, max_body_bytes=max_body_bytes, watch_interval=watch_interval,
-        schedule_grid=schedule_grid, logger=Logger(log_format, log_level),
+        schedule_grid=schedule_grid, write_timeout=write_timeout, logger=Logger(log_format, log_level),
     )
     try:
         run(exporter, slas)
-    except OSError as exc:
-        fail(f"cannot listen on {listen}: {exc.strerror or exc}")
+    except StartError as exc:
+        fail(str(exc))

@@ -17,15 +17,24 @@ from slaforge.exporter.collector import ExporterCollector, Exposition, ProbeColl
 from slaforge.exporter.collector.families import ExporterInfo
 from slaforge.exporter.collector.render import CONTENT_TYPE, refresh
 from slaforge.exporter.log import Logger
-from slaforge.exporter.prober import make_prober
+from slaforge.exporter.prober import Prober, make_prober
 from slaforge.exporter.reload import ConfigSource, Key, plan
 from slaforge.exporter.scheduler import Scheduler
-from slaforge.exporter.server import Chunks, HttpServer, Response
+from slaforge.exporter.secrets import redact, secrets_of
+from slaforge.exporter.server import WRITE_TIMEOUT, Chunks, HttpServer, Response
 from slaforge.exporter.state import ObjectiveState, ProbeState
 from slaforge.exporter.status_page import render as render_status
 from slaforge.exporter.targets import Target, build_targets, objectives_of
 from slaforge.spec import SpecError
 from slaforge.spec.model import SLA
+
+
+class StartError(Exception):
+    """The exporter cannot start; the message is for the operator (one line, no traceback)."""
+
+
+class ApplyError(Exception):
+    """A configuration could not be put in place; nothing of it was."""
 
 
 class Exporter:
@@ -39,6 +48,7 @@ class Exporter:
         max_body_bytes: int = 1 << 20,
         watch_interval: float = 5.0,
         schedule_grid: float = 0.05,
+        write_timeout: float = WRITE_TIMEOUT,
         logger: Logger | None = None,
     ) -> None:
         self.source = ConfigSource(paths)
@@ -58,7 +68,7 @@ class Exporter:
         self.exposition = Exposition()
         self.exposition.register(ProbeCollector(lambda: self.states.values(), lambda: self.objectives.values()))
         self.exposition.register(ExporterCollector(self.info, self.stats))
-        self.server = HttpServer(self.handle, host, port)
+        self.server = HttpServer(self.handle, host, port, write_timeout)
         self.ready = False
         self._stop = asyncio.Event()
         self._reload_lock = asyncio.Lock()
@@ -79,8 +89,15 @@ class Exporter:
         loop.set_default_executor(ThreadPoolExecutor(max_workers=64, thread_name_prefix="slaforge-resolve"))
         files = raise_open_files_limit()
         self._signature = self.source.signature()
-        await self.apply(slas)
-        await self.server.start()
+        try:
+            await self.apply(slas)
+        except ApplyError as exc:
+            raise StartError(str(exc)) from None
+        try:
+            await self.server.start()
+        except OSError as exc:
+            await self.scheduler.stop_all()
+            raise StartError(f"cannot listen on {self.listen}: {exc.strerror or exc}") from None
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self._stop.set)
         loop.add_signal_handler(signal.SIGHUP, self._reload_soon)
@@ -111,9 +128,29 @@ class Exporter:
 
     # --- configuration --------------------------------------------------------------------
 
+    def _probers_for(self, targets: list[Target]) -> list[Prober]:
+        """A prober for each target, or :class:`ApplyError` with none left open."""
+        probers: list[Prober] = []
+        for target in targets:
+            try:
+                probers.append(make_prober(target.probe, self.max_body_bytes))
+            except Exception as exc:
+                for prober in probers:
+                    prober.close()
+                message = redact(f"{type(exc).__name__}: {exc}", secrets_of(target.probe))
+                raise ApplyError(f"cannot prepare probe {target.sla}/{target.probe.name}: {message}") from None
+        return probers
+
     async def apply(self, slas: list[SLA]) -> dict[str, int]:
+        """Put ``slas`` in place, all of it, or raise :class:`ApplyError` having changed nothing.
+
+        Everything that can fail (building the probers: TLS contexts, CA files) happens before the first
+        change; what follows only moves prepared objects into place.
+        """
         targets = build_targets(slas, self.shard)
         change = plan(self.targets, targets)
+        starting = change.restart + change.add
+        probers = self._probers_for(starting)
         for key in change.remove + [t.key for t in change.restart]:
             await self.scheduler.stop(key)
             self.states.pop(key, None)
@@ -135,10 +172,10 @@ class Exporter:
             owner.objectives.append(objective)
         self.objectives = objectives
         self.slas = list(slas)
-        for target in change.restart + change.add:
+        for target, prober in zip(starting, probers, strict=True):
             state = self.states[target.key]
             refresh(state)  # rendered before its first result too: no scrape pays for many probes at once
-            self.scheduler.start(state, make_prober(target.probe, self.max_body_bytes))
+            self.scheduler.start(state, prober)
         # the configuration's objects live until the next reload: keep them out of the garbage
         # collector's scans, which would otherwise pause probes and scrapes for tens of milliseconds
         # (unfrozen first, so that what the previous configuration left behind can be collected)
@@ -174,7 +211,14 @@ class Exporter:
                 self.log.error("reload failed, keeping the previous configuration", trigger=trigger,
                                error=f"{type(exc).__name__}: {exc}")
                 return False
-            summary = await self.apply(slas)
+            try:
+                summary = await self.apply(slas)
+            except ApplyError as exc:
+                self.info.reloads["failure"] += 1
+                self.info.last_reload_ok = False
+                self.log.error("reload failed, keeping the previous configuration", trigger=trigger,
+                               error=str(exc))
+                return False
             self.info.reloads["success"] += 1
             self.log.info("reloaded", trigger=trigger, slas=len(slas), probes=len(self.states), **summary)
             return True

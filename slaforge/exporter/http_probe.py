@@ -1,8 +1,8 @@
 """HTTP(S) probes: h11 for the protocol, asyncio streams for the transport.
 
-A probe is one request (plus up to 10 redirects) on a fresh connection unless the probe asks for
-keep-alive. The whole probe, connect and TLS included, runs under one deadline; the body is read up
-to a cap and never kept beyond it.
+A probe is one request (plus up to 10 redirects, under the policy of :mod:`.redirects`) on a fresh
+connection unless the probe asks for keep-alive. The whole probe, connect and TLS included, runs under one
+deadline; the body is read up to a cap and never kept beyond it.
 """
 
 from __future__ import annotations
@@ -12,17 +12,17 @@ import re
 import ssl
 import time
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import h11
 
 from slaforge import __version__
+from slaforge.exporter.redirects import MAX_REDIRECTS, Hop, RedirectPolicy, RedirectRefused, headers_for
 from slaforge.exporter.result import BODY, CONNECT, OTHER, STATUS, TIMEOUT, TLS, ProbeResult
 from slaforge.exporter.tls import client_context, describe_ssl_error, leaf_expiry
 from slaforge.spec.model import Probe
+from slaforge.spec.urls import shown_url
 
-MAX_REDIRECTS = 10
-REDIRECTS = frozenset({301, 302, 303, 307, 308})
 READ_CHUNK = 65536
 USER_AGENT = f"slaforge-exporter/{__version__}"
 
@@ -45,7 +45,7 @@ class Origin:
 def origin_of(url: str) -> tuple[Origin, str]:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ProbeFailure(OTHER, f"cannot follow to {url!r}")
+        raise ProbeFailure(OTHER, f"cannot follow to {shown_url(url)!r}")
     default = 443 if parts.scheme == "https" else 80
     port = parts.port or default
     host = parts.hostname
@@ -105,11 +105,11 @@ class HttpProber:
         self.server_name = probe.tls.server_name
         self.ssl = client_context(probe.tls.ca_file, probe.tls.insecure_skip_verify)
         self.user_headers = [(k, v) for k, v in probe.headers.items()]
-        self._user_names = {k.lower() for k in probe.headers}
+        self.redirects = RedirectPolicy(probe)
         self._pooled: _Connection | None = None
         self._first = origin_of(probe.url)
-        # validated request heads by (origin, path, method, has body): h11 events are immutable
-        self._requests: dict[tuple[Origin, str, str, int], h11.Request] = {}
+        # validated request heads by (origin, path, method, body size, trusted): h11 events are immutable
+        self._requests: dict[tuple[Origin, str, str, int, bool], h11.Request] = {}
 
     async def run(self) -> ProbeResult:
         start = time.perf_counter()
@@ -148,32 +148,29 @@ class HttpProber:
             self._pooled = None
 
     async def _follow(self, progress: _Progress) -> _Response:
-        url = self.probe.url
-        method = self.probe.method
-        body = self.body
-        for hop in range(MAX_REDIRECTS + 1):
-            origin, path = self._first if hop == 0 else origin_of(url)
-            response = await self._exchange(origin, path, method, body, progress)
-            if not (self.probe.follow_redirects and response.status in REDIRECTS and response.location):
+        hop = Hop(self.probe.url, self.probe.method, self.body, trusted=True)
+        for count in range(MAX_REDIRECTS + 1):
+            origin, path = self._first if count == 0 else origin_of(hop.url)
+            response = await self._exchange(origin, path, hop, progress)
+            if response.location is None or not self.redirects.follows(response.status, response.location):
                 return response
-            url = urljoin(url, response.location)
-            if response.status == 303 or (response.status in (301, 302) and method == "POST"):
-                method, body = ("HEAD" if method == "HEAD" else "GET"), None
+            try:
+                hop = self.redirects.next_hop(hop, response.status, response.location)
+            except RedirectRefused as exc:
+                raise ProbeFailure(OTHER, str(exc)) from None
         raise ProbeFailure(OTHER, f"more than {MAX_REDIRECTS} redirects")
 
-    async def _exchange(
-        self, origin: Origin, path: str, method: str, body: bytes | None, progress: _Progress
-    ) -> _Response:
+    async def _exchange(self, origin: Origin, path: str, hop: Hop, progress: _Progress) -> _Response:
         conn = self._take_pooled(origin)
         if conn is not None:
             try:
-                return await self._request(conn, path, method, body, progress)
+                return await self._request(conn, path, hop, progress)
             except ProbeFailure as exc:
                 if exc.reason != CONNECT:
                     raise
                 # the server closed the idle connection: one more try on a fresh one
         conn = await self._connect(origin, progress)
-        return await self._request(conn, path, method, body, progress)
+        return await self._request(conn, path, hop, progress)
 
     def _take_pooled(self, origin: Origin) -> _Connection | None:
         conn, self._pooled = self._pooled, None
@@ -211,8 +208,9 @@ class HttpProber:
             progress.cert_expiry = conn.cert_expiry
         return conn
 
-    def _headers(self, origin: Origin, body: bytes | None) -> list[tuple[str, str]]:
-        names = self._user_names
+    def _headers(self, origin: Origin, body: bytes | None, trusted: bool) -> list[tuple[str, str]]:
+        user = headers_for(self.user_headers, trusted)
+        names = {name.lower() for name, _ in user}
         headers = [("Host", origin.host_header)] if "host" not in names else []
         if "user-agent" not in names:
             headers.append(("User-Agent", USER_AGENT))
@@ -222,25 +220,29 @@ class HttpProber:
             headers.append(("Connection", "close"))
         if body is not None:
             headers.append(("Content-Length", str(len(body))))
-        headers.extend(self.user_headers)
+        headers.extend(user)
         return headers
 
-    def _request_head(self, origin: Origin, path: str, method: str, body: bytes | None) -> h11.Request:
-        key = (origin, path, method, -1 if body is None else len(body))
+    def _request_head(self, origin: Origin, path: str, hop: Hop) -> h11.Request:
+        body = hop.body
+        key = (origin, path, hop.method, -1 if body is None else len(body), hop.trusted)
         request = self._requests.get(key)
         if request is None:
             if len(self._requests) >= 16:  # redirects to ever new places
                 self._requests.clear()
-            request = h11.Request(method=method, target=path, headers=self._headers(origin, body))
+            try:
+                request = h11.Request(method=hop.method, target=path, headers=self._headers(origin, body, hop.trusted))
+            except h11.LocalProtocolError:
+                # h11's message quotes the offending header value, which may be a credential
+                raise ProbeFailure(OTHER, "cannot send the request: h11 refused its head "
+                                   "(an invalid target or header; header values are not shown)") from None
             self._requests[key] = request
         return request
 
-    async def _request(
-        self, conn: _Connection, path: str, method: str, body: bytes | None, progress: _Progress
-    ) -> _Response:
+    async def _request(self, conn: _Connection, path: str, hop: Hop, progress: _Progress) -> _Response:
         keep = False
         try:
-            response = await self._roundtrip(conn, path, method, body, progress)
+            response = await self._roundtrip(conn, path, hop, progress)
             keep = (
                 self.keepalive and not response.truncated
                 and conn.h11.our_state is h11.DONE and conn.h11.their_state is h11.DONE
@@ -254,18 +256,18 @@ class HttpProber:
             else:
                 conn.close(abort=progress.phase != "done")
 
-    async def _roundtrip(
-        self, conn: _Connection, path: str, method: str, body: bytes | None, progress: _Progress
-    ) -> _Response:
+    async def _roundtrip(self, conn: _Connection, path: str, hop: Hop, progress: _Progress) -> _Response:
         h = conn.h11
+        body = hop.body
         progress.phase = "sending the request"
+        head = self._request_head(conn.origin, path, hop)
         try:
-            data = h.send(self._request_head(conn.origin, path, method, body))
+            data = h.send(head)
             if body:
                 data += h.send(h11.Data(data=body))
             data += h.send(h11.EndOfMessage())
-        except h11.LocalProtocolError as exc:
-            raise ProbeFailure(OTHER, f"cannot send the request: {exc}") from None
+        except h11.LocalProtocolError:
+            raise ProbeFailure(OTHER, "cannot send the request (h11 refused it)") from None
         reader = conn.reader
         try:
             conn.writer.write(data)

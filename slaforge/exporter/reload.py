@@ -8,10 +8,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from slaforge.exporter.targets import Target
+from slaforge.exporter.tls import ca_files_are_usable
 from slaforge.spec import expand_paths, load_slas
+from slaforge.spec.checks import Check
 from slaforge.spec.model import SLA
 
 Key = tuple[str, str]
+# what the exporter needs of its host, checked at start and at every reload, located like validate's problems
+LOAD_CHECKS: tuple[Check, ...] = (ca_files_are_usable,)
 
 
 class ConfigSource:
@@ -22,7 +26,7 @@ class ConfigSource:
 
     def load(self) -> list[SLA]:
         """Every SLA, or :class:`slaforge.spec.SpecError` listing every problem."""
-        return load_slas(self.paths)
+        return load_slas(self.paths, LOAD_CHECKS)
 
     def signature(self) -> tuple[tuple[str, int, int], ...]:
         """Changes when a file is edited, added, removed or replaced (folders included)."""

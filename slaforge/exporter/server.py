@@ -1,7 +1,9 @@
 """The exporter's small HTTP/1.1 server (h11 over asyncio streams): /metrics, /-/healthy, /-/ready, /.
 
-Robust against slow or broken clients: a deadline for each request, capped request size, keep-alive
-for scrapers, and every error contained to its own connection.
+Robust against slow or broken clients: a deadline to receive each request and one to send each response,
+capped request size, at most :data:`WRITE_BUFFER` bytes buffered per connection beyond what the kernel
+takes, keep-alive for scrapers, and every error contained to its own connection. A client that does not
+read its response is disconnected at the write deadline, and its buffer freed at once.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from slaforge import __version__
 MAX_REQUEST_HEAD = 16 * 1024
 MAX_REQUEST_BODY = 64 * 1024
 REQUEST_TIMEOUT = 30.0  # to receive a whole request, and idle time between keep-alive requests
+WRITE_TIMEOUT = 30.0  # to send a whole response; then the connection is aborted
+WRITE_BUFFER = 256 * 1024  # bytes handed to the transport before waiting for the client to read some
 
 
 class Chunks:
@@ -50,10 +54,11 @@ Handler = Callable[[str, str], Awaitable[Response]]  # (method, path) -> respons
 
 
 class HttpServer:
-    def __init__(self, handler: Handler, host: str, port: int) -> None:
+    def __init__(self, handler: Handler, host: str, port: int, write_timeout: float = WRITE_TIMEOUT) -> None:
         self.handler = handler
         self.host = host
         self.port = port
+        self.write_timeout = write_timeout
         self._server: asyncio.Server | None = None
         self._connections: set[asyncio.Task[None]] = set()
 
@@ -76,6 +81,8 @@ class HttpServer:
         if task is not None:
             self._connections.add(task)
         conn = h11.Connection(h11.SERVER, max_incomplete_event_size=MAX_REQUEST_HEAD)
+        transport = writer.transport
+        transport.set_write_buffer_limits(high=WRITE_BUFFER)
         try:
             while True:
                 try:
@@ -86,7 +93,7 @@ class HttpServer:
                 except h11.RemoteProtocolError as exc:
                     if conn.our_state in (h11.IDLE, h11.SEND_RESPONSE):
                         await self._send(conn, writer, Response(exc.error_status_hint, f"{exc}\n".encode()),
-                                         "GET")
+                                         "GET", self.write_timeout)
                     return
                 if request is None:
                     return
@@ -95,7 +102,7 @@ class HttpServer:
                     response = await self.handler(method, path)
                 except Exception as exc:
                     response = Response(500, f"internal error: {type(exc).__name__}: {exc}\n".encode())
-                await self._send(conn, writer, response, method)
+                await self._send(conn, writer, response, method, self.write_timeout)
                 if conn.our_state is h11.MUST_CLOSE or conn.their_state is h11.MUST_CLOSE:
                     return
                 try:
@@ -104,8 +111,13 @@ class HttpServer:
                     return
         except (ConnectionError, OSError, h11.LocalProtocolError):
             return
+        except asyncio.CancelledError:
+            return  # the server is closing: the connection ends here, quietly (asyncio logs a cancelled handler)
         finally:
-            writer.transport.close()
+            transport.close()
+            if transport.get_write_buffer_size():
+                # close() waits for the rest to be read: a client that never reads gets the write deadline
+                asyncio.get_running_loop().call_later(self.write_timeout, _abort, transport)
             if task is not None:
                 self._connections.discard(task)
 
@@ -130,7 +142,9 @@ class HttpServer:
                 return None
 
     @staticmethod
-    async def _send(conn: h11.Connection, writer: asyncio.StreamWriter, response: Response, method: str) -> None:
+    async def _send(
+        conn: h11.Connection, writer: asyncio.StreamWriter, response: Response, method: str, timeout: float
+    ) -> None:
         headers = [
             ("Content-Type", response.content_type),
             ("Content-Length", str(len(response.body))),
@@ -149,5 +163,37 @@ class HttpServer:
                 out.extend(chunk.parts)
             else:
                 out.append(chunk)
-        writer.writelines(out)
-        await writer.drain()
+        try:
+            async with asyncio.timeout(timeout):
+                await _write_bounded(writer, out)
+        except TimeoutError:
+            writer.transport.abort()  # drops what is buffered now, not when the client reads it
+            raise ConnectionAbortedError("the client did not read the response in time") from None
+
+
+async def _write_bounded(writer: asyncio.StreamWriter, parts: list[bytes]) -> None:
+    """Hand ``parts`` to the transport about WRITE_BUFFER bytes at a time, waiting for the client to read
+    in between: a connection never buffers much more than two batches. (The parts are references to
+    bytes that already exist; only the transport's buffer is a copy.)"""
+    pieces: list[bytes] | list[bytes | memoryview] = parts
+    if parts and max(map(len, parts)) > WRITE_BUFFER:  # rare: cut the big parts, without copying them
+        pieces = [
+            piece
+            for part in parts
+            for piece in ([part] if len(part) <= WRITE_BUFFER else
+                          [memoryview(part)[i : i + WRITE_BUFFER] for i in range(0, len(part), WRITE_BUFFER)])
+        ]
+    start = size = 0
+    for index, length in enumerate(map(len, pieces)):
+        size += length
+        if size >= WRITE_BUFFER:
+            writer.writelines(pieces[start : index + 1])
+            start, size = index + 1, 0
+            await writer.drain()  # returns at once unless more than WRITE_BUFFER is buffered
+    writer.writelines(pieces[start:])
+    await writer.drain()
+
+
+def _abort(transport: asyncio.WriteTransport) -> None:
+    with contextlib.suppress(Exception):
+        transport.abort()

@@ -12,6 +12,7 @@ from bisect import bisect_left
 from slaforge.conventions import FAILURE_REASONS
 from slaforge.exporter.result import ProbeResult
 from slaforge.exporter.rolling import WINDOWS, RollingCounts
+from slaforge.exporter.secrets import redact, secrets_of
 from slaforge.exporter.targets import ObjectiveRef, Target
 
 REASON_INDEX = {reason: i for i, reason in enumerate(FAILURE_REASONS)}
@@ -42,11 +43,12 @@ class ProbeState:
     __slots__ = (
         "bucket_counts", "cache", "cert_expiry", "duration_sum", "failures", "last_duration",
         "last_lag", "last_message", "last_reason", "last_success", "last_time", "objectives",
-        "prefixes", "previous_success", "status_code", "target", "total",
+        "prefixes", "previous_success", "secrets", "status_code", "target", "total",
     )
 
     def __init__(self, target: Target) -> None:
         self.target = target
+        self.secrets = secrets_of(target.probe)
         self.total = 0
         self.failures = [0] * len(FAILURE_REASONS)
         self.bucket_counts = [0] * (len(target.buckets) + 1)  # the last one is +Inf
@@ -75,7 +77,7 @@ class ProbeState:
         self.last_success = result.success
         self.last_duration = result.duration
         self.last_reason = result.reason
-        self.last_message = result.message
+        self.last_message = redact(result.message, self.secrets) if result.message else ""
         self.last_time = time.time()
         self.status_code = result.status_code
         if result.cert_expiry is not None:

@@ -54,8 +54,16 @@ def probes_are_sound(sla: SLA) -> Iterator[Finding]:
                 default: object = {"method": "GET", "headers": {}, "body": None}[key]
                 if getattr(probe, key) != default:
                     yield (*here, key), f"{key} has no meaning for a tcp:// probe"
-        if probe.scheme != "https" and (probe.tls.ca_file or probe.tls.insecure_skip_verify or probe.tls.server_name):
+        tls = probe.tls
+        if probe.scheme != "https" and (
+            tls.ca_file or tls.insecure_skip_verify or tls.server_name or tls.allow_http_redirect
+        ):
             yield (*here, "tls"), "tls settings need an https:// url"
+        elif tls.allow_http_redirect and not probe.follow_redirects:
+            yield (
+                (*here, "tls", "allow_http_redirect"),
+                "allow_http_redirect has no effect with follow_redirects: false",
+            )
         if probe.tls.ca_file and probe.tls.insecure_skip_verify:
             yield (*here, "tls", "ca_file"), "ca_file has no effect with insecure_skip_verify: true"
 
@@ -165,6 +173,23 @@ def escalation_is_sound(sla: SLA) -> Iterator[Finding]:
 HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # an HTTP token (RFC 9110)
 
 
+def header_value_problem(value: str) -> str | None:
+    """Why ``value`` cannot be sent as an HTTP header value, or None; never quotes the value.
+
+    Printable ASCII with inner spaces or tabs (RFC 9110 field-value, without obsolete octets): what a
+    server receives is then exactly what the SLA says.
+    """
+    for index, char in enumerate(value):
+        if char in "\r\n":
+            return "a header value cannot contain a line break"
+        if char != "\t" and not " " <= char <= "~":
+            what = "a control character" if ord(char) < 0x80 else "a non-ASCII character"
+            return f"a header value cannot contain {what} (U+{ord(char):04X} at position {index + 1})"
+    if value != value.strip(" \t"):
+        return "a header value cannot start or end with a space or tab (HTTP would strip it)"
+    return None
+
+
 def requests_are_sound(sla: SLA) -> Iterator[Finding]:
     """What a probe sends and expects must be something the probe can actually do."""
     for index, probe in enumerate(sla.spec.probes):
@@ -174,8 +199,10 @@ def requests_are_sound(sla: SLA) -> Iterator[Finding]:
         for name, value in probe.headers.items():
             if not HEADER_NAME.fullmatch(name):
                 yield (*here, "headers", name), f"{name!r} is not a valid HTTP header name"
-            elif "\r" in value or "\n" in value:
-                yield (*here, "headers", name), "a header value cannot contain a line break"
+            else:
+                problem = header_value_problem(value)
+                if problem is not None:
+                    yield (*here, "headers", name), problem
         if probe.scheme == "tcp" and probe.expect != Expect():
             yield (
                 (*here, "expect"),

@@ -37,7 +37,6 @@ Description = Annotated[str, Field(max_length=DESCRIPTION)]
 Name = Annotated[str, Field(max_length=NAME)]
 Labels = dict[Name, Text]
 Annotations = dict[Name, Description]
-Headers = dict[Name, Annotated[str, Field(max_length=HEADER_VALUE)]]
 
 
 def too_long(value: str, limit: int) -> str | None:

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from slaforge.spec.checks import check_sla
+from slaforge.spec.checks import Check, check_sla
 from slaforge.spec.model import SLA
 from slaforge.spec.partial import partial_sla
 from slaforge.spec.problems import Path, Problem, SpecError, format_path
@@ -70,8 +70,12 @@ def expand_paths(paths: Iterable[str | FsPath]) -> tuple[list[FsPath], list[Prob
     return files, problems
 
 
-def load_slas(paths: Sequence[str | FsPath]) -> list[SLA]:
-    """Every SLA in ``paths``, validated. Raises :class:`SpecError` listing every problem found."""
+def load_slas(paths: Sequence[str | FsPath], checks: Sequence[Check] = ()) -> list[SLA]:
+    """Every SLA in ``paths``, validated. Raises :class:`SpecError` listing every problem found.
+
+    ``checks`` are run on each valid SLA too, located like the built-in ones: what a command needs
+    of its own host (the exporter: CA files it can read).
+    """
     files, problems = expand_paths(paths)
     slas: list[SLA] = []
     names: dict[str, tuple[FsPath, DocumentLike]] = {}
@@ -93,6 +97,9 @@ def load_slas(paths: Sequence[str | FsPath]) -> list[SLA]:
                 continue
             names[sla.name] = (file, doc)
             slas.append(sla)
+            for check in checks:
+                for path, message in check(sla):
+                    problems.append(_problem(str(file), doc.position(path, key=False), path, message))
     if problems:
         raise SpecError(problems)
     return slas

@@ -28,6 +28,7 @@ from pydantic import (
 from slaforge.spec import limits
 from slaforge.spec.durations import Duration, parse_duration, parse_percent
 from slaforge.spec.promql import Selector
+from slaforge.spec.urls import has_userinfo, shown_url
 from slaforge.spec.zones import zone_problem
 
 API_VERSION = "slaforge/v1"
@@ -170,6 +171,34 @@ class Expect(Base):
         return any(p == code or (p.endswith("xx") and p[0] == code[0]) for p in self.status)
 
 
+def _header_value(value: Any) -> Any:
+    """A header value must be a string; the message never shows it (it is often a credential)."""
+    if isinstance(value, str):
+        return value
+    if value is None:
+        kind = "nothing (null)"
+    elif isinstance(value, bool):
+        kind = "a boolean"
+    elif isinstance(value, int | float):
+        kind = "a number"
+    else:
+        kind = "a mapping" if isinstance(value, dict) else "a list" if isinstance(value, list) else "a value"
+    raise ValueError(f"expected a string, got {kind} (quote it; header values are never shown)")
+
+
+HeaderValue = Annotated[
+    str,
+    BeforeValidator(_header_value),
+    Field(max_length=limits.HEADER_VALUE),
+    WithJsonSchema({
+        "type": "string",
+        "maxLength": limits.HEADER_VALUE,
+        "pattern": r"^([\x21-\x7e]([\x20-\x7e\t]*[\x21-\x7e])?)?$",
+        "description": "printable ASCII, no leading or trailing space or tab",
+    }),
+]
+
+
 class TLS(Base):
     insecure_skip_verify: bool = False
     ca_file: str | None = Field(
@@ -177,6 +206,11 @@ class TLS(Base):
     )
     server_name: str | None = Field(
         default=None, max_length=limits.TEXT, description="SNI and verification name override"
+    )
+    allow_http_redirect: bool = Field(
+        default=False,
+        description="follow a redirect from https to plain http (refused by default); "
+        "the probe's headers are never sent to another origin either way",
     )
 
 
@@ -186,14 +220,15 @@ class Probe(Base):
     )
     url: str = Field(
         max_length=limits.URL,
-        description="http://..., https://... or tcp://host:port", json_schema_extra={"pattern": "^(https?|tcp)://"}
+        description="http://..., https://... or tcp://host:port; no user:password@ (use headers)",
+        json_schema_extra={"pattern": "^(https?|tcp)://[^/?#@]+([/?#].*)?$"},
     )
     interval: DurationField = Field(default=Duration(30_000))
     timeout: DurationField = Field(
         default=Duration(5_000), description="must be < interval; default min(5s, 80% of interval)"
     )
     method: limits.Text = "GET"
-    headers: limits.Headers = Field(default_factory=dict, max_length=limits.HEADERS)
+    headers: dict[limits.Name, HeaderValue] = Field(default_factory=dict, max_length=limits.HEADERS)
     body: str | None = Field(default=None, max_length=limits.BODY, description="request body sent with the probe")
     expect: Expect = Field(default_factory=Expect)
     tls: TLS = Field(default_factory=TLS)
@@ -223,20 +258,26 @@ class Probe(Base):
     @field_validator("url")
     @classmethod
     def _url(cls, value: str) -> str:
+        shown = repr(shown_url(value))  # messages never echo a password
+        if has_userinfo(value):
+            raise ValueError(
+                f"{shown}: credentials in the URL are refused (the URL is shown on the status page, "
+                "in dashboards and in logs); send them in headers, e.g. Authorization"
+            )
         try:
             parts = urlsplit(value)
         except ValueError as exc:
-            raise ValueError(f"{value!r}: {exc}") from None
+            raise ValueError(f"{shown}: {exc}") from None
         if parts.scheme not in ("http", "https", "tcp"):
-            raise ValueError(f"{value!r}: the scheme must be http, https or tcp")
+            raise ValueError(f"{shown}: the scheme must be http, https or tcp")
         if not parts.hostname:
-            raise ValueError(f"{value!r}: no host")
+            raise ValueError(f"{shown}: no host")
         try:
             port = parts.port
         except ValueError:
-            raise ValueError(f"{value!r}: invalid port") from None
+            raise ValueError(f"{shown}: invalid port") from None
         if parts.scheme == "tcp" and port is None:
-            raise ValueError(f"{value!r}: a tcp:// probe needs a port (tcp://host:port)")
+            raise ValueError(f"{shown}: a tcp:// probe needs a port (tcp://host:port)")
         return value
 
     @field_validator("method")
