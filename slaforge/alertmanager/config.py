@@ -37,6 +37,7 @@ from slaforge.conventions import (
     SEVERITY_PAGE,
     SEVERITY_TICKET,
 )
+from slaforge.promql_text import quote
 from slaforge.spec.model import SLA
 
 # ---- slaforge alertmanager names: receivers every generated config has -------------------------
@@ -58,8 +59,7 @@ def q(text: str) -> str:
 
 def matcher(label: str, value: str, op: str = "=") -> str:
     """An Alertmanager matcher, e.g. ``receiver="payments-oncall"``, as a single-quoted YAML scalar."""
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    text = f'{label}{op}"{escaped}"'
+    text = f"{label}{op}{quote(value)}"
     return "'" + text.replace("'", "''") + "'"
 
 

@@ -29,6 +29,7 @@ from slaforge.grafana.panels import (
     text_panel,
     value_text,
 )
+from slaforge.promql_text import num
 from slaforge.spec.model import SLA, Objective, Probe
 
 PERIOD_RANGE = {"month": ("now/M", "this month"), "quarter": ("now/fQ", "this quarter")}
@@ -237,7 +238,7 @@ def _burn_panel(objective: Objective, alert: BurnAlert, width: int) -> PanelBuil
     return graph_panel(
         f"Burn rate, {alert.severity}: {spent:.0%} of budget in {long_w}",
         f"Error ratio over {long_w} and {short_w}, divided by the error budget "
-        f"({q.num(objective.error_budget)}): 1 spends the budget exactly over the window. "
+        f"({num(objective.error_budget)}): 1 spends the budget exactly over the window. "
         f"The {alert.severity} alert fires when both lines are above {factor:g} "
         f"(error ratio {alert.threshold:.6g}), the red line.",
         [

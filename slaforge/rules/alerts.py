@@ -31,9 +31,9 @@ from slaforge.conventions import (
     SEVERITY_TICKET,
     TICKET_BURN_RATE,
 )
+from slaforge.promql_text import num
 from slaforge.rules.recording import (
     maintenance_selector,
-    num,
     objective_labels,
     objective_selector,
     prom,

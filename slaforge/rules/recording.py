@@ -30,6 +30,7 @@ from slaforge.conventions import (
     SLA_INFO,
     VALID_EVENTS_1M,
 )
+from slaforge.promql_text import num
 from slaforge.rules.maintenance import active_expr
 from slaforge.rules.sli import events
 from slaforge.spec.durations import Duration
@@ -47,11 +48,6 @@ LONGEST_FAST_WINDOW = Duration.parse("1h")
 # series of the 5m group are read through last_over_time over this range: a reader evaluated just
 # before the 5m group's next run would otherwise find the last sample outside the 5m lookback
 LONG_READ = Duration.parse("10m")
-
-
-def num(value: float) -> str:
-    """A float as PromQL text, free of binary noise (0.0144, not 0.014400000000000001)."""
-    return format(value, ".12g")
 
 
 def objective_selector(metric: str, sla: SLA, objective: Objective) -> str:

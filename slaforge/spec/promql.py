@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import functools
-import json
 from dataclasses import dataclass
 
 import promql_parser
+
+from slaforge.promql_text import quote
 
 _OPS = {
     "MatchOp.Equal": "=",
@@ -23,7 +24,7 @@ class Matcher:
     value: str
 
     def render(self) -> str:
-        return f"{self.name}{self.op}{json.dumps(self.value)}"
+        return f"{self.name}{self.op}{quote(self.value)}"
 
 
 @dataclass(frozen=True)
