@@ -16,6 +16,7 @@ from slaforge.alertmanager.config import (
     escalation_receivers,
     render_config,
 )
+from slaforge.escaping import markdown_code
 from slaforge.spec.model import SLA
 
 __all__ = [
@@ -69,7 +70,7 @@ def _receiver_lines(slas: Sequence[SLA]) -> str:
     ]
     for use in escalation_receivers(slas):
         steps = ", ".join(f"{sla} level {level} after {after}" for sla, level, after in use.steps)
-        lines.append(f"- `{use.name}`: escalation of {steps}")
+        lines.append(f"- {markdown_code(use.name)}: escalation of {steps}")
     return "\n".join(lines)
 
 

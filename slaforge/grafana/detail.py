@@ -7,6 +7,7 @@ from grafana_foundation_sdk.models import common as cm
 from grafana_foundation_sdk.models import dashboard as dm
 
 from slaforge.burnrate import BurnAlert, burn_alerts, error_budget_time
+from slaforge.escaping import grafana_markdown as md
 from slaforge.grafana import queries as q
 from slaforge.grafana.common import (
     REFRESH,
@@ -93,7 +94,7 @@ def _objective_title(objective: Objective) -> str:
 def _about(sla: SLA) -> str:
     spec = sla.spec
     lines = [
-        f"**{spec.service}**, provided by **{spec.provider}** to **{spec.customer}**.",
+        f"**{md(spec.service)}**, provided by **{md(spec.provider)}** to **{md(spec.customer)}**.",
         "",
         f"Rolling window **{spec.window.human()}**, reporting period **{spec.calendar}**, timezone {spec.timezone}.",
         "",
@@ -103,7 +104,7 @@ def _about(sla: SLA) -> str:
     for o in spec.objectives:
         budget = error_budget_time(o, spec.window).human()
         credits = ", ".join(f"{t.credit:g}% below {t.below:g}%" for t in o.credits) or "none"
-        lines.append(f"| {o.name} | {o.target:g}% | {budget} | {credits} |")
+        lines.append(f"| {md(o.name)} | {o.target:g}% | {budget} | {credits} |")
     if spec.maintenance:
         lines += ["", "Maintenance (excluded, alerts silent):"]
         for m in spec.maintenance:
@@ -114,7 +115,7 @@ def _about(sla: SLA) -> str:
             else:
                 assert m.once is not None
                 when = f"once {m.once.start.isoformat()} for {m.once.duration}"
-            lines.append(f"- {when}" + (f": {m.description}" if m.description else ""))
+            lines.append(f"- {when}" + (f": {md(m.description)}" if m.description else ""))
     return "\n".join(lines)
 
 
@@ -287,7 +288,7 @@ def _source_panel(objective: Objective) -> PanelBuilder | None:
         errors, total = q.ratio_rates(objective)
         return graph_panel(
             "Requests and errors (from your counters)",
-            f"Rates of the SLI's own counters: errors = {sli.ratio.errors}, total = {sli.ratio.total}.",
+            f"Rates of the SLI's own counters: errors = {md(sli.ratio.errors)}, total = {md(sli.ratio.total)}.",
             [Query(total, "requests/s"), Query(errors, "errors/s")],
             unit="reqps",
             width=24,
@@ -297,7 +298,7 @@ def _source_panel(objective: Objective) -> PanelBuilder | None:
         threshold = sli.latency.threshold
         return graph_panel(
             "Request latency (from your histogram)",
-            f"Quantiles of {sli.latency.histogram}; the dashed line is the SLI threshold ({threshold:g}s). "
+            f"Quantiles of {md(sli.latency.histogram)}; the dashed line is the SLI threshold ({threshold:g}s). "
             "'under threshold' is the share of requests at or below it.",
             [
                 Query(q.latency_quantile(objective, 0.5), "p50"),

@@ -131,6 +131,18 @@ def test_awkward_receiver_names_are_quoted(tmp_path: Path) -> None:
     assert route(config, "alertname=SLAEscalation", "receiver=it's me, slaforge-page?") == "it's me, slaforge-page?"
 
 
+def test_receiver_names_are_data_for_alertmanager(tmp_path: Path) -> None:
+    """A receiver named like a template or holding HTML: amtool accepts the config, routes to it,
+    and the README shows it in a code span (issue 12)."""
+    name = 'ACME {{ Corp "x" `<b>`'
+    text = ODD.replace("receiver: 'team \"blue\" #1'", "receiver: 'ACME {{ Corp \"x\" `<b>`'")
+    config = write(tmp_path, text=text)
+    check(config)
+    assert route(config, "alertname=SLAEscalation", 'receiver="ACME {{ Corp \\"x\\" `<b>`"') == name
+    readme = render_alertmanager(load_text(text, "odd.yaml"))[1][1]
+    assert "- `` ACME {{ Corp \"x\" `<b>` ``: escalation of odd level 1 after 0s" in readme
+
+
 def test_no_escalation_at_all(tmp_path: Path) -> None:
     config = write(tmp_path, text=ODD.split("  escalation:")[0])
     check(config)
