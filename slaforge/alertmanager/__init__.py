@@ -16,6 +16,7 @@ from slaforge.alertmanager.config import (
     escalation_receivers,
     render_config,
 )
+from slaforge.escaping import markdown_code
 from slaforge.spec.model import SLA
 
 __all__ = [
@@ -68,7 +69,7 @@ def _receiver_lines(slas: Sequence[SLA]) -> str:
         "- `slaforge-ticket`: tickets",
     ]
     for use in escalation_receivers(slas):
-        lines.append(f"- `{use.name}`: escalation of {use.where()}")
+        lines.append(f"- {markdown_code(use.name)}: escalation of {use.where()}")
     return "\n".join(lines)
 
 

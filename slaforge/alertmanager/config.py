@@ -38,6 +38,7 @@ from slaforge.conventions import (
     SEVERITY_PAGE,
     SEVERITY_TICKET,
 )
+from slaforge.promql_text import quote
 from slaforge.schedule import escalation_steps
 from slaforge.spec.model import SLA
 
@@ -60,8 +61,7 @@ def q(text: str) -> str:
 
 def matcher(label: str, value: str, op: str = "=") -> str:
     """An Alertmanager matcher, e.g. ``receiver="payments-oncall"``, as a single-quoted YAML scalar."""
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    text = f'{label}{op}"{escaped}"'
+    text = f"{label}{op}{quote(value)}"
     return "'" + text.replace("'", "''") + "'"
 
 

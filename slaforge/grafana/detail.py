@@ -7,6 +7,7 @@ from grafana_foundation_sdk.models import common as cm
 from grafana_foundation_sdk.models import dashboard as dm
 
 from slaforge.burnrate import BurnAlert, burn_alerts, error_budget_time
+from slaforge.escaping import grafana_markdown as md
 from slaforge.grafana import queries as q
 from slaforge.grafana.common import (
     REFRESH,
@@ -29,6 +30,7 @@ from slaforge.grafana.panels import (
     text_panel,
     value_text,
 )
+from slaforge.promql_text import num
 from slaforge.spec.model import SLA, Objective, Probe
 from slaforge.titles import distinct_service
 
@@ -94,7 +96,7 @@ def _objective_title(objective: Objective) -> str:
 def _about(sla: SLA) -> str:
     spec = sla.spec
     lines = [
-        f"**{spec.service}**, provided by **{spec.provider}** to **{spec.customer}**.",
+        f"**{md(spec.service)}**, provided by **{md(spec.provider)}** to **{md(spec.customer)}**.",
         "",
         f"Rolling window **{spec.window.human()}**, reporting period **{spec.calendar}**, timezone {spec.timezone}.",
         "",
@@ -104,7 +106,7 @@ def _about(sla: SLA) -> str:
     for o in spec.objectives:
         budget = error_budget_time(o, spec.window).human()
         credits = ", ".join(f"{t.credit:g}% below {t.below:g}%" for t in o.credits) or "none"
-        lines.append(f"| {o.name} | {o.target:g}% | {budget} | {credits} |")
+        lines.append(f"| {md(o.name)} | {o.target:g}% | {budget} | {credits} |")
     if spec.maintenance:
         lines += ["", "Maintenance (excluded, alerts silent):"]
         for m in spec.maintenance:
@@ -115,7 +117,7 @@ def _about(sla: SLA) -> str:
             else:
                 assert m.once is not None
                 when = f"once {m.once.start.isoformat()} for {m.once.duration}"
-            lines.append(f"- {when}" + (f": {m.description}" if m.description else ""))
+            lines.append(f"- {when}" + (f": {md(m.description)}" if m.description else ""))
     return "\n".join(lines)
 
 
@@ -239,7 +241,7 @@ def _burn_panel(objective: Objective, alert: BurnAlert, width: int) -> PanelBuil
     return graph_panel(
         f"Burn rate, {alert.severity}: {spent:.0%} of budget in {long_w}",
         f"Error ratio over {long_w} and {short_w}, divided by the error budget "
-        f"({q.num(objective.error_budget)}): 1 spends the budget exactly over the window. "
+        f"({num(objective.error_budget)}): 1 spends the budget exactly over the window. "
         f"The {alert.severity} alert fires when both lines are above {factor:g} "
         f"(error ratio {alert.threshold:.6g}), the red line.",
         [
@@ -288,7 +290,7 @@ def _source_panel(objective: Objective) -> PanelBuilder | None:
         errors, total = q.ratio_rates(objective)
         return graph_panel(
             "Requests and errors (from your counters)",
-            f"Rates of the SLI's own counters: errors = {sli.ratio.errors}, total = {sli.ratio.total}.",
+            f"Rates of the SLI's own counters: errors = {md(sli.ratio.errors)}, total = {md(sli.ratio.total)}.",
             [Query(total, "requests/s"), Query(errors, "errors/s")],
             unit="reqps",
             width=24,
@@ -298,7 +300,7 @@ def _source_panel(objective: Objective) -> PanelBuilder | None:
         threshold = sli.latency.threshold
         return graph_panel(
             "Request latency (from your histogram)",
-            f"Quantiles of {sli.latency.histogram}; the dashed line is the SLI threshold ({threshold:g}s). "
+            f"Quantiles of {md(sli.latency.histogram)}; the dashed line is the SLI threshold ({threshold:g}s). "
             "'under threshold' is the share of requests at or below it.",
             [
                 Query(q.latency_quantile(objective, 0.5), "p50"),

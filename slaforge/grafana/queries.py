@@ -8,11 +8,11 @@ never drift from the rules. Template variables stay in the text (``$sla``, ``$__
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from slaforge import conventions as c
 from slaforge.burnrate import BurnAlert
+from slaforge.promql_text import le_regex, num, quote
 from slaforge.spec.model import SLA, CreditTier, Objective, Probe
 from slaforge.spec.promql import Matcher
 
@@ -33,18 +33,12 @@ STATE_MAINTENANCE = 4
 AT_RISK_BELOW = 0.25  # budget left under which an objective is "at risk"
 
 
-def num(value: float) -> str:
-    """A number as PromQL text: short, exact enough, never in exponent form."""
-    text = f"{value:.12f}".rstrip("0").rstrip(".")
-    return text or "0"
-
-
 def sel(*pairs: tuple[str, str], regex: bool = False) -> str:
     """``{sla="$sla",objective="x"}``; with ``regex`` the first pair matches with ``=~``."""
     parts = []
     for i, (name, value) in enumerate(pairs):
         op = "=~" if regex and i == 0 else "="
-        parts.append(f"{name}{op}{json.dumps(value)}")
+        parts.append(f"{name}{op}{quote(value)}")
     return "{" + ",".join(parts) + "}"
 
 
@@ -199,16 +193,10 @@ def latency_good_share(objective: Objective) -> str:
     latency = objective.sli.latency
     assert latency is not None
     metric = latency.selector.metric
-    le = Matcher("le", "=~", _le(latency.threshold))
+    le = Matcher("le", "=~", le_regex(latency.threshold))
     good = latency.selector.render(metric=f"{metric}_bucket", extra=(le,))
     count = latency.selector.render(metric=f"{metric}_count")
     return f"sum(rate({good}[{RATE_INTERVAL}])) / sum(rate({count}[{RATE_INTERVAL}]))"
-
-
-def _le(seconds: float) -> str:
-    """Regex for the ``le`` label as client libraries write it: ``0.3``, and ``1`` or ``1.0``."""
-    forms = {repr(float(seconds)), num(seconds)}
-    return "|".join(sorted(f.replace(".", "\\.") for f in forms))
 
 
 # --- the overview (every SLA, filtered by a multi-value $sla) --------------------------------

@@ -30,6 +30,7 @@ from slaforge.conventions import (
     SEVERITY_PAGE,
     VALID_EVENTS_5M,
 )
+from slaforge.promql_text import quote
 from slaforge.report.client import MAX_POINTS, PrometheusClient, is_number
 from slaforge.report.incidents import DEFAULT_GAP
 from slaforge.report.periods import Period
@@ -38,10 +39,6 @@ KIND_LABEL = "slaforge_kind"  # added by the report's own queries to tell bad fr
 # Bucket steps, finest first; all are multiples of 15m, so with every real UTC offset a bucket
 # never straddles local midnight.
 STEPS = (900, 1800, 3600, 7200, 10800, 21600, 43200, 86400)
-
-
-def _quote(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
 def range_ms(seconds: float) -> str:
@@ -53,7 +50,7 @@ def sums_query(sla: str, seconds: float) -> str:
     """Bad and valid event sums per objective over the ``seconds`` before the evaluation time."""
     parts = []
     for kind, metric in (("bad", BAD_EVENTS_5M), ("valid", VALID_EVENTS_5M)):
-        inner = f"sum_over_time({metric}{{{LABEL_SLA}={_quote(sla)}}}[{range_ms(seconds)}])"
+        inner = f"sum_over_time({metric}{{{LABEL_SLA}={quote(sla)}}}[{range_ms(seconds)}])"
         parts.append(
             f'label_replace(sum by ({LABEL_OBJECTIVE}) ({inner}), "{KIND_LABEL}", "{kind}", "", "")'
         )
@@ -64,7 +61,7 @@ def firing_query(sla: str, seconds: float) -> str:
     """Raw firing samples of the SLA's page alerts over the ``seconds`` before the evaluation time."""
     selector = (
         f'ALERTS{{alertname="{ALERT_BURN}",alertstate="firing",'
-        f'{LABEL_SEVERITY}="{SEVERITY_PAGE}",{LABEL_SLA}={_quote(sla)}}}'
+        f'{LABEL_SEVERITY}="{SEVERITY_PAGE}",{LABEL_SLA}={quote(sla)}}}'
     )
     return f"{selector}[{range_ms(seconds)}]"
 

@@ -15,6 +15,7 @@ import jinja2
 from markupsafe import Markup
 
 from slaforge import __version__
+from slaforge.escaping import markdown_text
 from slaforge.report.chart import sli_chart
 from slaforge.report.credits import round_half_up, truncate
 from slaforge.report.model import ObjectiveReport, Report, SLAReport, number, report_json
@@ -32,6 +33,8 @@ _ENV = jinja2.Environment(
     lstrip_blocks=True,
     keep_trailing_newline=True,
 )
+# SLA text in the Markdown report is text, never markup (the HTML report is autoescaped)
+_ENV.filters["md"] = lambda value: markdown_text(str(value))
 
 
 def pct(value: float | None, decimals: int = 4) -> str:

@@ -31,9 +31,10 @@ from slaforge.conventions import (
     SEVERITY_TICKET,
     TICKET_BURN_RATE,
 )
+from slaforge.escaping import template_literal as t
+from slaforge.promql_text import num
 from slaforge.rules.recording import (
     maintenance_selector,
-    num,
     objective_labels,
     objective_selector,
     prom,
@@ -76,8 +77,8 @@ def _budget_left(sla: SLA, objective: Objective) -> str:
 def _describe(sla: SLA, objective: Objective) -> str:
     spec = sla.spec
     return (
-        f"SLA {sla.name} ({spec.service}, {spec.provider} for {spec.customer}), objective "
-        f"{objective.name}: target {num(objective.target)}% over {prom(spec.window)}, error budget "
+        f"SLA {t(sla.name)} ({t(spec.service)}, {t(spec.provider)} for {t(spec.customer)}), objective "
+        f"{t(objective.name)}: target {num(objective.target)}% over {prom(spec.window)}, error budget "
         f"{num(objective.error_budget * 100)}% of valid events."
     )
 
@@ -95,11 +96,13 @@ def _alert(
     all_labels = {**objective_labels(sla, objective), **sla.spec.alerting.labels, **labels}
     all_labels[LABEL_SLA] = sla.name
     all_labels[LABEL_OBJECTIVE] = objective.name
+    # the SLA author's own annotations are templates on purpose (checked by `validate`)
     annotations = {"summary": summary, "description": description, **sla.spec.alerting.annotations}
     rule: Rule = {"alert": name, "expr": expr}
     if for_ is not None and for_.ms > 0:
         rule["for"] = prom(for_)
-    rule["labels"] = dict(sorted(all_labels.items()))
+    # Prometheus expands alert labels as templates too: every label value is data
+    rule["labels"] = {k: t(v) for k, v in sorted(all_labels.items())}
     rule["annotations"] = dict(sorted(annotations.items()))
     return rule
 
@@ -119,7 +122,7 @@ def burn_alert(sla: SLA, objective: Objective, severity: str) -> Rule | None:
         return None
     window = sla.spec.window
     summary = (
-        f"{sla.name}/{objective.name}: error budget burning "
+        f"{t(sla.name)}/{t(objective.name)}: error budget burning "
         "{{ $value | printf \"%.1f\" }}x faster than sustainable"
     )
     description = (
@@ -138,7 +141,7 @@ def exhausted_alert(sla: SLA, objective: Objective) -> Rule:
     # budget left < 0; the value is the share of the budget spent
     expr = _silenced(f"1 - {objective_selector(ERROR_BUDGET_REMAINING, sla, objective)} > 1", sla)
     summary = (
-        f"{sla.name}/{objective.name}: error budget of the last {prom(window)} exhausted "
+        f"{t(sla.name)}/{t(objective.name)}: error budget of the last {prom(window)} exhausted "
         "({{ $value | humanizePercentage }} spent)"
     )
     description = (
@@ -159,9 +162,9 @@ def absent_alert(sla: SLA, objective: Objective) -> Rule:
     expr = (
         f"{cond}\nunless on() (max_over_time({maintenance_selector(sla)}[{prom(ABSENT_GRACE)}]) == 1)\n"
     )
-    summary = f"{sla.name}/{objective.name}: no SLI data for {ABSENT_FOR}"
+    summary = f"{t(sla.name)}/{t(objective.name)}: no SLI data for {ABSENT_FOR}"
     description = (
-        f"{_describe(sla, objective)} No valid events in the last {ABSENT_FOR}: the series {valid} are "
+        f"{_describe(sla, objective)} No valid events in the last {ABSENT_FOR}: the series {t(valid)} are "
         "missing or not increasing (no traffic). The error ratio is unknown, so the burn-rate alerts "
         "cannot fire: check the exporter, the scrape job and the selector."
     )
@@ -189,11 +192,13 @@ def escalation_alerts(sla: SLA, objective: Objective) -> list[Rule]:
         # a step with `after: 0m` escalates as soon as the page fires: no "firing for 0s"
         firing = f"firing for {prom(step.after)}" if step.after.ms else "firing"
         lasted = f"has been firing for at least {prom(step.after)}" if step.after.ms else "is firing"
-        summary = f"{sla.name}/{objective.name}: page {firing}, escalating to {step.receiver} (level {level})"
+        summary = (
+            f"{t(sla.name)}/{t(objective.name)}: page {firing}, escalating to {t(step.receiver)} (level {level})"
+        )
         description = (
             f"{_describe(sla, objective)} The error-budget page {lasted} "
             f"(burn rate now {{{{ $value | printf \"%.1f\" }}}}x). Escalation level "
-            f"{level}: {step.receiver}. Error budget left over {prom(sla.spec.window)}: "
+            f"{level}: {t(step.receiver)}. Error budget left over {prom(sla.spec.window)}: "
             f"{_budget_left(sla, objective)}."
         )
         labels = {LABEL_RECEIVER: step.receiver, LABEL_LEVEL: str(level)}

@@ -40,12 +40,12 @@ from slaforge.conventions import (
     VALID_EVENTS_5M,
     error_ratio_rule,
 )
+from slaforge.promql_text import num
 from slaforge.rules.recording import (
     FAST,
     LONG_READ,
     LONGEST_FAST_WINDOW,
     SLOW,
-    num,
     prom,
     range_of,
     windows,

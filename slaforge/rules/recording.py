@@ -30,6 +30,7 @@ from slaforge.conventions import (
     SLA_INFO,
     VALID_EVENTS_1M,
 )
+from slaforge.promql_text import num, quote
 from slaforge.rules.maintenance import active_expr
 from slaforge.rules.sli import events
 from slaforge.spec.durations import Duration
@@ -47,11 +48,6 @@ LONGEST_FAST_WINDOW = Duration.parse("1h")
 # series of the 5m group are read through last_over_time over this range: a reader evaluated just
 # before the 5m group's next run would otherwise find the last sample outside the 5m lookback
 LONG_READ = Duration.parse("10m")
-
-
-def num(value: float) -> str:
-    """A float as PromQL text, free of binary noise (0.0144, not 0.014400000000000001)."""
-    return format(value, ".12g")
 
 
 def objective_selector(metric: str, sla: SLA, objective: Objective) -> str:
@@ -101,7 +97,18 @@ def range_of(window: Duration, step: Duration) -> str:
 
 
 def _record(name: str, expr: str, labels: Mapping[str, str]) -> Rule:
-    return {"record": name, "expr": expr, "labels": dict(sorted(labels.items()))}
+    """A recording rule; a label value that holds ``{{`` is set by the expression instead.
+
+    Prometheus writes recording-rule labels as they are, but vmalert expands them as Go
+    templates: text such as ``ACME {{ Corp`` would make it refuse the file, and no spelling of
+    it means the same to both. ``label_replace`` sets it as data for both.
+    """
+    for key, value in sorted(labels.items()):
+        if "{{" in value:
+            replacement = quote(value.replace("$", "$$"))
+            expr = f"label_replace({expr}, {quote(key)}, {replacement}, \"\", \"\")"
+    plain = {k: v for k, v in sorted(labels.items()) if "{{" not in v}
+    return {"record": name, "expr": expr, "labels": plain}
 
 
 def piece_labels(sla: SLA, objective: Objective) -> dict[str, str]:

@@ -7,7 +7,6 @@ and every window's ratio is then a ratio of sums of those pieces.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -18,6 +17,7 @@ from slaforge.conventions import (
     PROBE_FAILURES_TOTAL,
     PROBES_TOTAL,
 )
+from slaforge.promql_text import le_regex
 from slaforge.spec.model import SLA, Objective
 from slaforge.spec.promql import Matcher, Selector
 
@@ -48,31 +48,6 @@ class Events:
                 f"(sum(increase({self.good}[{rng}])) or vector(0)), 0){div}"
             )
         return bad, valid
-
-
-def le_regex(threshold: float) -> str:
-    """Regex matching every spelling of a bucket bound: ``0.3``, ``0.30``, ``3e-01``; ``1``, ``1.0``.
-
-    Prometheus 2 keeps the exposition's text (Go clients write ``1``, Python ``1.0``, some ``0.30``);
-    Prometheus 3 normalises classic-histogram ``le`` labels to the shortest float (``1.0``, ``0.3``).
-    """
-    text = repr(float(threshold))  # shortest round-trip form: 0.3, 1.0, 1e-05, 2.5e+20
-    spellings: list[str] = []
-    if "e" not in text and "inf" not in text:
-        whole, _, frac = text.partition(".")
-        frac = frac.rstrip("0")
-        if frac:
-            spellings.append(re.escape(f"{whole}.{frac}") + "0*")
-        else:
-            spellings.append(re.escape(whole) + r"(\.0*)?")
-    mantissa, _, exponent = f"{threshold:e}".partition("e")
-    mantissa = mantissa.rstrip("0").rstrip(".")
-    exp_value = int(exponent)
-    spellings.append(
-        re.escape(mantissa) + r"(\.0*)?" * ("." not in mantissa) + ("0*" if "." in mantissa else "")
-        + f"[eE]{'-' if exp_value < 0 else '[+]?'}0*{abs(exp_value)}"
-    )
-    return "|".join(dict.fromkeys(spellings))
 
 
 @lru_cache(maxsize=4096)

@@ -10,6 +10,7 @@ import math
 import re
 from collections.abc import Callable, Iterator, Sequence
 
+from slaforge import gotemplate
 from slaforge.conventions import RESERVED_LABELS
 from slaforge.spec.durations import Duration
 from slaforge.spec.model import LABEL_NAME, SLA, Expect
@@ -236,6 +237,19 @@ def slis_are_sound(sla: SLA) -> Iterator[Finding]:
             yield (*sli, "latency", "buckets"), "buckets must be in strictly increasing order, as Prometheus has them"
 
 
+def annotations_are_templates(sla: SLA) -> Iterator[Finding]:
+    """alerting.annotations are Prometheus templates on purpose: one that Prometheus cannot parse
+    would make it refuse the whole rule file, i.e. the monitoring of every SLA in it."""
+    for key, value in sla.spec.alerting.annotations.items():
+        try:
+            gotemplate.check(value)
+        except gotemplate.TemplateError as exc:
+            yield (
+                ("spec", "alerting", "annotations", key),
+                f"not a valid Prometheus template: {exc} (write {{{{ \"{{{{\" }}}} for a literal {{{{)",
+            )
+
+
 def _same_series(a: Selector, b: Selector) -> bool:
     return a.metric == b.metric and set(a.matchers) == set(b.matchers)
 
@@ -248,6 +262,7 @@ CHECKS: tuple[Check, ...] = (
     maintenance_is_sound,
     labels_are_sound,
     escalation_is_sound,
+    annotations_are_templates,
 )
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import promql_parser
 
+from slaforge.promql_text import quote
 from slaforge.spec.goregexp import go_regexp_problem
 
 OPS = ("=~", "!~", "!=", "=")
@@ -34,29 +35,6 @@ def valid_metric_name(name: str) -> bool:
         and all(ch in METRIC_CHARS for ch in name)
         and name.lower() not in NOT_METRIC_NAMES
     )
-
-
-def quote(value: str) -> str:
-    """A PromQL string literal for ``value`` that Prometheus 2.42 reads back as exactly ``value``.
-
-    Printable characters stay as they are (UTF-8); quotes, backslashes and every other character are
-    escaped with Go's escapes (``\\n``, ``\\u2028``, ``\\U0001f600``), never with surrogate pairs.
-    """
-    out = []
-    for ch in value:
-        if ch in ('"', "\\"):
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch.isprintable():
-            out.append(ch)
-        elif ord(ch) <= 0xFFFF:
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(f"\\U{ord(ch):08x}")
-    return '"' + "".join(out) + '"'
 
 
 @dataclass(frozen=True)

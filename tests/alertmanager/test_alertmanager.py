@@ -142,6 +142,16 @@ def test_escalation_routes_in_escalation_order_and_after_0m_reads_immediately(ex
     assert "        # storefront level 2 after 20m\n" in text
     assert "  # Escalation: payments-api level 3 after 2h\n" in text
     assert "after 0s" not in text
+def test_receiver_names_are_data_for_alertmanager(tmp_path: Path) -> None:
+    """A receiver named like a template or holding HTML: amtool accepts the config, routes to it,
+    and the README shows it in a code span (issue 12)."""
+    name = 'ACME {{ Corp "x" `<b>`'
+    text = ODD.replace("receiver: 'team \"blue\" #1'", "receiver: 'ACME {{ Corp \"x\" `<b>`'")
+    config = write(tmp_path, text=text)
+    check(config)
+    assert route(config, "alertname=SLAEscalation", 'receiver="ACME {{ Corp \\"x\\" `<b>`"') == name
+    readme = render_alertmanager(load_text(text, "odd.yaml"))[1][1]
+    assert "- `` ACME {{ Corp \"x\" `<b>` ``: escalation of odd level 1 immediately" in readme
 
 
 def test_no_escalation_at_all(tmp_path: Path) -> None:

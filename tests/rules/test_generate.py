@@ -13,8 +13,8 @@ from click.testing import CliRunner
 
 from slaforge import conventions as c
 from slaforge.cli import cli
+from slaforge.promql_text import le_regex
 from slaforge.rules import generate_rule_file, render, render_tests
-from slaforge.rules.sli import le_regex
 from slaforge.spec import load_slas
 from slaforge.spec.model import SLA
 from tests.rules.helpers import EXAMPLES, FIXTURES, GOLDEN, fixture, fixture_names

@@ -32,6 +32,7 @@ from slaforge.conventions import (
     SLI_RATIO,
 )
 from slaforge.exporter.state import ObjectiveState, ProbeState
+from slaforge.promql_text import escape
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
@@ -55,10 +56,6 @@ def go_float(value: float) -> str:
     if math.isinf(value):
         return "+Inf" if value > 0 else "-Inf"
     return repr(float(value))
-
-
-def escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
 
 
 def number(value: float) -> str:
