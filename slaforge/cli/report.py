@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from slaforge.cli.common import fail, load_or_exit, write_atomically
+from slaforge.cli.common import fail, load_or_exit
+from slaforge.cli.output import write_file
 
 
 @click.command(name="report")
@@ -63,7 +64,7 @@ def command(paths: tuple[str, ...], url: str, period: str, fmt: str, output: Pat
     if output is None:
         click.echo(text, nl=False)
     else:
-        write_atomically(output, text)
+        write_file(output, text)
 
 
 def _positive(option: str, text: str) -> float:
