@@ -132,11 +132,8 @@ class PrometheusClient:
                 "(--timeout bounds each whole answer)"
             ) from None
         except AnswerTooLarge as exc:
-            said = "announces" if exc.announced else "sent more than"
-            raise BadResponse(
-                f"{shown} {said} {exc.size if exc.announced else self.max_bytes} bytes, over the limit of "
-                f"{self.max_bytes} bytes (--max-answer-mb)"
-            ) from None
+            said = f"announces {exc.size} bytes, over" if exc.announced else "sent more than"
+            raise BadResponse(f"{shown} {said} the limit of {self.max_bytes} bytes (--max-answer-mb)") from None
         except requests.ConnectionError as exc:
             raise PrometheusUnreachable(
                 f"cannot reach Prometheus at {self.shown_url}: {_reason(exc)}"
