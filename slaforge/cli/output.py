@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import errno
 import os
 import shutil
-import stat
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
@@ -107,27 +107,24 @@ def replace_tree(root: Path, files: Iterable[tuple[str, str | bytes]]) -> None:
     root = Path(os.path.realpath(root))
     if root.exists() and not root.is_dir():
         raise OutputError(f"cannot write into {root}: it is not a folder")
-    if root.exists() and os.path.ismount(root):
-        _update_in_place(root, generated)
-        return
-    old = read_manifest(root) if root.exists() else set()
-    root.parent.mkdir(parents=True, exist_ok=True)
+    if root.exists():
+        _refuse_links_on_the_way(root, generated)
+        if os.path.ismount(root):
+            _update_in_place(root, generated)
+            return
     try:
+        root.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{root.name}.slaforge-new-", dir=root.parent))
     except OSError as exc:
+        if root.exists() and exc.errno in _CANNOT_WRITE_BESIDE:
+            click.echo(f"slaforge: warning: cannot write next to {root} ({exc.strerror}): updating it file by "
+                       "file, each file atomically, not the tree as a whole", err=True)
+            _update_in_place(root, generated)
+            return
         raise OutputError(f"cannot write next to {root}: {exc.strerror or exc}") from None
     try:
         try:
-            if root.exists():
-                os.chmod(staging, stat.S_IMODE(root.stat().st_mode))
-                _copy_user_files(root, staging, old | set(generated))
-            else:
-                os.chmod(staging, 0o777 & ~_umask())
-            for rel, content in generated.items():
-                target = staging.joinpath(*rel.parts)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(content.encode() if isinstance(content, str) else content)
-            (staging / MANIFEST).write_text(_manifest(generated), encoding="utf-8")
+            _build(root, staging, generated)
         except OSError as exc:
             raise OutputError(f"cannot build the new {root}: {_where(exc)}") from None
         _swap(staging, root)
@@ -136,19 +133,47 @@ def replace_tree(root: Path, files: Iterable[tuple[str, str | bytes]]) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
+_CANNOT_WRITE_BESIDE = (errno.EACCES, errno.EPERM, errno.EROFS)
+
+
+def _build(root: Path, staging: Path, generated: dict[PurePosixPath, str | bytes]) -> None:
+    """The new tree in ``staging``: the user's files of ``root``, then slaforge's, then the manifest."""
+    if root.exists():
+        shutil.copystat(root, staging)
+        _copy_user_files(root, staging, read_manifest(root), set(generated))
+    else:
+        os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes 0700
+    for rel, content in generated.items():
+        target = staging.joinpath(*rel.parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content.encode() if isinstance(content, str) else content)
+    (staging / MANIFEST).write_text(_manifest(generated), encoding="utf-8")
+
+
+def _refuse_links_on_the_way(root: Path, generated: dict[PurePosixPath, str | bytes]) -> None:
+    """A folder on the way to a generated file may not be a symbolic link: slaforge would write through it,
+    outside the tree it swaps, and could not take back a half-done write."""
+    for folder in sorted({parent for rel in generated for parent in rel.parents if parent != PurePosixPath(".")}):
+        if root.joinpath(*folder.parts).is_symlink():
+            raise OutputError(
+                f"{root.joinpath(*folder.parts)} is a symbolic link; slaforge replaces the folders it writes "
+                "whole and does not write through links: link to that folder instead"
+            )
+
+
 def _where(exc: OSError) -> str:
     name = f"{exc.filename}: " if exc.filename else ""
     return f"{name}{exc.strerror or exc}"
 
 
-def _copy_user_files(root: Path, staging: Path, slaforges: set[PurePosixPath]) -> None:
-    """Everything under ``root`` that slaforge did not write (nor writes now), into ``staging``."""
+def _copy_user_files(root: Path, staging: Path, before: set[PurePosixPath], now: set[PurePosixPath]) -> None:
+    """Everything under ``root`` that slaforge did not write ``before`` (nor writes ``now``), into ``staging``."""
+    slaforges = before | now
     for folder, dirs, names in os.walk(root):
         here = Path(folder)
         rel_dir = here.relative_to(root)
         for name in dirs:
-            source = here / name
-            target = staging / rel_dir / name
+            source, target = here / name, staging / rel_dir / name
             if source.is_symlink():
                 os.symlink(os.readlink(source), target)
             else:
@@ -167,11 +192,12 @@ def _copy_user_files(root: Path, staging: Path, slaforges: set[PurePosixPath]) -
                 os.link(source, target)  # same file system (same parent): no copy needed
             except OSError:
                 shutil.copy2(source, target)
-    # Folders that held only slaforge's files go: the new files recreate those they need.
-    ancestors = {parent for path in slaforges for parent in path.parents}
+    # Folders left empty that only held slaforge's files from before go; those it still writes into
+    # stay (with their modes), as do the user's own empty folders.
+    gone = {parent for path in before for parent in path.parents} - {parent for path in now for parent in path.parents}
     for folder, _, _ in sorted(os.walk(staging), key=lambda entry: -len(entry[0])):  # deepest first
         rel = PurePosixPath(*Path(folder).relative_to(staging).parts)
-        if rel != PurePosixPath(".") and rel in ancestors and not os.listdir(folder):
+        if rel != PurePosixPath(".") and rel in gone and not os.listdir(folder):
             os.rmdir(folder)
 
 
@@ -189,10 +215,10 @@ def _exchange(a: Path, b: Path) -> bool:
     result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
     if result == 0:
         return True
-    errno = ctypes.get_errno()
-    if errno in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: not on this file system or kernel
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):  # not on this file system or kernel
         return False
-    raise OSError(errno, os.strerror(errno), str(b))
+    raise OSError(code, os.strerror(code), str(b))
 
 
 def _swap(staging: Path, root: Path) -> None:

@@ -155,6 +155,48 @@ def test_a_mount_point_is_updated_file_by_file(slas: Path, out: Path, monkeypatc
     assert (out / "README.local").exists()
 
 
+def test_the_atomic_exchange_is_used_here(tmp_path: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    (a / "x").write_text("")
+    assert output._exchange(a, b)  # Linux renameat2(RENAME_EXCHANGE): no instant without the folder
+    assert (b / "x").exists() and not (a / "x").exists()
+
+
+def test_folder_modes_are_kept(slas: Path, out: Path) -> None:
+    (out / "rules").chmod(0o750)
+    (out / "scratch").chmod(0o700)
+    assert run("generate", str(slas), "-o", str(out)).exit_code == 0
+    assert (out / "rules").stat().st_mode & 0o777 == 0o750
+    assert (out / "scratch").stat().st_mode & 0o777 == 0o700
+
+
+def test_a_link_on_the_way_is_refused(tmp_path: Path, slas: Path, out: Path) -> None:
+    elsewhere = tmp_path / "grafana-elsewhere"
+    shutil.move(out / "grafana", elsewhere)
+    (out / "grafana").symlink_to(elsewhere)
+    before, outside = snapshot(out), snapshot(elsewhere)
+    line = one_line_error(run("generate", str(slas), "-o", str(out)))
+    assert f"{out / 'grafana'} is a symbolic link" in line
+    assert snapshot(out) == before and snapshot(elsewhere) == outside
+
+
+def test_a_parent_that_cannot_be_written_falls_back_to_file_by_file(slas: Path, out: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused(**kwargs: Any) -> str:
+        raise PermissionError(13, "Permission denied", kwargs.get("dir"))
+
+    monkeypatch.setattr(output.tempfile, "mkdtemp", refused)
+    (slas / "internal-directory.yaml").unlink()
+    result = run("generate", str(slas), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert f"slaforge: warning: cannot write next to {out} (Permission denied): updating it file by file" in (
+        result.stderr)
+    assert not (out / "grafana" / "dashboards" / "sla-directory.json").exists()
+    assert (out / "grafana" / "dashboards" / "my-own.json").exists()
+
+
 def test_the_manifest_cannot_point_outside_the_tree(tmp_path: Path, slas: Path, out: Path) -> None:
     victim = tmp_path / "victim.txt"
     victim.write_text("keep me\n")

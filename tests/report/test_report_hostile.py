@@ -181,6 +181,58 @@ def test_negative_counts_and_more_bad_than_valid_are_data_problems(sla_files: di
     assert "- Note: data problem: negative bad events (-5)." in md.stdout
 
 
+@pytest.mark.e2e
+def test_data_problems_from_the_real_prometheus(tmp_path: Path, sla_files: dict[str, Path]) -> None:
+    """The same, from series backfilled into a real Prometheus: one day of October with more bad than
+    valid events for `met`, negative bad events for `tier1`, and sound counts for `tier2`."""
+    from slaforge.conventions import BAD_EVENTS_5M, VALID_EVENTS_5M
+    from tests.report.data import OpenMetrics, at, stamps
+    from tests.support.prometheus import backfill_openmetrics
+
+    builder = OpenMetrics()
+    times = list(stamps(at(10), at(11)))  # 288 slots of Oct 10
+    for name, bad, valid in (("met", 2, 1), ("tier1", -1, 100), ("tier2", 1, 100)):
+        labels = {"sla": "acme", "objective": name}
+        builder.add(VALID_EVENTS_5M, labels, ((t, valid) for t in times))
+        builder.add(BAD_EVENTS_5M, labels, ((t, bad) for t in times))
+    backfill_openmetrics(builder.text(), tmp_path / "data")
+    with PrometheusServer(tmp_path, storage=tmp_path / "data") as server:
+        result = report(sla_files["acme"], server.url, "--format", "json")
+    assert result.exit_code == 0, result.output
+    objectives = {o["objective"]: o for o in json.loads(result.stdout)["slas"][0]["objectives"]}
+    assert objectives["met"]["data_problems"][0] == "more bad events (576) than valid events (288)"
+    assert objectives["met"]["achieved"] is None and objectives["met"]["credit"] is None
+    assert objectives["tier1"]["data_problems"][0] == "negative bad events (-288)"
+    assert "15-minute buckets hold negative counts or more bad than valid" in objectives["met"]["data_problems"][1]
+    assert objectives["tier2"]["data_problems"] == [] and objectives["tier2"]["achieved"] == 99.0
+    assert "acme/tier1: data problem in 2026-10: negative bad events (-288)" in result.stderr
+
+
+def test_report_o_is_replaced_atomically(tmp_path: Path, sla_files: dict[str, Path],
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import slaforge.cli.output as output
+
+    target = tmp_path / "report.md"
+    target.write_text("last month's report\n")
+
+    def failing_replace(src: Any, dst: Any) -> None:
+        raise OSError(28, "No space left on device", str(dst))
+
+    def empty(request: fake.Request) -> Any:
+        return {"resultType": "matrix" if request.path.endswith("query_range") else "vector", "result": []}
+
+    with fake.FakePrometheus(fake.answering(empty)) as server:
+        monkeypatch.setattr(output.os, "replace", failing_replace)
+        result = report(sla_files["acme"], server.url, "-o", str(target))
+        monkeypatch.undo()
+        assert result.exit_code == 1 and "Traceback" not in result.stderr
+        assert result.stderr.splitlines()[-1] == f"slaforge: cannot write {target}: No space left on device"
+        assert target.read_text() == "last month's report\n"
+        assert [p.name for p in tmp_path.iterdir()] == ["report.md"]
+        assert report(sla_files["acme"], server.url, "-o", str(target)).exit_code == 0
+    assert target.read_text().startswith("# Service level report 2026-10")
+
+
 # --- bad arguments ----------------------------------------------------------------------------
 
 
