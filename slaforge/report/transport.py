@@ -45,9 +45,13 @@ class Answer:
     body: bytes
 
 
-def _shut(sock: socket.socket | None) -> None:
-    if sock is None:
-        return
+def _shut(sock: Any) -> None:
+    if not isinstance(sock, socket.socket):
+        # None, or urllib3's SSLTransport (TLS within TLS, through an https proxy): cut what it wraps
+        inner = getattr(sock, "socket", None)
+        if not isinstance(inner, socket.socket):
+            return
+        sock = inner
     # The plain socket method even on an SSLSocket: leave the TLS state to its own thread. OSError:
     # already closed, or detached into the TLS socket.
     with contextlib.suppress(OSError):
@@ -69,8 +73,8 @@ class _Connections:
         with self._lock:
             connections = list(self._live)
         for connection in connections:
-            _shut(getattr(connection, "sock", None))
-            _shut(getattr(connection, "slaforge_raw_sock", None))
+            for name in ("sock", "slaforge_raw_sock", "slaforge_tls_sock"):
+                _shut(getattr(connection, name, None))
 
 
 def _pool_classes(connections: _Connections) -> dict[str, type[HTTPConnectionPool]]:
@@ -85,12 +89,18 @@ def _pool_classes(connections: _Connections) -> dict[str, type[HTTPConnectionPoo
 
     class TLSConnection(HTTPSConnection):
         slaforge_raw_sock: socket.socket | None = None
+        slaforge_tls_sock: Any = None
 
         def _new_conn(self) -> socket.socket:
             sock = super()._new_conn()
-            self.slaforge_raw_sock = sock
+            self.slaforge_raw_sock = sock  # detached into the TLS socket once the handshake is done
             connections.add(self)
             return sock
+
+        def connect(self) -> None:
+            super().connect()
+            # The connection forgets its socket once the response has it: keep a reference to cut.
+            self.slaforge_tls_sock = self.sock
 
     class Pool(HTTPConnectionPool):
         ConnectionCls = Connection

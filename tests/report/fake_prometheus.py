@@ -11,10 +11,12 @@ from __future__ import annotations
 import json
 import socket
 import socketserver
+import ssl
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -77,13 +79,24 @@ def _read_request(sock: socket.socket) -> Request | None:
 class FakePrometheus:
     """Serves ``behaviour`` on every connection, on a free port of 127.0.0.1. A context manager."""
 
-    def __init__(self, behaviour: Behaviour) -> None:
+    def __init__(self, behaviour: Behaviour, tls: tuple[Path, Path] | None = None) -> None:
+        """``tls``: (certificate, key) files to serve https with."""
         self.record = Record()
         record = self.record
+        context = None
+        if tls is not None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
 
         class Handler(socketserver.BaseRequestHandler):
             def handle(self) -> None:
                 sock: socket.socket = self.request
+                if context is not None:
+                    sock.settimeout(10)
+                    try:
+                        sock = context.wrap_socket(sock, server_side=True)
+                    except OSError:
+                        return
                 request = _read_request(sock)
                 if request is None:
                     return
@@ -97,7 +110,7 @@ class FakePrometheus:
 
         self._server = Server(("127.0.0.1", 0), Handler)
         self.port: int = self._server.server_address[1]
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                          daemon=True)
 

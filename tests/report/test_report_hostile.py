@@ -58,6 +58,34 @@ def test_trickling_headers_are_cut_at_the_deadline() -> None:
     assert server.record.finished == 0
 
 
+def test_a_trickling_answer_over_tls_is_cut_at_the_deadline(tmp_path: Path, sla_files: dict[str, Path],
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.exporter.support import make_cert
+
+    cert, key = make_cert(tmp_path, "prometheus")
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(cert))
+    with fake.FakePrometheus(fake.trickle_body(total=400, every=0.05), tls=(cert, key)) as server:
+        assert server.url.startswith("https://")
+        line = one_line_error(report(sla_files["acme"], server.url, "--timeout", "1"))
+    assert "did not answer within 1s (--timeout bounds each whole answer)" in line
+    assert server.record.finished == 0
+    with fake.FakePrometheus(fake.canned(vector()), tls=(cert, key)) as server:  # and https works
+        client = PrometheusClient(server.url, timeout=5)
+        assert client.query("up", 0) == ("vector", [])
+
+
+def test_a_trickling_proxy_is_cut_at_the_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
+    with fake.FakePrometheus(fake.trickle_body(total=400, every=0.05)) as proxy:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        client = PrometheusClient("http://prometheus.invalid:9090", timeout=1)
+        with pytest.raises(PrometheusUnreachable, match=r"did not answer within 1s"):
+            client.query("up", 0)
+    assert proxy.record.requests[0].path == "http://prometheus.invalid:9090/api/v1/query"  # it went through
+    assert proxy.record.finished == 0
+
+
 def test_a_flood_is_refused_at_the_size_limit(sla_files: dict[str, Path]) -> None:
     total = 32 * 1024 * 1024
     with fake.FakePrometheus(fake.flood(total)) as server:
