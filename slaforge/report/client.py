@@ -91,9 +91,15 @@ class PrometheusClient:
         self.queries = 0  # how many queries were sent, for the curious and for tests
 
     # --- the two endpoints ------------------------------------------------------------------
-    def query(self, expr: str, at: datetime | float) -> tuple[str, list[Series]]:
-        """Instant query; returns the result type (vector, matrix, scalar) and its series."""
-        return self._call("query", {"query": expr, "time": _seconds(at)})
+    def query(self, expr: str, at: datetime | float, expect: str | None = None) -> tuple[str, list[Series]]:
+        """Instant query; returns the result type (vector, matrix, scalar) and its series.
+
+        With ``expect``, any other result type is a :class:`BadResponse`.
+        """
+        kind, result = self._call("query", {"query": expr, "time": _seconds(at)})
+        if expect is not None and kind != expect:
+            raise BadResponse(f"{self.shown_url}/api/v1/query answered a {kind}, not a {expect}")
+        return kind, result
 
     def query_range(self, expr: str, start: datetime | float, end: datetime | float,
                     step_seconds: float) -> list[Series]:

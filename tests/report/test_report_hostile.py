@@ -138,6 +138,9 @@ MALFORMED = {
     "unknown result type": ({"status": "success", "data": {"resultType": "blob", "result": []}},
                             "data.resultType: 'blob' is not one of vector, matrix, scalar"),
     "no data": ({"status": "success"}, "data: missing or not an object"),
+    "a matrix for the totals": ({"status": "success", "data": {"resultType": "matrix", "result": [
+        {"metric": {"objective": "met", "slaforge_kind": "bad"}, "values": []}]}},
+        "/api/v1/query answered a matrix, not a vector"),
     "not an object": ([1, 2, 3], "answered JSON that is not a Prometheus API response"),
     "deep nesting": ("[" * 100_000 + "]" * 100_000, "something that is not the Prometheus API"),
     "error with a newline": ({"status": "error", "errorType": "bad_data", "error": "a\nb"},
@@ -187,7 +190,7 @@ def test_negative_counts_and_more_bad_than_valid_are_data_problems(sla_files: di
                 {"metric": {"objective": o, "slaforge_kind": k}, "value": [1793404800, v]}
                 for (o, k), v in totals.items()
             ]}
-        return {"resultType": "vector", "result": []}
+        return {"resultType": "matrix", "result": []}  # the raw ALERTS samples: none
 
     with fake.FakePrometheus(fake.answering(answer)) as server:
         result = report(sla_files["acme"], server.url, "--format", "json")
@@ -247,7 +250,8 @@ def test_report_o_is_replaced_atomically(tmp_path: Path, sla_files: dict[str, Pa
         raise OSError(28, "No space left on device", str(dst))
 
     def empty(request: fake.Request) -> Any:
-        return {"resultType": "matrix" if request.path.endswith("query_range") else "vector", "result": []}
+        sums = "sum_over_time" in request.form["query"] and not request.path.endswith("query_range")
+        return {"resultType": "vector" if sums else "matrix", "result": []}
 
     with fake.FakePrometheus(fake.answering(empty)) as server:
         monkeypatch.setattr(output.os, "replace", failing_replace)
