@@ -9,11 +9,14 @@ values that are finite numbers written as Prometheus writes them. Anything else 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
 MAX_TIME = 253_402_300_799.0  # 9999-12-31T23:59:59Z: the last second a report can name
 MAX_VALUE = float(2**53)  # beyond this, counts are not exact in the per-day sums
+# How Prometheus writes a sample value (Go's strconv.FormatFloat, 'f' or 'e'); ASCII digits only
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|[+-]?Inf|NaN", re.ASCII)
 MAX_VALUE_TEXT = 64  # characters of one value as Prometheus writes it ("1.2345678901234567e+15")
 
 
@@ -51,10 +54,9 @@ def _value(raw: Any, where: str) -> str:
         raise Malformed(f"{where}: the value is not a string as Prometheus writes it")
     if len(raw) > MAX_VALUE_TEXT:
         raise Malformed(f"{where}: the value is {len(raw)} characters long")
-    try:
-        number = float(raw)
-    except ValueError:
-        raise Malformed(f"{where}: the value {_short(raw)} is not a number") from None
+    if not _NUMBER.fullmatch(raw):
+        raise Malformed(f"{where}: the value {_short(raw)} is not a number")
+    number = float(raw)
     if not math.isfinite(number):
         raise Malformed(f"{where}: the value {_short(raw)} is not a finite number")
     if abs(number) > MAX_VALUE:

@@ -129,6 +129,8 @@ MALFORMED = {
     "value NaN": (vector({**ITEM, "value": [1793404800, "NaN"]}), "the value 'NaN' is not a finite number"),
     "value +Inf": (vector({**ITEM, "value": [1793404800, "+Inf"]}), "the value '+Inf' is not a finite number"),
     "value huge text": (vector({**ITEM, "value": [1793404800, "1" + "0" * 5000]}), "characters long"),
+    "value with underscores": (vector({**ITEM, "value": [1793404800, "1_000"]}), "the value '1_000' is not a number"),
+    "value in other digits": (vector({**ITEM, "value": [1793404800, "١٢"]}), "is not a number"),
     "value a number": (vector({**ITEM, "value": [1793404800, 5]}), "the value is not a string"),
     "value three items": (vector({**ITEM, "value": [1, "1", "2"]}), 'expected [time, "value"]'),
     "result not a list": ({"status": "success", "data": {"resultType": "vector", "result": {}}},
