@@ -124,10 +124,11 @@ def replace_tree(root: Path, files: Iterable[tuple[str, str | bytes]]) -> None:
         raise OutputError(f"cannot write next to {root}: {exc.strerror or exc}") from None
     try:
         try:
-            _build(root, staging, generated)
+            before = _build(root, staging, generated)
         except OSError as exc:
             raise OutputError(f"cannot build the new {root}: {_where(exc)}") from None
         _swap(staging, root)
+        _rescue_late_files(staging, root, before | set(generated))
     finally:
         # after a swap, staging holds the old tree; after a failure, the half-built new one
         shutil.rmtree(staging, ignore_errors=True)
@@ -136,11 +137,16 @@ def replace_tree(root: Path, files: Iterable[tuple[str, str | bytes]]) -> None:
 _CANNOT_WRITE_BESIDE = (errno.EACCES, errno.EPERM, errno.EROFS)
 
 
-def _build(root: Path, staging: Path, generated: dict[PurePosixPath, str | bytes]) -> None:
-    """The new tree in ``staging``: the user's files of ``root``, then slaforge's, then the manifest."""
+def _build(root: Path, staging: Path, generated: dict[PurePosixPath, str | bytes]) -> set[PurePosixPath]:
+    """The new tree in ``staging``: the user's files of ``root``, then slaforge's, then the manifest.
+
+    Returns what the old manifest listed.
+    """
+    before: set[PurePosixPath] = set()
     if root.exists():
+        before = read_manifest(root)
         shutil.copystat(root, staging)
-        _copy_user_files(root, staging, read_manifest(root), set(generated))
+        _copy_user_files(root, staging, before, set(generated))
     else:
         os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes 0700
     for rel, content in generated.items():
@@ -148,6 +154,27 @@ def _build(root: Path, staging: Path, generated: dict[PurePosixPath, str | bytes
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content.encode() if isinstance(content, str) else content)
     (staging / MANIFEST).write_text(_manifest(generated), encoding="utf-8")
+    return before
+
+
+def _rescue_late_files(old_tree: Path, root: Path, slaforges: set[PurePosixPath]) -> None:
+    """Files another process created in the old tree while the new one was built: moved into the new one.
+
+    Without this they would go with the old tree, and slaforge never removes a file it did not write.
+    """
+    if not old_tree.exists():
+        return
+    for folder, dirs, names in os.walk(old_tree):
+        rel_dir = Path(folder).relative_to(old_tree)
+        links = [d for d in dirs if (Path(folder) / d).is_symlink()]
+        for name in [*names, *links]:  # files and links one by one; folders are walked into
+            rel = PurePosixPath(*(rel_dir / name).parts)
+            source, target = Path(folder) / name, root / rel_dir / name
+            if rel in slaforges or str(rel) == MANIFEST or target.exists() or target.is_symlink():
+                continue
+            with contextlib.suppress(OSError):  # best effort: the new tree is in place already
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.rename(source, target)
 
 
 def _refuse_links_on_the_way(root: Path, generated: dict[PurePosixPath, str | bytes]) -> None:

@@ -155,6 +155,30 @@ def test_a_mount_point_is_updated_file_by_file(slas: Path, out: Path, monkeypatc
     assert (out / "README.local").exists()
 
 
+def test_a_file_created_while_the_tree_is_built_survives(slas: Path, out: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another process (a Prometheus keeping its data in DIR, say) creates a file in the old tree after
+    it was copied and before the swap: it is moved into the new tree, not removed with the old one."""
+    real = output._swap
+
+    def swap_later(staging: Path, root: Path) -> None:
+        (root / "scratch" / "late.log").write_text("written meanwhile\n")
+        real(staging, root)
+
+    monkeypatch.setattr(output, "_swap", swap_later)
+    assert run("generate", str(slas), "-o", str(out)).exit_code == 0
+    assert (out / "scratch" / "late.log").read_text() == "written meanwhile\n"
+    assert leftovers(out.parent) == []
+
+
+def test_stale_files_are_not_brought_back(slas: Path, out: Path) -> None:
+    (slas / "internal-directory.yaml").unlink()
+    (slas / "payments-api.yaml").unlink()
+    assert run("generate", str(slas), "-o", str(out)).exit_code == 0
+    names = sorted(p.name for p in (out / "grafana" / "dashboards").iterdir())
+    assert "sla-directory.json" not in names and "sla-payments-api.json" not in names
+
+
 def test_the_atomic_exchange_is_used_here(tmp_path: Path) -> None:
     a, b = tmp_path / "a", tmp_path / "b"
     a.mkdir()
