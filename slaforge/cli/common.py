@@ -1,16 +1,14 @@
-"""Shared pieces of the commands: loading SLA files with located errors, safe output writing."""
+"""Shared pieces of the commands: loading SLA files with located errors (writing: slaforge.cli.output)."""
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
-from collections.abc import Iterable, Sequence
-from pathlib import Path
+from collections.abc import Sequence
 from typing import NoReturn
 
 import click
 
+from slaforge.cli.output import replace_tree, write_file
 from slaforge.spec import SpecError, load_slas
 from slaforge.spec.checks import Check
 from slaforge.spec.model import SLA
@@ -35,29 +33,6 @@ def load_or_exit(paths: Sequence[str], checks: Sequence[Check] = ()) -> list[SLA
         sys.exit(1)
 
 
-def write_atomically(path: Path, content: str | bytes) -> None:
-    """Write through a temporary file in the same folder and rename: never a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = content.encode() if isinstance(content, str) else content
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual mode of a new file
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
-
-
-def write_tree(root: Path, files: Iterable[tuple[str, str | bytes]]) -> None:
-    """Write a set of generated files under ``root``; everything is generated before anything is written."""
-    files = list(files)
-    for rel, content in files:
-        write_atomically(root / rel, content)
+# The writers live in slaforge.cli.output; these names stay for the commands that import them from here.
+write_atomically = write_file
+write_tree = replace_tree

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from slaforge.cli.common import fail, load_or_exit, write_tree
+from slaforge.cli.common import fail, load_or_exit
+from slaforge.cli.output import replace_tree
 from slaforge.grafana import DEFAULT_DASHBOARDS_PATH, build_dashboards, render_dashboards
 from slaforge.grafana.upload import TOKEN_ENV, UploadError, upload_dashboards
 
@@ -42,8 +43,11 @@ def command(
         fail(f"--grafana-url needs a Grafana service-account token in ${TOKEN_ENV}")
     slas = load_or_exit(paths)
     if output is not None:
-        files = render_dashboards(slas, dashboards_path=dashboards_path)
-        write_tree(output, files)
+        try:
+            files = render_dashboards(slas, dashboards_path=dashboards_path)
+        except Exception as exc:  # a bug, not bad input: still one line, and nothing is written
+            fail(f"generating failed, nothing was written: {type(exc).__name__}: {exc}")
+        replace_tree(output, files)
         click.echo(f"wrote {len(files)} files to {output}", err=True)
     if grafana_url is not None:
         dashboards = [data for _, data in build_dashboards(slas)]

@@ -1,7 +1,8 @@
 """`slaforge generate PATH... -o DIR`: rules, dashboards and Alertmanager routes in one go.
 
-Everything is generated in memory first; files are written only when all of it succeeded, each
-one atomically, so a failure never leaves a half-written tree.
+Everything is generated in memory first; then the whole tree is built beside DIR and swapped in
+(:func:`slaforge.cli.output.replace_tree`), so a failure at any point leaves DIR as it was, and what
+an earlier run wrote for an SLA that is gone is removed, never a file slaforge did not write.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from pathlib import Path
 
 import click
 
-from slaforge.cli.common import load_or_exit, write_tree
+from slaforge.cli.common import fail, load_or_exit
+from slaforge.cli.output import replace_tree
 from slaforge.conventions import GENERATE_ALERTMANAGER_DIR, GENERATE_GRAFANA_DIR, GENERATE_RULES_DIR
 from slaforge.spec.model import SLA
 
@@ -42,6 +44,9 @@ def generate_files(slas: list[SLA]) -> list[tuple[str, str]]:
 def command(paths: tuple[str, ...], output: Path) -> None:
     """Generate everything: DIR/rules/, DIR/grafana/, DIR/alertmanager/."""
     slas = load_or_exit(paths)
-    files = generate_files(slas)
-    write_tree(output, files)
+    try:
+        files = generate_files(slas)
+    except Exception as exc:  # a bug, not bad input: still one line, and nothing is written
+        fail(f"generating failed, nothing was written: {type(exc).__name__}: {exc}")
+    replace_tree(output, files)
     click.echo(f"wrote {len(files)} files for {len(slas)} SLA(s) into {output}/", err=True)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from slaforge.cli.common import fail, write_atomically
+from slaforge.cli.common import fail
+from slaforge.cli.output import write_file
 from slaforge.spec import SpecError, load_text
 from slaforge.spec.durations import parse_duration
 
@@ -53,7 +54,7 @@ def sloth(file: str, output: str | None, window: str, provider: str | None, cust
         click.echo(f"{warning.file}:{warning.line}:{warning.column}: {warning.path}: warning: {warning.message}",
                    err=True)
     if output:
-        write_atomically(Path(output), imported.yaml)
+        write_file(Path(output), imported.yaml)
         click.echo(f"wrote {len(imported.slas)} SLA(s) to {output}: {', '.join(imported.slas)}", err=True)
     else:
         click.echo(imported.yaml, nl=False)

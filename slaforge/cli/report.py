@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
-from slaforge.cli.common import fail, load_or_exit, write_atomically
+from slaforge.cli.common import fail, load_or_exit
+from slaforge.cli.output import write_file
 
 
 @click.command(name="report")
@@ -22,9 +24,12 @@ from slaforge.cli.common import fail, load_or_exit, write_atomically
               help="Write here (atomically) instead of stdout.")
 @click.option("--now", "now_text", default=None, metavar="TIME",
               help="Report as if it were TIME (ISO 8601 with offset), for reproducible reports.")
-@click.option("--timeout", default=30.0, show_default=True, help="Seconds to wait for each query.")
+@click.option("--timeout", "timeout_text", default="30", show_default=True, metavar="SECONDS",
+              help="Seconds each query may take in all, from connecting to the last byte of the answer.")
+@click.option("--max-answer-mb", "max_mb_text", default="32", show_default=True, metavar="MB",
+              help="Refuse an answer of Prometheus larger than this many MiB (memory stays bounded).")
 def command(paths: tuple[str, ...], url: str, period: str, fmt: str, output: Path | None,
-            now_text: str | None, timeout: float) -> None:
+            now_text: str | None, timeout_text: str, max_mb_text: str) -> None:
     """Compliance report per SLA and objective over a calendar period, with the credits owed."""
     from slaforge.report import (
         PeriodError,
@@ -35,10 +40,12 @@ def command(paths: tuple[str, ...], url: str, period: str, fmt: str, output: Pat
     )
     from slaforge.report.periods import parse_instant
 
+    timeout = _positive("--timeout", timeout_text)
+    max_bytes = round(_positive("--max-answer-mb", max_mb_text) * 1024 * 1024)
     slas = load_or_exit(paths)
     try:
         now = parse_instant(now_text) if now_text else datetime.now(UTC)
-        client = PrometheusClient(url, timeout=timeout)
+        client = PrometheusClient(url, timeout=timeout, max_bytes=max_bytes)
         report = build_report(slas, client, period, now)
     except (PeriodError, PrometheusError) as exc:
         fail(str(exc))
@@ -50,8 +57,22 @@ def command(paths: tuple[str, ...], url: str, period: str, fmt: str, output: Pat
                     "recorded; are the slaforge recording rules loaded in this Prometheus?)",
                     err=True,
                 )
+            for problem in o.data_problems:
+                click.echo(f"slaforge: warning: {s.sla}/{o.name}: data problem in {s.period.label}: {problem}",
+                           err=True)
     text = render(report, fmt)
     if output is None:
         click.echo(text, nl=False)
     else:
-        write_atomically(output, text)
+        write_file(output, text)
+
+
+def _positive(option: str, text: str) -> float:
+    """A finite number above 0 given to ``option``, or a one-line error."""
+    try:
+        value = float(text)
+    except ValueError:
+        fail(f"{option} {text!r}: expected a number")
+    if not (math.isfinite(value) and value > 0):
+        fail(f"{option} {text!r}: expected a number above 0")
+    return value

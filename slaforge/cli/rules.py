@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from slaforge.cli.common import fail, load_or_exit, write_atomically
+from slaforge.cli.common import fail, load_or_exit
+from slaforge.cli.output import write_file
 
 
 @click.command(name="rules")
@@ -37,4 +38,4 @@ def command(paths: tuple[str, ...], output: Path | None, fmt: str, tests: bool, 
     if output is None:
         click.echo(text, nl=False)
     else:
-        write_atomically(output, text)
+        write_file(output, text)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from slaforge.cli.common import write_atomically
+from slaforge.cli.output import write_file
 from slaforge.spec.schema import render_schema
 
 
@@ -18,4 +18,4 @@ def command(output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        write_atomically(output, text)
+        write_file(output, text)

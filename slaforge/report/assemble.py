@@ -6,7 +6,7 @@ import bisect
 from datetime import UTC, datetime, timedelta
 
 from slaforge.report.collect import RawSLA
-from slaforge.report.credits import exact, outcome
+from slaforge.report.credits import count_problems, exact, outcome
 from slaforge.report.incidents import DEFAULT_GAP, merge_firing
 from slaforge.report.maintenance import maintenance_windows, total_seconds
 from slaforge.report.model import DayValue, ObjectiveReport, SLAReport
@@ -44,7 +44,8 @@ def _objective(objective: Objective, period: Period, raw: RawSLA, maintenance: f
     bad, valid = totals.get("bad"), totals.get("valid")
     result = outcome(bad, valid, objective.target, objective.credits)
     buckets = raw.buckets.get(objective.name, {})
-    days, curve, coverage = _series(period, buckets.get("bad", {}), buckets.get("valid", {}), raw.step)
+    bad_buckets, valid_buckets = buckets.get("bad", {}), buckets.get("valid", {})
+    days, curve, coverage = _series(period, bad_buckets, valid_buckets, raw.step)
     incidents = merge_firing(
         (_utc(t) for t in raw.firing.get(objective.name, [])),
         period.start, period.until, gap,
@@ -63,6 +64,21 @@ def _objective(objective: Objective, period: Period, raw: RawSLA, maintenance: f
         incidents=tuple(incidents),
         coverage=coverage,
         curve=curve,
+        bucket_problems=bucket_problems(bad_buckets, valid_buckets, raw.step),
+    )
+
+
+def bucket_problems(bad: dict[float, str], valid: dict[float, str], step: int) -> tuple[str, ...]:
+    """One sentence when some buckets hold counts that cannot be right (negative, more bad than valid)."""
+    wrong = sorted(
+        t for t in set(bad) | set(valid)
+        if count_problems(exact(bad.get(t, "0")), exact(valid.get(t, "0")), None, None)
+    )
+    if not wrong:
+        return ()
+    return (
+        f"{len(wrong)} of the {step // 60}-minute buckets hold negative counts or more bad than valid "
+        f"events (the first ends {_utc(wrong[0]).strftime('%Y-%m-%dT%H:%M:%SZ')}); their days show no value",
     )
 
 

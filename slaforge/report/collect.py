@@ -89,7 +89,7 @@ def collect(client: PrometheusClient, sla: str, period: Period, gap: timedelta =
     """Run the three queries for one SLA. Raises :class:`~slaforge.report.client.PrometheusError`."""
     raw = RawSLA()
     covered = period.covered_seconds
-    _, series = client.query(sums_query(sla, covered), period.until)
+    _, series = client.query(sums_query(sla, covered), period.until, expect="vector")
     for item in series:
         objective, kind = item.labels.get(LABEL_OBJECTIVE), item.labels.get(KIND_LABEL)
         if objective and kind and is_number(item.value):
@@ -109,7 +109,7 @@ def collect(client: PrometheusClient, sla: str, period: Period, gap: timedelta =
     # whether an incident was open at its edges.
     seen_until = min(period.until + gap, period.now)
     look = (seen_until - period.start).total_seconds() + gap.total_seconds()
-    _, series = client.query(firing_query(sla, look), seen_until)
+    _, series = client.query(firing_query(sla, look), seen_until, expect="matrix")
     for item in series:
         objective = item.labels.get(LABEL_OBJECTIVE)
         if objective:

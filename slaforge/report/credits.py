@@ -48,10 +48,11 @@ class Outcome:
     budget_spent: Fraction | None  # fraction of the period's budget
     credit: float | None  # percent owed
     tier: CreditTier | None  # the tier that set the credit
+    problems: tuple[str, ...] = ()  # counts that cannot be right: no value, no verdict, no credit
 
     @property
     def no_data(self) -> bool:
-        return self.achieved is None
+        return self.achieved is None and not self.problems
 
 
 def credit_owed(achieved: Fraction, tiers: Sequence[CreditTier]) -> tuple[float, CreditTier | None]:
@@ -63,18 +64,33 @@ def credit_owed(achieved: Fraction, tiers: Sequence[CreditTier]) -> tuple[float,
     return (best.credit if best is not None else 0.0), best
 
 
+def count_problems(bad_q: Fraction, valid_q: Fraction, bad: object, valid: object) -> tuple[str, ...]:
+    """What is wrong with a pair of counts, if anything (``bad`` and ``valid`` as they are shown)."""
+    problems = []
+    if valid_q < 0:
+        problems.append(f"negative valid events ({valid})")
+    if bad_q < 0:
+        problems.append(f"negative bad events ({bad})")
+    if bad_q > valid_q >= 0:
+        problems.append(f"more bad events ({bad}) than valid events ({valid})")
+    return tuple(problems)
+
+
 def outcome(bad: float | str | None, valid: float | str | None, target: float,
             tiers: Sequence[CreditTier]) -> Outcome:
     """Numbers for ``bad`` of ``valid`` events against ``target`` percent.
 
-    No valid events (or a missing series) is no data: never 100% nor 0%.
+    No valid events (or a missing series) is no data: never 100% nor 0%. Counts that cannot be
+    right (negative, more bad than valid) are data problems, never clamped into a verdict.
     """
     if bad is None or valid is None:
         return Outcome(None, None, None, None, None)
     bad_q, valid_q = exact(bad), exact(valid)
-    if valid_q <= 0:
+    problems = count_problems(bad_q, valid_q, bad, valid)
+    if problems:
+        return Outcome(None, None, None, None, None, problems)
+    if valid_q == 0:
         return Outcome(None, None, None, None, None)
-    bad_q = min(max(bad_q, Fraction(0)), valid_q)
     error_ratio = bad_q / valid_q
     achieved = (1 - error_ratio) * 100
     target_q = exact(target)

@@ -26,7 +26,9 @@ class DayValue:
 
     @property
     def achieved(self) -> Fraction | None:
-        return None if self.valid <= 0 else (1 - min(self.bad, self.valid) / self.valid) * 100
+        if self.valid <= 0 or not 0 <= self.bad <= self.valid:
+            return None  # no events, or counts that cannot be right (see ObjectiveReport.data_problems)
+        return (1 - self.bad / self.valid) * 100
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,12 @@ class ObjectiveReport:
     incidents: tuple[Incident, ...]
     coverage: float | None  # share of the covered time with recorded events
     curve: tuple[tuple[datetime, float], ...]  # period-to-date achieved percent, for the chart
+    bucket_problems: tuple[str, ...] = ()  # inconsistent counts in the per-day buckets
+
+    @property
+    def data_problems(self) -> tuple[str, ...]:
+        """Counts from Prometheus that cannot be right, as sentences; reported, never clamped away."""
+        return self.outcome.problems + self.bucket_problems
 
     @property
     def worst_days(self) -> list[DayValue]:
@@ -146,6 +154,7 @@ def objective_json(obj: ObjectiveReport) -> dict[str, Any]:
             for i in obj.incidents
         ],
         "no_data": o.no_data,
+        "data_problems": list(obj.data_problems),
         "description": obj.description,
         "valid_events": number(obj.valid_events),
         "bad_events": number(obj.bad_events),

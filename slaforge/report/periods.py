@@ -132,6 +132,26 @@ def resolve_period(name: str, *, calendar: str, timezone_name: str, now: datetim
     if text in ("last", "current"):
         text = f"{'last' if text == 'last' else 'this'}-{own}"
 
+    try:
+        period = _named(name, text, tz, local_now, now)
+        if period.start.year < 1970:
+            raise ValueError("before Prometheus' time")
+    except PeriodError:
+        raise
+    except (ValueError, OverflowError):  # or before year 1 or after year 9999 somewhere in the arithmetic
+        raise PeriodError(
+            f"period {name!r} is out of the range of dates a report can cover (1970 to 9998)"
+        ) from None
+
+    if period.start >= now:
+        raise PeriodError(
+            f"period {period.label} ({timezone_name}) has not started yet: it starts "
+            f"{iso(period.local(period.start))}, and it is now {iso(local_now)}"
+        )
+    return period
+
+
+def _named(name: str, text: str, tz: ZoneInfo, local_now: datetime, now: datetime) -> Period:
     period: Period
     if text in ("last-month", "this-month"):
         shift = -1 if text.startswith("last") else 0
@@ -150,12 +170,6 @@ def resolve_period(name: str, *, calendar: str, timezone_name: str, now: datetim
         period = _make("year", int(match[1]), 1, 12, tz, now)
     else:
         raise PeriodError(f"unknown period {name!r}; use one of {PERIOD_HELP}")
-
-    if period.start >= now:
-        raise PeriodError(
-            f"period {period.label} ({timezone_name}) has not started yet: it starts "
-            f"{iso(period.local(period.start))}, and it is now {iso(local_now)}"
-        )
     return period
 
 
@@ -173,4 +187,10 @@ def parse_instant(text: str) -> datetime:
         raise PeriodError(f"{text!r} is not an ISO 8601 time such as 2026-10-15T00:00:00Z") from None
     if moment.tzinfo is None:
         raise PeriodError(f"{text!r} has no UTC offset; write it like 2026-10-15T00:00:00Z")
+    try:
+        utc = moment.astimezone(UTC)
+    except OverflowError:
+        utc = None
+    if utc is None or not 1970 <= utc.year <= 9998:
+        raise PeriodError(f"{text!r} is out of range: --now must be between 1970 and 9998")
     return moment

@@ -60,8 +60,11 @@ def _objective_view(obj: ObjectiveReport, sla: SLAReport, with_chart: bool) -> d
     tz = sla.period.tz
     achieved = None if o.achieved is None else truncate(o.achieved)
     spent = None if o.budget_spent is None else round_half_up(o.budget_spent * 100, 2)
-    status = "no data" if o.met is None else ("met" if o.met else "breached")
-    notes = []
+    unknown = "data problem" if obj.data_problems else "no data"
+    status = unknown if o.met is None else ("met" if o.met else "breached")
+    notes = [f"data problem: {problem}" for problem in obj.data_problems]
+    if o.problems:
+        notes.append("the period's totals cannot be right: no value, no verdict, no credit")
     if o.no_data:
         notes.append("no valid events were recorded in the period: no value, no verdict, no credit")
     elif obj.coverage is not None and obj.coverage < 0.99:
@@ -70,11 +73,11 @@ def _objective_view(obj: ObjectiveReport, sla: SLAReport, with_chart: bool) -> d
         "name": obj.name,
         "description": obj.description,
         "target": pct(obj.target),
-        "achieved": pct(achieved),
+        "achieved": unknown if achieved is None else pct(achieved),
         "status": status,
-        "budget_spent": "no data" if spent is None else f"{spent:.2f}%",
+        "budget_spent": unknown if spent is None else f"{spent:.2f}%",
         "maintenance": human(obj.maintenance_seconds),
-        "credit": "no data" if o.credit is None else pct(o.credit, 2),
+        "credit": unknown if o.credit is None else pct(o.credit, 2),
         "credit_value": o.credit,
         "events": "" if obj.valid_events is None else
                   f"{number(obj.bad_events)} bad of {number(obj.valid_events)} valid events",
