@@ -55,8 +55,11 @@ test-latest: system-deps
 	$(PYTHON) -m venv .venv-latest
 	.venv-latest/bin/python -m pip --quiet install --upgrade pip
 	.venv-latest/bin/python -m pip --quiet install --upgrade -e '.[dev]'
-	.venv-latest/bin/python -m pip freeze --exclude-editable > .venv-latest/versions.txt
-	@echo "== newest versions in use: .venv-latest/versions.txt"; diff <(grep -E '^[A-Za-z]' $(DEV_LOCK) | sed 's/ .*//' | sort -f) <(sort -f .venv-latest/versions.txt) || true
+	.venv-latest/bin/python -m pip freeze --all --exclude-editable | sed -E 's/^([^=]+)/\L\1/; s/_/-/g' \
+	  | grep -v '^pip==' | sort > .venv-latest/versions.txt
+	@echo "== versions that differ from $(DEV_LOCK) (< locked, > newest):"
+	@diff <(grep -E '^[A-Za-z]' $(DEV_LOCK) | sed -E 's/ .*//; s/^([^=]+)/\L\1/; s/_/-/g' | sort) .venv-latest/versions.txt \
+	  && echo "   none" || true
 	.venv-latest/bin/ruff check slaforge tests bench
 	.venv-latest/bin/mypy slaforge
 	.venv-latest/bin/python -m pytest -n $(JOBS) --dist loadfile
