@@ -32,19 +32,22 @@ def socket_count(pid: int) -> int:
     return count
 
 
-def sla_file(folder: Path, probes: int) -> Path:
+def sla_file(folder: Path, probes: int, per_sla: int = 100) -> Path:
+    """``probes`` TCP probes of a closed port, in SLAs of ``per_sla`` (the most one SLA may declare)."""
     closed = free_port()
-    doc = {
-        "apiVersion": "slaforge/v1", "kind": "SLA", "metadata": {"name": "slow-clients"},
-        "spec": {
-            "service": "s", "provider": "p", "customer": "c", "window": "30d",
-            "probes": [{"name": f"p{i}", "url": f"tcp://127.0.0.1:{closed}", "interval": "60s", "timeout": "1s"}
-                       for i in range(probes)],
-            "objectives": [{"name": "availability", "target": 99, "sli": {"probe": "p0"}}],
-        },
-    }
+    docs = []
+    for first in range(0, probes, per_sla):
+        docs.append({
+            "apiVersion": "slaforge/v1", "kind": "SLA", "metadata": {"name": f"slow-clients-{first // per_sla}"},
+            "spec": {
+                "service": "s", "provider": "p", "customer": "c", "window": "30d",
+                "probes": [{"name": f"p{i}", "url": f"tcp://127.0.0.1:{closed}", "interval": "60s",
+                            "timeout": "1s"} for i in range(first, min(first + per_sla, probes))],
+                "objectives": [{"name": "availability", "target": 99, "sli": {"probe": f"p{first}"}}],
+            },
+        })
     path = folder / "sla.yaml"
-    path.write_text(json.dumps(doc))
+    path.write_text("\n---\n".join(json.dumps(doc) for doc in docs) + "\n")
     return path
 
 
