@@ -29,7 +29,7 @@ from slaforge.grafana.panels import (
     text_panel,
     value_text,
 )
-from slaforge.spec.model import SLA, Objective, Probe
+from slaforge.spec.model import SLA, Objective, Probe, RatioSLI, selectors_text
 from slaforge.titles import distinct_service
 
 PERIOD_RANGE = {"month": ("now/M", "this month"), "quarter": ("now/fQ", "this quarter")}
@@ -282,13 +282,20 @@ def _credit_panels(sla: SLA, objective: Objective) -> list[PanelBuilder]:
     ]
 
 
+def _ratio_text(ratio: RatioSLI) -> str:
+    total = selectors_text(ratio.total)
+    if ratio.good is not None:
+        return f"errors = total - good, good = {selectors_text(ratio.good)}, total = {total}"
+    return f"errors = {selectors_text(ratio.errors)}, total = {total}"
+
+
 def _source_panel(objective: Objective) -> PanelBuilder | None:
     sli = objective.sli
     if sli.ratio is not None:
         errors, total = q.ratio_rates(objective)
         return graph_panel(
             "Requests and errors (from your counters)",
-            f"Rates of the SLI's own counters: errors = {sli.ratio.errors}, total = {sli.ratio.total}.",
+            f"Rates of the SLI's own counters: {_ratio_text(sli.ratio)}.",
             [Query(total, "requests/s"), Query(errors, "errors/s")],
             unit="reqps",
             width=24,
