@@ -55,7 +55,7 @@ def test_events_become_ratio_and_latency_slis_in_one_sla() -> None:
     # the places that need judgment are marked, and the placeholders are obvious
     assert "renamed 'fast-requests'" in text
     assert "Sloth alert CheckoutErrorBudgetBurn" in text and "Sloth alert CheckoutSlow" in text
-    assert "pager: payments" in text and 'severity="page"' in text
+    assert "pager='payments'" in text and 'severity="page"' in text
     assert sla.spec.provider.startswith("TODO") and sla.spec.customer.startswith("TODO")
     assert sla.spec.window.seconds == 30 * 86400
 
@@ -90,7 +90,7 @@ def test_kubernetes_resource_with_camel_case_keys() -> None:
     assert [s.name for s in slas] == ["ledger"]
     ratio = slas[0].spec.objectives[0].sli.ratio
     assert ratio is not None and ratio.errors == 'ledger_writes_total{result="error"}'
-    assert "critical" in text and "warning" in text
+    assert "severity='critical'" in text and "severity='warning'" in text
 
 
 def test_every_unmappable_slo_is_reported_with_its_location() -> None:
@@ -98,9 +98,12 @@ def test_every_unmappable_slo_is_reported_with_its_location() -> None:
     found = problems(name)
     assert len(found) == 6, found
     expected = [
-        (line_of(name, "sum by (route)"), "slos[0].sli.events.error_query", "sum by/without"),
-        (line_of(name, "sum(increase("), "slos[1].sli.events.total_query", "got increase(...)"),
-        (line_of(name, "error_ratio_query"), "slos[2].sli.raw", "raw error-ratio query cannot be mapped"),
+        (line_of(name, "sum by (route)"), "slos[0].sli.events.error_query",
+         "sum by (route) keeps one series per route: that is a grouping, which slaforge's group_by will carry once"),
+        (line_of(name, "sum(rate(legacy_errors_total[{{.window}}]))"), "slos[1].sli.events.error_query",
+         "one part uses rate(...) and another increase(...)"),
+        (line_of(name, "error_ratio_query"), "slos[2].sli.raw.error_ratio_query",
+         "a raw error ratio converts only when it is a ratio of two sums of counters"),
         (line_of(name, 'id: "sloth-common'), "slos[3].sli.plugin",
          "plugin SLI sloth-common/kubernetes/apiserver/availability cannot be mapped"),
         (line_of(name, "objective: 100"), "slos[4].objective", "no slaforge equivalent"),
