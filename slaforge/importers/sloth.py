@@ -48,7 +48,8 @@ _ALERTING_KEYS = {"name", "labels", "annotations", "page_alert", "ticket_alert"}
 _ALERT_KEYS = {"disable", "labels", "annotations"}
 WINDOW_NOTE = ("REVIEW: the rolling SLO window; Sloth's default is 30d (its --default-slo-period flag, the "
                "importer's --window).")
-LOST_TICKET = ("Sloth's second ticket alert (burn 3x over 1d, short window 2h) is not carried: slaforge tickets on "
+LOST_TICKET = ("Sloth's second ticket alert (burn 3x over 1d, short window 2h) of {slos} is not carried: slaforge "
+               "tickets on "
                "10% of the budget in 3d (short 6h), and alerting.policies, which would add the 1d alert, is not "
                "built yet")
 
@@ -151,7 +152,6 @@ def _read_sli(reader: Reader, entry: Entry | None, path: Path, comments: list[st
 def _read_alerting(reader: Reader, entry: Entry | None, path: Path, slo: str, comments: list[str]) -> AlertingDraft:
     draft = AlertingDraft()
     if entry is None:
-        reader.warn(path, LOST_TICKET)
         return draft
     fields = reader.mapping(entry[0], entry[1], _ALERTING_KEYS)
     name = fields.get("name", (None, path))[0]
@@ -180,8 +180,6 @@ def _read_alerting(reader: Reader, entry: Entry | None, path: Path, slo: str, co
                         f"{value!r} is not carried: slaforge's annotations are per SLA (alerting.annotations), "
                         "per-severity ones need alerting.policies, not built yet")
     _severity_labels(reader, draft, per_severity)
-    if draft.ticket:
-        reader.warn(fields["ticket_alert"][1] if "ticket_alert" in fields else path, LOST_TICKET)
     return draft
 
 
@@ -249,27 +247,34 @@ def _read_document(reader: Reader, window: str) -> list[SLADraft]:
         elif slo is not None and len(reader.errors) == before:
             names[slo.objective.name] = slo.path
             found.append(slo)
+    ticketed = [slo.objective.name for slo in found if slo.alerting.ticket]
+    if ticketed:
+        reader.warn(slos_path, LOST_TICKET.format(slos=", ".join(ticketed)))
     return _group(reader, service, found, window)
 
 
 def _group(reader: Reader, service: str, slos: list[_SLO], window: str) -> list[SLADraft]:
+    """SLOs that agree on what slaforge keeps per SLA share one; the others get an SLA each group."""
     if not slos:
         return []
     base = dns_label(service) or "service"
-    if len({repr(_group_key(s)) for s in slos}) == 1:
-        first = slos[0]
-        alerting = first.alerting
-        for other in slos[1:]:
-            alerting.comments.extend(other.alerting.comments)
-        return [SLADraft(base, service, first.labels, alerting, [s.objective for s in slos],
-                         origin=reader.where(first.path), window=window, window_comment=WINDOW_NOTE)]
-    drafts = []
+    groups: dict[str, list[_SLO]] = {}
     for slo in slos:
-        name = dns_label(f"{base}-{slo.objective.name}")
-        note = [f"Sloth service {service!r}, SLO {slo.objective.name!r}: its SLOs differ in labels, alert annotations "
-                "or page/ticket switches, which slaforge keeps per SLA, so each SLO is an SLA of its own."]
-        drafts.append(SLADraft(name, service, slo.labels, slo.alerting, [slo.objective], note,
-                               origin=reader.where(slo.path), window=window, window_comment=WINDOW_NOTE))
+        groups.setdefault(repr(_group_key(slo)), []).append(slo)
+    drafts = []
+    for members in groups.values():
+        first = members[0]
+        alerting = first.alerting
+        for other in members[1:]:
+            alerting.comments.extend(other.alerting.comments)
+        name, note = base, []
+        if len(groups) > 1:
+            name = dns_label(f"{base}-{first.objective.name}")
+            note = [f"Sloth service {service!r}, SLO(s) {', '.join(m.objective.name for m in members)}: the service's "
+                    "SLOs differ in labels, alert labels and annotations or page/ticket switches, which slaforge "
+                    "keeps per SLA, so each set of SLOs that agree is an SLA of its own."]
+        drafts.append(SLADraft(name, service, first.labels, alerting, [m.objective for m in members], note,
+                               origin=reader.where(first.path), window=window, window_comment=WINDOW_NOTE))
     return drafts
 
 

@@ -53,7 +53,7 @@ def _series(metric: str, labels: Labels) -> str:
 
 def _candidates(matcher: Matcher) -> list[str]:
     if matcher.op == "=":
-        return [matcher.value]
+        return [matcher.value, "other", ""]  # another value too: a series outside `errors{result="error"}`
     out = [matcher.value] if matcher.op == "!=" else []
     if matcher.op in ("=~", "!~"):
         for alt in re.split(r"\|", matcher.value.strip("()")):

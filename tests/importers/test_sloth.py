@@ -82,7 +82,7 @@ def test_slos_with_different_alert_settings_become_separate_slas() -> None:
     assert queries.spec.alerting.page.enabled and not indexing.spec.alerting.page.enabled
     assert indexing.spec.objectives[0].sli.ratio is not None
     assert indexing.spec.objectives[0].sli.ratio.errors == 'search_index_errors_total{job="indexer"}'
-    assert text.count("each SLO is an SLA of its own") == 2
+    assert text.count("each set of SLOs that agree is an SLA of its own") == 2
 
 
 def test_kubernetes_resource_with_camel_case_keys() -> None:
