@@ -277,7 +277,7 @@ def _sli(ctx: _Context, obj: _Object, spec: dict[str, Any], objective: dict[str,
         if "thresholdMetric" in sli_spec:
             sli_reader.error((*sli_path, "thresholdMetric"), "a thresholdMetric cannot be mapped: it compares "
                              "sampled values with a threshold, where slaforge counts good and bad events; for "
-                             "latency, use a ratioMetric of a histogram bucket (good) over its count (total)")
+                             "latency, use a ratioMetric of a histogram bucket (good) over its count (total)", key=True)
             return None
         ratio = _ratio(ctx, sli_reader, sli_spec.get("ratioMetric"), (*sli_path, "ratioMetric"))
     if ratio is None:
