@@ -20,6 +20,7 @@ Mapping:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -153,7 +154,7 @@ def _window(reader: Reader, spec: dict[str, Any], version: str) -> tuple[str, st
                          "calendar periods are a month (1M) or a quarter (1Q)")
             return None
         start = calendar.get("startTime") if isinstance(calendar, dict) else None
-        if start is not None:
+        if start is not None and not _period_start(str(start), duration):
             reader.warn((*path, "calendar", "startTime"), "startTime is not carried: slaforge's calendar periods "
                         "start on the first day of each month or quarter, in the timezone")
         name, length = CALENDARS[duration]
@@ -165,6 +166,12 @@ def _window(reader: Reader, spec: dict[str, Any], version: str) -> tuple[str, st
                      f"a rolling window of {duration} has no slaforge equivalent (any of 1h..90d, in m, h, d or w)")
         return None
     return duration, "month", "UTC"
+
+
+def _period_start(start: str, duration: str) -> bool:
+    """Whether startTime is midnight on the first day of a month (of a quarter, for 1Q)."""
+    match = re.fullmatch(r"\d{4}-(\d{2})-01[ T]00:00(:00)?", start.strip())
+    return match is not None and (duration != "1Q" or int(match.group(1)) in (1, 4, 7, 10))
 
 
 def _query(ctx: _Context, reader: Reader, part: Any, path: Path) -> tuple[Any, Path] | None:
