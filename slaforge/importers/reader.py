@@ -84,7 +84,7 @@ class Reader:
                 kept[key] = value
         return kept
 
-    def kubernetes_metadata(self, metadata: Any, path: Path, carried: set[str] = frozenset()) -> None:  # type: ignore[assignment]
+    def kubernetes_metadata(self, metadata: Any, path: Path, carried: frozenset[str] = frozenset()) -> None:
         """Warn about each Kubernetes metadata field not carried into the SLA file."""
         if not isinstance(metadata, dict):
             return
