@@ -39,7 +39,7 @@ from slaforge.schedule import (
     utc_iso,
 )
 from slaforge.spec.durations import Duration
-from slaforge.spec.model import SLA, Maintenance, Objective
+from slaforge.spec.model import SLA, Maintenance, Objective, selectors_text
 from slaforge.timezones import utc_clock, wall_clock
 from slaforge.titles import distinct_service
 
@@ -56,7 +56,10 @@ def sli_summary(objective: Objective) -> str:
     if sli.probe_latency is not None:
         return f"share of {sli.probe_latency.probe} probes faster than {sli.probe_latency.threshold}"
     if sli.ratio is not None:
-        return f"1 - {sli.ratio.errors} / {sli.ratio.total}"
+        total = selectors_text(sli.ratio.total)
+        if sli.ratio.good is not None:
+            return f"{selectors_text(sli.ratio.good)} / {total}"
+        return f"1 - {selectors_text(sli.ratio.errors)} / {total}"
     assert sli.latency is not None
     return f"share of {sli.latency.selector} faster than {sli.latency.threshold:g}s"
 

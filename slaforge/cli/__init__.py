@@ -25,6 +25,7 @@ COMMANDS = {
     "schema": "schema",
     "demo-target": "demo_target",
     "import": "import_cmd",
+    "export": "export_cmd",
 }
 
 

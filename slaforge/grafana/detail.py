@@ -31,7 +31,7 @@ from slaforge.grafana.panels import (
     value_text,
 )
 from slaforge.promql_text import num
-from slaforge.spec.model import SLA, Objective, Probe
+from slaforge.spec.model import SLA, Objective, Probe, RatioSLI, selectors_text
 from slaforge.titles import distinct_service
 
 PERIOD_RANGE = {"month": ("now/M", "this month"), "quarter": ("now/fQ", "this quarter")}
@@ -284,13 +284,20 @@ def _credit_panels(sla: SLA, objective: Objective) -> list[PanelBuilder]:
     ]
 
 
+def _ratio_text(ratio: RatioSLI) -> str:
+    total = selectors_text(ratio.total)
+    if ratio.good is not None:
+        return f"errors = total - good, good = {md(selectors_text(ratio.good))}, total = {md(total)}"
+    return f"errors = {md(selectors_text(ratio.errors))}, total = {md(total)}"
+
+
 def _source_panel(objective: Objective) -> PanelBuilder | None:
     sli = objective.sli
     if sli.ratio is not None:
         errors, total = q.ratio_rates(objective)
         return graph_panel(
             "Requests and errors (from your counters)",
-            f"Rates of the SLI's own counters: errors = {md(sli.ratio.errors)}, total = {md(sli.ratio.total)}.",
+            f"Rates of the SLI's own counters: {_ratio_text(sli.ratio)}.",
             [Query(total, "requests/s"), Query(errors, "errors/s")],
             unit="reqps",
             width=24,

@@ -14,7 +14,7 @@ from slaforge import conventions as c
 from slaforge.burnrate import BurnAlert
 from slaforge.promql_text import le_regex, num, quote
 from slaforge.spec.model import SLA, CreditTier, Objective, Probe
-from slaforge.spec.promql import Matcher
+from slaforge.spec.promql import Matcher, Selector
 
 # Template variables and Grafana's built-in interval variables used in expressions.
 VAR_DATASOURCE = "datasource"
@@ -176,9 +176,14 @@ def ratio_rates(objective: Objective) -> tuple[str, str]:
     """(errors/s, requests/s) of a ratio SLI, from the user's own counters."""
     ratio = objective.sli.ratio
     assert ratio is not None
-    errors = f"sum(rate({ratio.errors_selector.render()}[{RATE_INTERVAL}]))"
-    total = f"sum(rate({ratio.total_selector.render()}[{RATE_INTERVAL}]))"
-    return errors, total
+    total = _sum_rates(ratio.total_selectors)
+    if ratio.good is not None:
+        return f"clamp_min({total} - ({_sum_rates(ratio.good_selectors)} or vector(0)), 0)", total
+    return _sum_rates(ratio.errors_selectors), total
+
+
+def _sum_rates(selectors: Sequence[Selector]) -> str:
+    return " + ".join(f"sum(rate({s.render()}[{RATE_INTERVAL}]))" for s in selectors)
 
 
 def latency_quantile(objective: Objective, quantile: float) -> str:

@@ -7,7 +7,9 @@ from collections.abc import Iterable, Sequence
 
 import yaml
 
-from slaforge.importers.model import SLADraft
+from slaforge.importers.model import Imported, SLADraft
+from slaforge.spec.loader import load_text
+from slaforge.spec.problems import Problem, SpecError
 
 
 def scalar(value: object) -> str:
@@ -45,17 +47,17 @@ def comment(lines: Iterable[str], indent: int) -> list[str]:
     return out
 
 
-def render(drafts: Sequence[SLADraft], *, header: Sequence[str], window: str, provider: str | None,
+def render(drafts: Sequence[SLADraft], *, header: Sequence[str], tool: str, provider: str | None,
            customer: str | None) -> str:
     out = comment(header, 0)
     for i, sla in enumerate(drafts):
         if i:
             out.append("---")
-        out.extend(_sla(sla, window, provider, customer))
+        out.extend(_sla(sla, tool, provider, customer))
     return "\n".join(out) + "\n"
 
 
-def _sla(sla: SLADraft, window: str, provider: str | None, customer: str | None) -> list[str]:
+def _sla(sla: SLADraft, tool: str, provider: str | None, customer: str | None) -> list[str]:
     out = comment(sla.comments, 0)
     out += [
         "apiVersion: slaforge/v1",
@@ -66,14 +68,15 @@ def _sla(sla: SLADraft, window: str, provider: str | None, customer: str | None)
         "spec:",
         f"  service: {scalar(sla.service)}",
     ]
-    out += comment(["REVIEW: who promises this SLA, and to whom (Sloth has no such fields)"], 2)
+    out += comment([f"REVIEW: who promises this SLA, and to whom ({tool} has no such fields)"], 2)
     out.append(f"  provider: {scalar(provider or 'TODO: the provider (who promises)')}")
     out.append(f"  customer: {scalar(customer or 'TODO: the customer (to whom it is promised)')}")
     out += comment([
-        "REVIEW: the rolling SLO window; Sloth's default is 30d (its --default-slo-period flag).",
-        "Reports and service credits are counted per calendar month (calendar: month | quarter | none).",
+        sla.window_comment,
+        "Reports and service credits are counted per calendar period (calendar: month | quarter | none).",
     ], 2)
-    out += [f"  window: {window}", "  calendar: month", "  timezone: UTC", "  objectives:"]
+    out += [f"  window: {sla.window}", f"  calendar: {sla.calendar}", f"  timezone: {scalar(sla.timezone)}",
+            "  objectives:"]
     for objective in sla.objectives:
         out += comment(objective.comments, 4)
         out.append(f"    - name: {scalar(objective.name)}")
@@ -103,3 +106,34 @@ def _sla(sla: SLADraft, window: str, provider: str | None, customer: str | None)
         "  - {after: 30m, receiver: team-lead}",
     ], 2)
     return out
+
+
+def finish(drafts: Sequence[SLADraft], errors: Sequence[Problem], warnings: Sequence[Problem], *, filename: str,
+           tool: str, header: Sequence[str], provider: str | None, customer: str | None) -> Imported:
+    """Check every SLA as `slaforge validate` would; leave out (and name) any that fails.
+
+    A problem of the result is located at the SLA's origin in the input, never in the output.
+    Raises SpecError when no SLA is left.
+    """
+    errors = list(errors)
+    kept: list[SLADraft] = []
+    names: set[str] = set()
+    for draft in drafts:
+        if draft.name in names:
+            errors.append(Problem(filename, draft.origin.line, draft.origin.column, "(document)",
+                                  f"SLA name {draft.name!r} would be used twice; this one is left out"))
+            continue
+        try:
+            load_text(render([draft], header=[], tool=tool, provider=provider, customer=customer), filename)
+        except SpecError as exc:
+            for problem in exc.problems:
+                errors.append(Problem(filename, draft.origin.line, draft.origin.column, "(document)",
+                                      f"the converted SLA {draft.name!r} would be invalid ({problem.path}: "
+                                      f"{problem.message}); it is left out"))
+            continue
+        names.add(draft.name)
+        kept.append(draft)
+    if not kept:
+        raise SpecError(errors or [Problem(filename, 1, 1, "(document)", f"no {tool} SLO could be converted")])
+    text = render(kept, header=header, tool=tool, provider=provider, customer=customer)
+    return Imported(text, tuple(d.name for d in kept), tuple(sorted(set(warnings))), tuple(sorted(set(errors))))

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from slaforge.spec.problems import Problem
+from slaforge.spec.yamlsource import Position
+
 
 @dataclass
 class ObjectiveDraft:
@@ -31,3 +34,19 @@ class SLADraft:
     alerting: AlertingDraft
     objectives: list[ObjectiveDraft]
     comments: list[str] = field(default_factory=list)
+    # where in the input it came from, for problems with the result
+    origin: Position = field(default_factory=lambda: Position(1, 1))
+    window: str = "30d"
+    window_comment: str = "REVIEW: the rolling SLO window."
+    calendar: str = "month"
+    timezone: str = "UTC"
+
+
+@dataclass(frozen=True)
+class Imported:
+    """The SLA YAML, the SLAs in it, and what the user must read: SLOs left out (errors) and warnings."""
+
+    yaml: str
+    slas: tuple[str, ...]
+    warnings: tuple[Problem, ...]
+    skipped: tuple[Problem, ...] = ()

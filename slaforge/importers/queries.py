@@ -1,9 +1,16 @@
-"""Read Sloth event queries back into plain counter selectors, or say why they cannot be.
+"""Read other tools' PromQL event queries back into counter selectors, or say why they cannot be.
 
-Sloth writes an event SLI as two PromQL queries with a ``{{.window}}`` placeholder. slaforge's ratio
-SLI takes the counter selectors and adds ``rate(...[W])`` itself, so only the plain form
-``sum(rate(SELECTOR[{{.window}}]))`` maps one to one. One more form is recognised: Sloth's usual latency
-SLI, ``_count`` minus ``_bucket{le="T"}`` of one histogram, which becomes a latency SLI.
+slaforge's ratio SLI takes counter selectors and adds ``increase(...[W])`` itself, so a query maps
+when it is a sum of counters. The forms read here (T is ``SEL``, ``rate(SEL[r])`` or
+``increase(SEL[r])``):
+
+* ``sum(T)``, also with ``... or vector(0)`` (slaforge counts a missing counter as 0 itself);
+* ``sum(T1) + sum(T2) + ...``: several selectors added up (a list in the SLA file);
+* in an error query, ``TOTAL - sum(G)`` where TOTAL is the total query: a ``good`` selector
+  (with one histogram's ``_count`` and ``_bucket{le="X"}`` that is a latency SLI);
+* raw ratio queries ``E / T`` and ``1 - G / T`` of such sums.
+
+Everything else is refused with the reason, among them ``sum by/without (...)`` (a grouping).
 """
 
 from __future__ import annotations
@@ -23,29 +30,37 @@ _SENTINEL = "4242s"
 _SENTINEL_RANGE = timedelta(seconds=4242)
 _OPS = {"MatchOp.Equal": "=", "MatchOp.NotEqual": "!=", "MatchOp.Re": "=~", "MatchOp.NotRe": "!~"}
 PLAIN_FORM = "sum(rate(SELECTOR[{{.window}}]))"
+GROUPING = ("keeps one series per {labels}: that is a grouping, which slaforge's group_by will carry once it is "
+            "built; until then the SLO is not imported (one SLI over all groups would measure something else)")
 
 
 class Unmappable(ValueError):
-    """The query is valid for Sloth but has no slaforge equivalent; the message says why."""
+    """The query is valid for its tool but has no slaforge equivalent; the message says why."""
 
 
 @dataclass(frozen=True)
-class RatioEvents:
-    errors: Selector
-    total: Selector
+class Sum:
+    """A sum of counters: the selectors and how the query read them (rate, increase, or bare)."""
+
+    selectors: tuple[Selector, ...]
+    fn: str  # "rate", "increase" or "" for a bare selector
 
 
 @dataclass(frozen=True)
-class HistogramEvents:
-    histogram: Selector  # without the _bucket/_count suffix
-    threshold: float
+class Ratio:
+    """Bad events are ``errors``, or ``total - good``."""
+
+    total: tuple[Selector, ...]
+    errors: tuple[Selector, ...] = ()
+    good: tuple[Selector, ...] = ()
 
 
-def parse_query(query: str) -> Any:
-    """The query's syntax tree with ``{{.window}}`` filled in; Unmappable when it cannot be read."""
+def parse(query: Any, *, template: bool) -> Any:
+    """The query's syntax tree; with ``template``, ``{{.window}}`` must be its ranges (Sloth)."""
     if not isinstance(query, str) or not query.strip():
         raise Unmappable("expected a PromQL query")
-    if not WINDOW_TEMPLATE.search(query):
+    has_template = WINDOW_TEMPLATE.search(query) is not None
+    if template and not has_template:
         raise Unmappable("the query does not use the {{.window}} placeholder, so it cannot follow the SLO windows")
     text = WINDOW_TEMPLATE.sub(_SENTINEL, query)
     try:
@@ -54,30 +69,43 @@ def parse_query(query: str) -> Any:
         raise Unmappable(f"not valid PromQL: {exc}") from None
 
 
+def _op(expr: Any) -> str:
+    return str(expr.op).strip().lower()
+
+
 def _unwrap(expr: Any) -> Any:
+    """Without parentheses and without a trailing ``or vector(0)``."""
+    while True:
+        if isinstance(expr, promql_parser.ParenExpr):
+            expr = expr.expr
+        elif isinstance(expr, promql_parser.BinaryExpr) and _op(expr) == "or" and _is_zero(expr.rhs):
+            expr = expr.lhs
+        else:
+            return expr
+
+
+def _is_zero(expr: Any) -> bool:
     while isinstance(expr, promql_parser.ParenExpr):
         expr = expr.expr
-    return expr
+    return (isinstance(expr, promql_parser.Call) and expr.func.name == "vector" and len(expr.args) == 1
+            and isinstance(expr.args[0], promql_parser.NumberLiteral) and expr.args[0].val == 0)
 
 
-def plain_rate_sum(expr: Any) -> Selector:
-    """The selector of ``sum(rate(SELECTOR[{{.window}}]))``; Unmappable naming the first difference."""
-    expr = _unwrap(expr)
-    if not isinstance(expr, promql_parser.AggregateExpr) or str(expr.op) != "sum":
-        raise Unmappable(f"expected the form {PLAIN_FORM}, got {_kind(expr)} at the top")
-    if expr.modifier is not None and (
-        "Without" in str(expr.modifier.type) or list(expr.modifier.labels)
-    ):
-        raise Unmappable("sum by/without (...) keeps label dimensions; slaforge sums every matching series")
-    inner = _unwrap(expr.expr)
-    if not isinstance(inner, promql_parser.Call) or inner.func.name != "rate":
-        raise Unmappable(f"expected rate(...) inside sum(...), got {_kind(inner)}")
-    arg = inner.args[0] if inner.args else None
-    if not isinstance(arg, promql_parser.MatrixSelector):
-        raise Unmappable("expected a range selector SELECTOR[{{.window}}] inside rate(...)")
-    if arg.range != _SENTINEL_RANGE:
-        raise Unmappable("the range of rate(...) must be [{{.window}}], not a fixed duration")
-    vs = arg.vector_selector
+def _kind(expr: Any) -> str:
+    if isinstance(expr, promql_parser.AggregateExpr):
+        return f"{_op(expr)}(...)"
+    if isinstance(expr, promql_parser.Call):
+        return f"{expr.func.name}(...)"
+    if isinstance(expr, promql_parser.BinaryExpr):
+        return f"an expression with {_op(expr)}"
+    if isinstance(expr, promql_parser.VectorSelector | promql_parser.MatrixSelector):
+        return "a bare selector"
+    if isinstance(expr, promql_parser.NumberLiteral):
+        return "a number"
+    return type(expr).__name__
+
+
+def _selector(vs: Any) -> Selector:
     if vs.offset is not None or vs.at is not None:
         raise Unmappable("offset and @ modifiers cannot be mapped")
     if vs.matchers.or_matchers:
@@ -96,33 +124,117 @@ def plain_rate_sum(expr: Any) -> Selector:
     return Selector.parse(selector.render())  # the same validation as an SLA file's selectors
 
 
-def _kind(expr: Any) -> str:
+def _term(expr: Any, template: bool, bare: bool) -> tuple[Selector, str]:
+    expr = _unwrap(expr)
+    if bare and isinstance(expr, promql_parser.VectorSelector):
+        return _selector(expr), ""
+    if not isinstance(expr, promql_parser.Call) or expr.func.name not in ("rate", "increase"):
+        raise Unmappable(f"expected rate(...) or increase(...) of a counter, got {_kind(expr)}")
+    arg = expr.args[0] if expr.args else None
+    if not isinstance(arg, promql_parser.MatrixSelector):
+        raise Unmappable(f"expected a range selector inside {expr.func.name}(...)")
+    if template and arg.range != _SENTINEL_RANGE:
+        raise Unmappable(f"the range of {expr.func.name}(...) must be [{{{{.window}}}}], not a fixed duration")
+    return _selector(arg.vector_selector), str(expr.func.name)
+
+
+def event_sum(expr: Any, *, template: bool, bare: bool = False) -> Sum:
+    """The counters a query adds up; ``bare`` also accepts plain selectors (Pyrra, OpenSLO counters)."""
+    expr = _unwrap(expr)
+    if isinstance(expr, promql_parser.BinaryExpr) and _op(expr) == "+" and expr.modifier is None:
+        left, right = event_sum(expr.lhs, template=template, bare=bare), event_sum(expr.rhs, template=template,
+                                                                                      bare=bare)
+        return Sum(left.selectors + right.selectors, _same_fn(left.fn, right.fn))
     if isinstance(expr, promql_parser.AggregateExpr):
-        return f"{expr.op}(...)"
-    if isinstance(expr, promql_parser.Call):
-        return f"{expr.func.name}(...)"
-    if isinstance(expr, promql_parser.BinaryExpr):
-        return f"an expression with {expr.op}"
-    if isinstance(expr, promql_parser.VectorSelector | promql_parser.MatrixSelector):
-        return "a bare selector"
-    if isinstance(expr, promql_parser.NumberLiteral):
-        return "a number"
-    return type(expr).__name__
+        if _op(expr) != "sum":
+            raise Unmappable(f"expected sum(...), got {_kind(expr)}")
+        modifier = expr.modifier
+        if modifier is not None and ("Without" in str(modifier.type) or list(modifier.labels)):
+            labels = ", ".join(modifier.labels) or "label"
+            how = "without" if "Without" in str(modifier.type) else "by"
+            raise Unmappable(f"sum {how} ({labels}) " + GROUPING.format(labels=labels))
+        selector, fn = _term(expr.expr, template, bare)
+        return Sum((selector,), fn)
+    if bare:
+        selector, fn = _term(expr, template, bare)
+        return Sum((selector,), fn)
+    raise Unmappable(f"expected the form {PLAIN_FORM} (or a sum of them), got {_kind(expr)} at the top")
 
 
-def _same(a: Selector, b: Selector) -> bool:
-    return set(a.matchers) == set(b.matchers)
+def _same_fn(a: str, b: str) -> str:
+    if a and b and a != b:
+        raise Unmappable(f"one part uses {a}(...) and another {b}(...): their ratio is not an event ratio")
+    return a or b
 
 
-def histogram_events(error: Any, total: Any) -> HistogramEvents | None:
-    """``sum(rate(H_count[w])) - sum(rate(H_bucket{le="T"}[w]))`` over ``sum(rate(H_count[w]))``, else None."""
-    error = _unwrap(error)
-    if not isinstance(error, promql_parser.BinaryExpr) or str(error.op) != "-" or error.modifier is not None:
-        return None
+def key(selector: Selector) -> tuple[str, frozenset[Matcher]]:
+    return selector.metric, frozenset(selector.matchers)
+
+
+def _same(a: tuple[Selector, ...], b: tuple[Selector, ...]) -> bool:
+    return sorted(map(repr, map(key, a))) == sorted(map(repr, map(key, b)))
+
+
+def sloth_events(error_query: str, total_query: str) -> tuple[Ratio | None, str | None, str | None]:
+    """(events, problem with error_query, problem with total_query) of Sloth's ``sli.events``."""
+    problems: list[str | None] = [None, None]
+    trees: list[Any] = [None, None]
+    for i, query in enumerate((error_query, total_query)):
+        try:
+            trees[i] = parse(query, template=True)
+        except Unmappable as exc:
+            problems[i] = str(exc)
+    if problems[0] or problems[1]:
+        return None, problems[0], problems[1]
     try:
-        count, bucket, all_ = plain_rate_sum(error.lhs), plain_rate_sum(error.rhs), plain_rate_sum(total)
-    except Unmappable:
+        total = event_sum(trees[1], template=True)
+    except Unmappable as exc:
+        return None, None, str(exc)
+    try:
+        return error_events(trees[0], total, template=True), None, None
+    except Unmappable as exc:
+        return None, str(exc), None
+
+
+def error_events(tree: Any, total: Sum, *, template: bool, bare: bool = False) -> Ratio:
+    """An error query over ``total``: a sum of error counters, or the total minus a sum of good counters."""
+    tree = _unwrap(tree)
+    if isinstance(tree, promql_parser.BinaryExpr) and _op(tree) == "-" and tree.modifier is None:
+        whole = event_sum(tree.lhs, template=template, bare=bare)
+        if not _same(whole.selectors, total.selectors):
+            raise Unmappable("an error query 'A - B' maps only when A is the total query (then B counts good events)")
+        good = event_sum(tree.rhs, template=template, bare=bare)
+        _same_fn(_same_fn(whole.fn, total.fn), good.fn)
+        return Ratio(total.selectors, good=good.selectors)
+    errors = event_sum(tree, template=template, bare=bare)
+    _same_fn(errors.fn, total.fn)
+    return Ratio(total.selectors, errors=errors.selectors)
+
+
+RAW_FORM = "sum(rate(E[{{.window}}])) / sum(rate(T[{{.window}}])), or 1 - sum(rate(G[...])) / sum(rate(T[...]))"
+
+
+def raw_ratio(query: str, *, template: bool) -> Ratio:
+    """A raw error-ratio query that is a ratio of two sums of counters."""
+    tree = _unwrap(parse(query, template=template))
+    good = False
+    if (isinstance(tree, promql_parser.BinaryExpr) and _op(tree) == "-"
+            and isinstance(tree.lhs, promql_parser.NumberLiteral) and tree.lhs.val == 1):
+        tree, good = _unwrap(tree.rhs), True
+    if not isinstance(tree, promql_parser.BinaryExpr) or _op(tree) != "/" or tree.modifier is not None:
+        raise Unmappable(f"a raw error ratio converts only when it is a ratio of two sums of counters ({RAW_FORM}); "
+                         "slaforge needs the bad and the total events to weigh every window by traffic")
+    part = event_sum(tree.lhs, template=template)
+    total = event_sum(tree.rhs, template=template)
+    _same_fn(part.fn, total.fn)
+    return Ratio(total.selectors, good=part.selectors) if good else Ratio(total.selectors, errors=part.selectors)
+
+
+def _histogram(good: tuple[Selector, ...], total: tuple[Selector, ...]) -> tuple[Selector, float] | None:
+    """(histogram, threshold) when good is ``H_bucket{le="X",...}`` and total ``H_count{...}`` of one histogram."""
+    if len(good) != 1 or len(total) != 1:
         return None
+    bucket, count = good[0], total[0]
     if not count.metric.endswith("_count") or bucket.metric != count.metric[: -len("_count")] + "_bucket":
         return None
     les = [m for m in bucket.matchers if m.name == "le"]
@@ -132,35 +244,30 @@ def histogram_events(error: Any, total: Any) -> HistogramEvents | None:
         threshold = float(les[0].value)
     except ValueError:
         return None
-    rest = Selector(bucket.metric, tuple(m for m in bucket.matchers if m.name != "le"))
-    if not (_same(rest, count) and all_.metric == count.metric and _same(all_, count)) or threshold <= 0:
+    rest = tuple(m for m in bucket.matchers if m.name != "le")
+    if set(rest) != set(count.matchers) or not 0 < threshold < float("inf"):
         return None
-    return HistogramEvents(Selector(count.metric[: -len("_count")], count.matchers), threshold)
+    return Selector(count.metric[: -len("_count")], count.matchers), threshold
 
 
-Mapped = RatioEvents | HistogramEvents
+def _selectors(selectors: tuple[Selector, ...]) -> str | list[str]:
+    rendered = [s.render() for s in selectors]
+    return rendered[0] if len(rendered) == 1 else rendered
 
 
-def map_events(error_query: str, total_query: str) -> tuple[Mapped | None, str | None, str | None]:
-    """(mapped SLI, problem with error_query, problem with total_query)."""
-    problems: list[str | None] = [None, None]
-    trees: list[Any] = [None, None]
-    for i, query in enumerate((error_query, total_query)):
-        try:
-            trees[i] = parse_query(query)
-        except Unmappable as exc:
-            problems[i] = str(exc)
-    if problems[0] or problems[1]:
-        return None, problems[0], problems[1]
-    latency = histogram_events(trees[0], trees[1])
-    if latency is not None:
-        return latency, None, None
-    selectors: list[Selector | None] = [None, None]
-    for i, tree in enumerate(trees):
-        try:
-            selectors[i] = plain_rate_sum(tree)
-        except Unmappable as exc:
-            problems[i] = f"{exc}; slaforge ratio SLIs take counter selectors, written in Sloth as {PLAIN_FORM}"
-    if selectors[0] is None or selectors[1] is None:
-        return None, problems[0], problems[1]
-    return RatioEvents(selectors[0], selectors[1]), None, None
+def to_sli(ratio: Ratio) -> tuple[dict[str, object], str | None]:
+    """slaforge's SLI for these events, and a note for the reader when it took judgment."""
+    histogram = _histogram(ratio.good, ratio.total) if ratio.good else None
+    if histogram is not None:
+        selector, threshold = histogram
+        latency_note = (f"REVIEW: read as a latency SLI (the {selector.metric} bucket le=\"{threshold:g}\" over its "
+                        f"count): the share of requests faster than {threshold:g}s. Add `buckets: [...]` to have it "
+                        "checked.")
+        return {"latency": {"histogram": selector.render(), "threshold": threshold}}, latency_note
+    part = ("good", ratio.good) if ratio.good else ("errors", ratio.errors)
+    note = None
+    metrics = {s.metric for s in (*part[1], *ratio.total)}
+    if len(metrics) > 1:
+        note = (f"REVIEW: {part[0]} and total count different metrics ({', '.join(sorted(metrics))}); check that "
+                f"every {'good' if part[0] == 'good' else 'bad'} event is also in the total")
+    return {"ratio": {part[0]: _selectors(part[1]), "total": _selectors(ratio.total)}}, note

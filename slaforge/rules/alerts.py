@@ -39,7 +39,7 @@ from slaforge.rules.recording import (
     objective_selector,
     prom,
 )
-from slaforge.rules.sli import events
+from slaforge.rules.sli import events, sum_increase
 from slaforge.schedule import escalation_steps
 from slaforge.spec.durations import Duration
 from slaforge.spec.model import SLA, Objective
@@ -155,10 +155,11 @@ def exhausted_alert(sla: SLA, objective: Objective) -> Rule:
 
 
 def absent_alert(sla: SLA, objective: Objective) -> Rule:
-    valid = events(sla, objective).valid
+    terms = events(sla, objective).valid
+    valid = " + ".join(terms)
     # 0 when the valid-event series are missing (empty sum) and when they do not grow (no traffic);
     # the raw series, not the pieces: right from the first evaluation after the rules are loaded
-    cond = f"(sum(increase({valid}[{ABSENT_FOR}])) or vector(0)) == 0"
+    cond = f"({sum_increase(terms, ABSENT_FOR)} or vector(0)) == 0"
     expr = (
         f"{cond}\nunless on() (max_over_time({maintenance_selector(sla)}[{prom(ABSENT_GRACE)}]) == 1)\n"
     )

@@ -21,32 +21,57 @@ from slaforge.promql_text import le_regex
 from slaforge.spec.model import SLA, Objective
 from slaforge.spec.promql import Matcher, Selector
 
+Terms = tuple[str, ...]
+
+
+def _terms(value: str | Terms) -> Terms:
+    return (value,) if isinstance(value, str) else value
+
+
+def sum_increase(terms: Terms, rng: str) -> str:
+    """Events of the selectors over ``rng``, one sample; empty only when none of them has a series.
+
+    A sum of several selectors counts a selector without series as 0 (as a single error counter
+    without series counts 0), but stays empty when every one is missing, so that absence shows.
+    """
+    if len(terms) == 1:
+        return f"sum(increase({terms[0]}[{rng}]))"
+    zeroed = " + ".join(f"(sum(increase({t}[{rng}])) or vector(0))" for t in terms)
+    present = " or ".join(f"sum(increase({t}[{rng}]))" for t in terms)
+    return f"(({zeroed}) and on() ({present}))"
+
+
+def _zeroed(terms: Terms, rng: str) -> str:
+    """Events of the selectors over ``rng``, 0 when none has a series yet."""
+    if len(terms) == 1:
+        return f"(sum(increase({terms[0]}[{rng}])) or vector(0))"
+    return "(" + " + ".join(f"(sum(increase({t}[{rng}])) or vector(0))" for t in terms) + ")"
+
 
 @dataclass(frozen=True)
 class Events:
-    """Raw counter selectors of one objective.
+    """Raw counter selectors of one objective (each a sum of one or more selectors).
 
-    bad events = ``bad`` when set; else ``valid - good`` (latency kinds, from a histogram bucket).
+    bad events = ``bad`` when set; else ``valid - good``, never below 0 (a ratio SLI's good
+    counter, or a latency kind's histogram bucket).
     """
 
-    valid: str
-    bad: str | None = None
-    good: str | None = None
+    valid: Terms
+    bad: Terms | None = None
+    good: Terms | None = None
 
     def increase(self, rng: str, divide: int = 1) -> tuple[str, str]:
         """(bad, valid) event counts over ``rng``, one sample each, optionally divided."""
         div = f" / {divide}" if divide != 1 else ""
-        valid = f"sum(increase({self.valid}[{rng}])){div}"
+        valid = f"{sum_increase(self.valid, rng)}{div}"
         if self.bad is not None:
             # an error counter often has no series until the first error: count that as 0
-            bad = f"(sum(increase({self.bad}[{rng}])) or vector(0)){div}"
+            bad = f"{_zeroed(self.bad, rng)}{div}"
         else:
             assert self.good is not None
-            # a missing bucket counts every event as bad: a wrong le fails loudly, not silently
-            bad = (
-                f"clamp_min(sum(increase({self.valid}[{rng}])) - "
-                f"(sum(increase({self.good}[{rng}])) or vector(0)), 0){div}"
-            )
+            # no good series counts every event as bad: a wrong le fails loudly, not silently;
+            # more good than valid events (counters scraped at different times) counts 0 bad
+            bad = f"clamp_min({sum_increase(self.valid, rng)} - {_zeroed(self.good, rng)}, 0){div}"
         return bad, valid
 
 
@@ -72,8 +97,8 @@ def events(sla: SLA, objective: Objective) -> Events:
     sli = objective.sli
     if sli.probe is not None:
         return Events(
-            valid=_probe_selector(sla, PROBES_TOTAL, sli.probe),
-            bad=_probe_selector(sla, PROBE_FAILURES_TOTAL, sli.probe),
+            valid=(_probe_selector(sla, PROBES_TOTAL, sli.probe),),
+            bad=(_probe_selector(sla, PROBE_FAILURES_TOTAL, sli.probe),),
         )
     if sli.probe_latency is not None:
         base = Selector(
@@ -82,17 +107,21 @@ def events(sla: SLA, objective: Objective) -> Events:
         )
         le = Matcher("le", "=~", le_regex(sli.probe_latency.threshold.seconds))
         return Events(
-            valid=base.render(metric=f"{PROBE_DURATION}_count"),
-            good=base.render(metric=f"{PROBE_DURATION}_bucket", extra=(le,)),
+            valid=(base.render(metric=f"{PROBE_DURATION}_count"),),
+            good=(base.render(metric=f"{PROBE_DURATION}_bucket", extra=(le,)),),
         )
     if sli.ratio is not None:
         # the loader validated them (and stripped them); used as the user wrote them
-        return Events(valid=sli.ratio.total, bad=sli.ratio.errors)
+        ratio = sli.ratio
+        if ratio.good is not None:
+            return Events(valid=_terms(ratio.total), good=_terms(ratio.good))
+        assert ratio.errors is not None
+        return Events(valid=_terms(ratio.total), bad=_terms(ratio.errors))
     if sli.latency is not None:
         sel = _histogram(sli.latency.histogram)
         le = Matcher("le", "=~", le_regex(sli.latency.threshold))
         return Events(
-            valid=sel.render(metric=f"{sel.metric}_count"),
-            good=sel.render(metric=f"{sel.metric}_bucket", extra=(le,)),
+            valid=(sel.render(metric=f"{sel.metric}_count"),),
+            good=(sel.render(metric=f"{sel.metric}_bucket", extra=(le,)),),
         )
     raise AssertionError(f"unknown SLI kind {sli.kind}")

@@ -65,7 +65,7 @@ def _series(metric: str, labels: Labels) -> str:
 
 def _candidates(matcher: Matcher) -> list[str]:
     if matcher.op == "=":
-        return [matcher.value]
+        return [matcher.value, "other", ""]  # another value too: a series outside `errors{result="error"}`
     out = [matcher.value] if matcher.op == "!=" else []
     if matcher.op in ("=~", "!~"):
         for alt in re.split(r"\|", matcher.value.strip("()")):
@@ -126,21 +126,33 @@ def plan(sla: SLA, objective: Objective) -> list[Series] | None:
             Series(_series(f"{sel.metric}_bucket", {**labels, "le": le}), RATE, 0),
         ]
     assert sli.ratio is not None
-    errors, total = sli.ratio.errors_selector, sli.ratio.total_selector
-    if errors.metric == total.metric:
-        bad = _solve([errors, total], [], total.metric)
-        good = _solve([total], [errors], total.metric)
-        if bad is None or good is None:
+    return _ratio_plan(sli.ratio.errors_selectors, sli.ratio.good_selectors, sli.ratio.total_selectors)
+
+
+def _ratio_plan(errors: Sequence[Selector], good: Sequence[Selector],
+                total: Sequence[Selector]) -> list[Series] | None:
+    """Series for the first selector of each list, kept out of the other selectors (no double count).
+
+    ``marked`` are the errors (healthy 0, outage RATE) or the good events (healthy RATE, outage 0).
+    """
+    marked = errors or good
+    mark, first = marked[0], total[0]
+    others = [*marked[1:], *total[1:]]
+    on, off = (0, RATE) if errors else (RATE, 0)
+    if mark.metric == first.metric:
+        inside = _solve([mark, first], others, first.metric)
+        outside = _solve([first], [*marked, *total[1:]], first.metric)
+        if inside is None or outside is None:
             return None
         return [
-            Series(_series(total.metric, bad), 0, RATE),
-            Series(_series(total.metric, good), RATE, 0),
+            Series(_series(first.metric, inside), on, off),
+            Series(_series(first.metric, outside), off, on),
         ]
-    bad = _solve([errors], [], errors.metric)
-    valid = _solve([total], [], total.metric)
-    if bad is None or valid is None:
+    inside = _solve([mark], [*others, first], mark.metric)
+    valid = _solve([first], [*others, mark], first.metric)
+    if inside is None or valid is None:
         return None
-    return [Series(_series(errors.metric, bad), 0, RATE), Series(_series(total.metric, valid), RATE, RATE)]
+    return [Series(_series(mark.metric, inside), on, off), Series(_series(first.metric, valid), RATE, RATE)]
 
 
 def _values(series: Series, timeline: Sequence[tuple[int, bool]]) -> str:

@@ -220,11 +220,14 @@ def slis_are_sound(sla: SLA) -> Iterator[Finding]:
             continue
         sli: Path = ("spec", "objectives", index, "sli")
         ratio = objective.sli.ratio
-        if ratio is not None and _same_series(ratio.errors_selector, ratio.total_selector):
-            yield (
-                (*sli, "ratio", "errors"),
-                "errors and total select the same series: every event would be an error",
-            )
+        if ratio is not None:
+            field, part = ("errors", "an error") if ratio.errors is not None else ("good", "good")
+            mine = ratio.errors_selectors or ratio.good_selectors
+            if any(_same_series(a, b) for a in mine for b in ratio.total_selectors):
+                yield (
+                    (*sli, "ratio", field),
+                    f"{field} and total select the same series: every event would be {part}",
+                )
         hist = objective.sli.latency
         if hist is None:
             continue

@@ -323,17 +323,65 @@ class ProbeLatencySLI(Base):
     threshold: DurationField
 
 
+def _selectors(value: Any) -> str | tuple[str, ...]:
+    """One selector, or a non-empty list of selectors whose events are added up."""
+    if isinstance(value, list | tuple):
+        if not value:
+            raise ValueError("expected at least one selector")
+        return tuple(_selector(item) for item in value)
+    return _selector(value)
+
+
+SelectorsField = Annotated[
+    str | tuple[str, ...],
+    BeforeValidator(_selectors),
+    WithJsonSchema({"oneOf": [
+        {"type": "string", "description": "PromQL series selector"},
+        {"type": "array", "minItems": 1, "items": {"type": "string"},
+         "description": "several selectors whose events are added up"},
+    ]}),
+]
+
+
+def _as_tuple(value: str | tuple[str, ...] | None) -> tuple[Selector, ...]:
+    if value is None:
+        return ()
+    return tuple(Selector.parse(v) for v in ((value,) if isinstance(value, str) else value))
+
+
+def selectors_text(value: str | tuple[str, ...] | None) -> str:
+    """The selector(s) as a person reads them: ``a + b`` for a sum."""
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else " + ".join(value)
+
+
 class RatioSLI(Base):
-    errors: SelectorField = Field(description="counter of bad events")
-    total: SelectorField = Field(description="counter of all valid events")
+    """Bad events are ``errors``, or ``total - good`` (never below 0): exactly one of the two."""
+
+    model_config = ConfigDict(json_schema_extra={"oneOf": [{"required": ["errors"]}, {"required": ["good"]}]})
+
+    errors: SelectorsField | None = Field(default=None, description="counter(s) of bad events")
+    good: SelectorsField | None = Field(default=None, description="counter(s) of good events, instead of errors")
+    total: SelectorsField = Field(description="counter(s) of all valid events")
+
+    @model_validator(mode="after")
+    def _errors_or_good(self) -> RatioSLI:
+        if (self.errors is None) == (self.good is None):
+            raise ValueError("a ratio SLI has exactly one of errors and good (bad = total - good)")
+        return self
 
     @property
-    def errors_selector(self) -> Selector:
-        return Selector.parse(self.errors)
+    def errors_selectors(self) -> tuple[Selector, ...]:
+        return _as_tuple(self.errors)
 
     @property
-    def total_selector(self) -> Selector:
-        return Selector.parse(self.total)
+    def good_selectors(self) -> tuple[Selector, ...]:
+        return _as_tuple(self.good)
+
+    @property
+    def total_selectors(self) -> tuple[Selector, ...]:
+        return _as_tuple(self.total)
 
 
 class LatencySLI(Base):

@@ -55,7 +55,7 @@ def test_events_become_ratio_and_latency_slis_in_one_sla() -> None:
     # the places that need judgment are marked, and the placeholders are obvious
     assert "renamed 'fast-requests'" in text
     assert "Sloth alert CheckoutErrorBudgetBurn" in text and "Sloth alert CheckoutSlow" in text
-    assert "pager: payments" in text and 'severity="page"' in text
+    assert "pager='payments'" in text and 'severity="page"' in text
     assert sla.spec.provider.startswith("TODO") and sla.spec.customer.startswith("TODO")
     assert sla.spec.window.seconds == 30 * 86400
 
@@ -82,7 +82,7 @@ def test_slos_with_different_alert_settings_become_separate_slas() -> None:
     assert queries.spec.alerting.page.enabled and not indexing.spec.alerting.page.enabled
     assert indexing.spec.objectives[0].sli.ratio is not None
     assert indexing.spec.objectives[0].sli.ratio.errors == 'search_index_errors_total{job="indexer"}'
-    assert text.count("each SLO is an SLA of its own") == 2
+    assert text.count("each set of SLOs that agree is an SLA of its own") == 2
 
 
 def test_kubernetes_resource_with_camel_case_keys() -> None:
@@ -90,7 +90,7 @@ def test_kubernetes_resource_with_camel_case_keys() -> None:
     assert [s.name for s in slas] == ["ledger"]
     ratio = slas[0].spec.objectives[0].sli.ratio
     assert ratio is not None and ratio.errors == 'ledger_writes_total{result="error"}'
-    assert "critical" in text and "warning" in text
+    assert "severity='critical'" in text and "severity='warning'" in text
 
 
 def test_every_unmappable_slo_is_reported_with_its_location() -> None:
@@ -98,9 +98,12 @@ def test_every_unmappable_slo_is_reported_with_its_location() -> None:
     found = problems(name)
     assert len(found) == 6, found
     expected = [
-        (line_of(name, "sum by (route)"), "slos[0].sli.events.error_query", "sum by/without"),
-        (line_of(name, "sum(increase("), "slos[1].sli.events.total_query", "got increase(...)"),
-        (line_of(name, "error_ratio_query"), "slos[2].sli.raw", "raw error-ratio query cannot be mapped"),
+        (line_of(name, "sum by (route)"), "slos[0].sli.events.error_query",
+         "sum by (route) keeps one series per route: that is a grouping, which slaforge's group_by will carry once"),
+        (line_of(name, "sum(rate(legacy_errors_total[{{.window}}]))"), "slos[1].sli.events.error_query",
+         "one part uses rate(...) and another increase(...)"),
+        (line_of(name, "error_ratio_query"), "slos[2].sli.raw.error_ratio_query",
+         "a raw error ratio converts only when it is a ratio of two sums of counters"),
         (line_of(name, 'id: "sloth-common'), "slos[3].sli.plugin",
          "plugin SLI sloth-common/kubernetes/apiserver/availability cannot be mapped"),
         (line_of(name, "objective: 100"), "slos[4].objective", "no slaforge equivalent"),
@@ -187,3 +190,99 @@ def test_command_refuses_a_window_slaforge_does_not_accept(tmp_path: Path) -> No
     result = CliRunner().invoke(cli, ["import", "sloth", str(FIXTURES / "crd.sloth.yaml"), "--window", "1y"])
     assert result.exit_code == 1
     assert "spec.window" in result.output
+
+
+def test_every_query_form_maps() -> None:
+    result = import_sloth((FIXTURES / "forms.sloth.yaml").read_text(), "forms.sloth.yaml")
+    slas = load_text(result.yaml)
+    sli = {o.name: o.sli for s in slas for o in s.spec.objectives}
+    assert result.skipped == ()
+    zero, increase, added = sli["zero-default"].ratio, sli["with-increase"].ratio, sli["added-up"].ratio
+    assert zero is not None and zero.errors == 'orders_http_total{job="orders",code=~"5.."}'
+    assert increase is not None and (increase.errors, increase.total) == ("orders_jobs_failed_total",
+                                                                          "orders_jobs_total")
+    assert added is not None and added.errors == ("orders_grpc_errors_total", "orders_http_errors_total")
+    assert added.total == ("orders_grpc_total", "orders_http_requests_total")
+    good = sli["total-minus-good"].ratio
+    assert good is not None and good.errors is None
+    assert good.good == 'orders_payments_total{job="orders",result="ok"}'
+    raw, raw_good = sli["raw-errors"].ratio, sli["raw-good"].ratio
+    assert raw is not None and (raw.errors, raw.total) == ("orders_queue_errors_total", "orders_queue_total")
+    assert raw_good is not None and (raw_good.good, raw_good.total) == ("orders_cache_hits_total",
+                                                                        "orders_cache_lookups_total")
+    latency = sli["latency"].latency
+    assert latency is not None and latency.threshold == 0.5
+    # the labels both of Sloth's alerts carry go to alerting.labels of the latency SLO's SLA
+    by_name = {s.name: s for s in slas}
+    assert by_name["orders-latency"].spec.alerting.labels == {"routing_key": "orders"}
+    assert by_name["orders-zero-default"].spec.alerting.labels == {}
+
+
+def test_partial_file_converts_what_maps_and_names_the_rest() -> None:
+    name = "partial.sloth.yaml"
+    result = import_sloth((FIXTURES / name).read_text(), name)
+    assert [o.name for s in load_text(result.yaml) for o in s.spec.objectives] == ["invoices", "exports"]
+    skipped = [p.format() for p in result.skipped]
+    expected = [
+        (line_of(name, "sum by (tenant) (rate(billing_api_total"), "slos[1].sli.events.total_query",
+         "sum by (tenant) keeps one series per tenant: that is a grouping"),
+        (line_of(name, 'id: "sloth-common'), "slos[2].sli.plugin", "slaforge has no plugins"),
+        (line_of(name, "max_over_time"), "slos[3].sli.raw.error_ratio_query",
+         "converts only when it is a ratio of two sums of counters"),
+        (line_of(name, "prometheus/v2"), "version", "not a Sloth prometheus/v1 spec"),
+    ]
+    assert len(skipped) == len(expected), skipped
+    for line, path, message in expected:
+        assert any(f.startswith(f"{name}:{line}:") and f": {path}: " in f and message in f for f in skipped), (
+            line, path, skipped)
+    warnings = [w.format() for w in result.warnings]
+    assert any("second ticket alert (burn 3x over 1d" in w and "invoices, exports" in w for w in warnings)
+
+
+def test_command_partial_import_exits_0_and_names_what_was_left_out(tmp_path: Path) -> None:
+    out = tmp_path / "billing.yaml"
+    source = FIXTURES / "partial.sloth.yaml"
+    result = CliRunner().invoke(cli, ["import", "sloth", str(source), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    errors = [line for line in result.output.splitlines() if line.startswith(f"{source}:")
+              and ": warning: " not in line and "problem(s) above" not in line]
+    assert len(errors) == 4 and all(line.split(":")[1].isdigit() for line in errors)
+    assert "4 problem(s) above: those SLOs were left out" in result.output
+    assert [o.name for s in load_slas([out]) for o in s.spec.objectives] == ["invoices", "exports"]
+
+
+def test_kubernetes_metadata_and_per_severity_labels_are_warnings() -> None:
+    result = import_sloth((FIXTURES / "crd.sloth.yaml").read_text(), "crd.sloth.yaml")
+    warnings = [w.format() for w in result.warnings]
+    assert any(w.startswith("crd.sloth.yaml:5:3: metadata.name:") and "Kubernetes metadata" in w for w in warnings)
+    assert any(w.startswith("crd.sloth.yaml:6:3: metadata.namespace:") for w in warnings)
+    assert any(w.startswith("crd.sloth.yaml:20:") and "page alert's label severity='critical' is not carried" in w
+               for w in warnings), warnings
+    assert any("second ticket alert" in w and "alerting.policies" in w for w in warnings)
+
+
+def test_openslo_v1alpha_documents_in_a_sloth_file() -> None:
+    result = import_sloth((FIXTURES / "sloth-openslo.v1alpha.yaml").read_text(), "x.yaml")
+    sla = load_text(result.yaml)[0]
+    ratio = sla.spec.objectives[0].sli.ratio
+    assert (sla.name, sla.spec.window.prom, sla.spec.objectives[0].target) == ("search", "28d", 99.9)
+    assert ratio is not None and ratio.good == 'search_requests_total{code!~"5.."}'
+
+
+def test_a_result_slaforge_would_refuse_is_located_in_the_input() -> None:
+    spec = """\
+version: prometheus/v1
+service: api
+slos:
+  - name: same
+    objective: 99.9
+    sli:
+      events:
+        error_query: sum(rate(api_requests_total[{{.window}}]))
+        total_query: sum(rate(api_requests_total[{{.window}}]))
+"""
+    with pytest.raises(SpecError) as caught:
+        import_sloth(spec, "api.yaml")
+    [problem] = caught.value.problems
+    assert problem.format().startswith("api.yaml:4:5: ") and "would be invalid" in problem.message
+    assert "errors and total select the same series" in problem.message
