@@ -206,6 +206,21 @@ def _query(ctx: _Context, reader: Reader, part: Any, path: Path) -> tuple[Any, P
     return query, (*spath, "spec", "query")
 
 
+def _parts(ctx: _Context, reader: Reader, metric: dict[str, Any], path: Path) -> dict[str, tuple[Any, Path]] | None:
+    """The queries of a ratio's total and of exactly one of good and bad (v1 and v1alpha alike)."""
+    parts: dict[str, tuple[Any, Path]] = {}
+    for key in ("good", "bad", "total"):
+        if key in metric:
+            found = _query(ctx, reader, metric[key], (*path, key))
+            if found is None:
+                return None
+            parts[key] = found
+    if "total" not in parts or ("good" in parts) == ("bad" in parts):
+        reader.error(path, "a ratio needs total and exactly one of good and bad")
+        return None
+    return parts
+
+
 def _ratio(ctx: _Context, reader: Reader, metric: Any, path: Path) -> Ratio | None:
     if not isinstance(metric, dict):
         reader.error(path, "expected good or bad, and total")
@@ -217,15 +232,8 @@ def _ratio(ctx: _Context, reader: Reader, metric: Any, path: Path) -> Ratio | No
     if metric.get("counter") is False:
         reader.warn((*path, "counter"), "counter: false; slaforge reads the queries' counters and takes their "
                     "increase itself (REVIEW that they are counters)")
-    parts: dict[str, Any] = {}
-    for key in ("good", "bad", "total"):
-        if key in metric:
-            found = _query(ctx, reader, metric[key], (*path, key))
-            if found is None:
-                return None
-            parts[key] = found
-    if "total" not in parts or ("good" in parts) == ("bad" in parts):
-        reader.error(path, "a ratio needs total and exactly one of good and bad")
+    parts = _parts(ctx, reader, metric, path)
+    if parts is None:
         return None
     sums = {}
     for key, (query, where) in parts.items():
@@ -297,15 +305,8 @@ def _ratio_alpha(ctx: _Context, reader: Reader, metric: Any, path: Path) -> Rati
     if not isinstance(metric, dict):
         reader.error(path, "expected good and total")
         return None
-    parts = {}
-    for key in ("good", "bad", "total"):
-        if key in metric:
-            found = _query(ctx, reader, metric[key], (*path, key))
-            if found is None:
-                return None
-            parts[key] = found
-    if "total" not in parts or ("good" in parts) == ("bad" in parts):
-        reader.error(path, "a ratio needs total and exactly one of good and bad")
+    parts = _parts(ctx, reader, metric, path)
+    if parts is None:
         return None
     out: dict[str, Any] = {}
     for key, (query, where) in parts.items():
