@@ -2,7 +2,7 @@
 
 The fixed state below covers every family and every case of it: never probed, ok, each failure
 reason, http and tcp, with and without a certificate, a latency threshold among the buckets, label
-values that need escaping, and SLI windows with and without events.
+values that need escaping or hold a % sign, and SLI windows with and without events.
 UPDATE_GOLDEN=1 rewrites the golden file; review the diff (it must only change on purpose).
 """
 
@@ -42,7 +42,7 @@ def fixed_state() -> tuple[list[ProbeState], list[ObjectiveState]]:
     states: list[ProbeState] = []
     objectives: list[ObjectiveState] = []
     urls = ("https://a.example/x", "http://b.example/", "tcp://c.example:5432")
-    slas = ("shop", 'we"ird\\sla\nname')
+    slas = ("shop", 'we"ird\\sla\nname%d%%')
     for i in range(12):
         probe = Probe.model_validate({"name": f"p{i}", "url": urls[i % 3], "interval": "30s"})
         state = ProbeState(Target(slas[i % 2], probe, buckets_for(probe, [0.25] if i % 4 else [])))
