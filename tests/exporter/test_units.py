@@ -97,7 +97,7 @@ def test_shards_partition_probes_stably() -> None:
 
 
 def test_phase_spreads_probes_over_the_interval() -> None:
-    targets = build_targets([make_sla(probes=200)])
+    targets = build_targets([make_sla("a", probes=100), make_sla("b", probes=100)])  # 100 per SLA at most
     phases = sorted(t.phase for t in targets)
     # roughly uniform: every tenth of the interval gets some probes
     deciles = {int(p * 10) for p in phases}
