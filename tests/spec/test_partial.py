@@ -3,6 +3,8 @@ that validated on their own (slaforge.spec.partial), at the index they have in t
 
 from __future__ import annotations
 
+import yaml
+
 from slaforge.spec.loader import load_text
 from slaforge.spec.partial import partial_sla
 from slaforge.spec.problems import SpecError
@@ -38,23 +40,28 @@ spec:
     annotations: {"bad-name": x}
 """
 
-EXPECTED = """\
-sla.yaml:3:38: metadata.labels.sla: label 'sla' is set by slaforge and cannot be overridden
-sla.yaml:9:3: spec.bogus: unknown field 'bogus' (known fields: alerting, calendar, customer, description, escalation, maintenance, objectives, probes, provider, service, timezone, window)
-sla.yaml:12:59: spec.probes[1].tiemout: unknown field 'tiemout'; did you mean 'timeout'?
-sla.yaml:13:14: spec.probes[2].name: probe name 'a' is used twice in this SLA
-sla.yaml:13:66: spec.probes[2].method: method has no meaning for a tcp:// probe
-sla.yaml:16:14: spec.objectives[1].name: objective name 'up' is used twice in this SLA
-sla.yaml:16:73: spec.objectives[1].sli.probe_latency.threshold: the threshold (20s) must be shorter than the probe's timeout (5s)
-sla.yaml:17:30: spec.objectives[2].target: the target must be a percent strictly between 0 and 100, got 200
-sla.yaml:19:55: spec.maintenance[0].weekly.duration: a weekly window of 8d would never close (must be < 7d)
-sla.yaml:20:21: spec.maintenance[1].weekly.day: 'funday' is not one of monday, tuesday, wednesday, thursday, friday, saturday, sunday; did you mean 'sunday'?
-sla.yaml:22:5: spec.escalation: escalation follows the page alert, but alerting.page.enabled is false
-sla.yaml:23:15: spec.escalation[1].after: steps must be in increasing order of 'after': 5m follows 10m
-sla.yaml:24:7: spec.escalation[2].receiver: required field is missing
-sla.yaml:24:15: spec.escalation[2].after: invalid duration 'x': use a Prometheus duration such as 30s, 5m, 2h, 30d or 1w
-sla.yaml:28:31: spec.alerting.annotations.bad-name: 'bad-name' is not a valid annotation name
-"""
+EXPECTED = (
+    "sla.yaml:3:38: metadata.labels.sla: label 'sla' is set by slaforge and cannot be overridden\n"
+    "sla.yaml:9:3: spec.bogus: unknown field 'bogus' (known fields: "
+    "alerting, calendar, customer, description, escalation, maintenance, objectives, probes, provider, "
+    "service, timezone, window)\n"
+    "sla.yaml:12:59: spec.probes[1].tiemout: unknown field 'tiemout'; did you mean 'timeout'?\n"
+    "sla.yaml:13:14: spec.probes[2].name: probe name 'a' is used twice in this SLA\n"
+    'sla.yaml:13:66: spec.probes[2].method: method has no meaning for a tcp:// probe\n'
+    "sla.yaml:16:14: spec.objectives[1].name: objective name 'up' is used twice in this SLA\n"
+    'sla.yaml:16:73: spec.objectives[1].sli.probe_latency.threshold: '
+    "the threshold (20s) must be shorter than the probe's timeout (5s)\n"
+    'sla.yaml:17:30: spec.objectives[2].target: the target must be a percent strictly between 0 and 100, got 200\n'
+    'sla.yaml:19:55: spec.maintenance[0].weekly.duration: a weekly window of 8d would never close (must be < 7d)\n'
+    "sla.yaml:20:21: spec.maintenance[1].weekly.day: "
+    "'funday' is not one of monday, tuesday, wednesday, thursday, friday, saturday, sunday; did you mean 'sunday'?\n"
+    'sla.yaml:22:5: spec.escalation: escalation follows the page alert, but alerting.page.enabled is false\n'
+    "sla.yaml:23:15: spec.escalation[1].after: steps must be in increasing order of 'after': 5m follows 10m\n"
+    'sla.yaml:24:7: spec.escalation[2].receiver: required field is missing\n'
+    "sla.yaml:24:15: spec.escalation[2].after: invalid duration 'x': "
+    'use a Prometheus duration such as 30s, 5m, 2h, 30d or 1w\n'
+    "sla.yaml:28:31: spec.alerting.annotations.bad-name: 'bad-name' is not a valid annotation name\n"
+)
 
 
 def _problems(text: str) -> str:
@@ -66,11 +73,15 @@ def _problems(text: str) -> str:
 
 
 def test_cross_field_problems_of_the_valid_pieces_are_reported() -> None:
-    assert _problems(DOC) == EXPECTED
+    assert _problems(DOC) == "".join(EXPECTED)
 
 
 def test_the_partial_sla_keeps_each_valid_item_at_its_index() -> None:
-    import yaml
-
     partial = partial_sla(yaml.safe_load(DOC))
     assert partial is not None
+    assert [(i, p.name) for i, p in partial.probes] == [(0, "a"), (2, "a")]
+    assert not partial.probes.complete and partial.probes.count == 3
+    assert [i for i, _ in partial.objectives] == [0, 1]
+    assert [i for i, _ in partial.escalation] == [0, 1, 3] and partial.escalation.get(2) is None
+    assert partial.labels == {"sla": "x"} and not partial.alerting.page.enabled
+    assert partial_sla({"spec": "x"}) is None
