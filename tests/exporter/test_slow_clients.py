@@ -26,15 +26,19 @@ def _sockets(pid: int) -> int:
 
 
 def _sla(folder: Path) -> Path:
+    """PROBES probes in SLAs of 100 (an SLA holds 100 probes at most), as one multi-document file."""
     closed = free_port()
-    probes = [{"name": f"p{i}", "url": f"tcp://127.0.0.1:{closed}", "interval": "60s", "timeout": "1s"}
-              for i in range(PROBES)]
+    docs = []
+    for first in range(0, PROBES, 100):
+        probes = [{"name": f"p{i}", "url": f"tcp://127.0.0.1:{closed}", "interval": "60s", "timeout": "1s"}
+                  for i in range(first, min(first + 100, PROBES))]
+        docs.append(json.dumps({
+            "apiVersion": "slaforge/v1", "kind": "SLA", "metadata": {"name": f"many-{first // 100}"},
+            "spec": {"service": "many", "provider": "p", "customer": "c", "window": "30d", "probes": probes,
+                     "objectives": [{"name": "availability", "target": 99, "sli": {"probe": probes[0]["name"]}}]},
+        }))
     path = folder / "many.yaml"
-    path.write_text(json.dumps({
-        "apiVersion": "slaforge/v1", "kind": "SLA", "metadata": {"name": "many"},
-        "spec": {"service": "many", "provider": "p", "customer": "c", "window": "30d", "probes": probes,
-                 "objectives": [{"name": "availability", "target": 99, "sli": {"probe": "p0"}}]},
-    }))
+    path.write_text("\n---\n".join(docs))
     return path
 
 
