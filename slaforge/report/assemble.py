@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from slaforge.report.collect import RawSLA
 from slaforge.report.credits import count_problems, exact, outcome
@@ -12,12 +12,9 @@ from slaforge.report.maintenance import maintenance_windows, total_seconds
 from slaforge.report.model import DayValue, ObjectiveReport, SLAReport
 from slaforge.report.periods import Period
 from slaforge.spec.model import SLA, Objective
+from slaforge.timezones import utc as _utc
 
 CURVE_POINTS = 400  # at most this many points of the period-to-date curve
-
-
-def _utc(seconds: float) -> datetime:
-    return datetime.fromtimestamp(seconds, tz=UTC)
 
 
 def assemble_sla(sla: SLA, period: Period, raw: RawSLA, gap: timedelta = DEFAULT_GAP) -> SLAReport:

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -81,6 +82,9 @@ def _dns_label(value: str) -> str:
     return value
 
 
+DnsName = Annotated[str, AfterValidator(_dns_label)]  # the names that become label values: sla, probe, objective
+
+
 def _label_names(labels: dict[str, str]) -> dict[str, str]:
     for key in labels:
         if not LABEL_NAME.fullmatch(key) or key.startswith("__"):
@@ -110,7 +114,7 @@ class Base(BaseModel):
 
 
 class Metadata(Base):
-    name: str = Field(
+    name: DnsName = Field(
         description="lowercase DNS label, unique; becomes the label sla=NAME", json_schema_extra=_NAME_SCHEMA
     )
     labels: limits.Labels = Field(
@@ -120,7 +124,6 @@ class Metadata(Base):
         json_schema_extra=_LABELS_SCHEMA,
     )
 
-    _check_name = field_validator("name")(classmethod(lambda cls, v: _dns_label(v)))
     _check_labels = field_validator("labels")(classmethod(lambda cls, v: _label_names(v)))
 
 
@@ -215,7 +218,7 @@ class TLS(Base):
 
 
 class Probe(Base):
-    name: str = Field(
+    name: DnsName = Field(
         description="unique within the SLA; becomes the label probe=NAME", json_schema_extra=_NAME_SCHEMA
     )
     url: str = Field(
@@ -249,11 +252,6 @@ class Probe(Base):
                 return data
             data = {**data, "timeout": Duration(min(5000, interval.ms * 4 // 5)).prom}
         return data
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        return _dns_label(value)
 
     @field_validator("url")
     @classmethod
@@ -490,18 +488,13 @@ class CreditTier(Base):
 
 
 class Objective(Base):
-    name: str = Field(
+    name: DnsName = Field(
         description="unique within the SLA; becomes the label objective=NAME", json_schema_extra=_NAME_SCHEMA
     )
     description: limits.Description | None = None
     target: Percent
     sli: SLI
     credits: tuple[CreditTier, ...] = Field(default=(), max_length=limits.CREDITS)
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        return _dns_label(value)
 
     @field_validator("target")
     @classmethod
