@@ -19,8 +19,10 @@ from slaforge.spec.model import CreditTier
 DECIMALS = 4
 
 
-def exact(value: float | str) -> Fraction:
+def exact(value: Fraction | float | str) -> Fraction:
     """A percent or count as an exact rational, read from its shortest decimal form."""
+    if isinstance(value, Fraction):
+        return value
     if isinstance(value, str):
         return Fraction(value.strip())
     return Fraction(repr(float(value)))
@@ -63,7 +65,7 @@ def credit_owed(achieved: Fraction, tiers: Sequence[CreditTier]) -> tuple[float,
     return (best.credit if best is not None else 0.0), best
 
 
-def outcome(bad: float | str | None, valid: float | str | None, target: float,
+def outcome(bad: Fraction | float | str | None, valid: Fraction | float | str | None, target: float,
             tiers: Sequence[CreditTier]) -> Outcome:
     """Numbers for ``bad`` of ``valid`` events against ``target`` percent.
 

@@ -499,6 +499,12 @@ class EscalationStep(Base):
     receiver: str = Field(min_length=1, description="Alertmanager receiver name")
 
 
+class Incidents(Base):
+    resolve_within: DurationField | None = Field(
+        default=None, description="target for each page incident's duration: reported and reviewed"
+    )
+
+
 # --- the SLA ------------------------------------------------------------------------------
 
 
@@ -517,6 +523,7 @@ class Spec(Base):
     objectives: tuple[Objective, ...] = Field(min_length=1)
     alerting: Alerting = Field(default_factory=Alerting)
     escalation: tuple[EscalationStep, ...] = ()
+    incidents: Incidents = Field(default_factory=Incidents)
 
     @field_validator("timezone")
     @classmethod
