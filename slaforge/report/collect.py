@@ -38,13 +38,14 @@ from slaforge.conventions import (
     LABEL_SLA,
     OBJECTIVE_RATIO,
     SEVERITY_PAGE,
+    VALID_EVENTS_1M,
     VALID_EVENTS_5M,
 )
 from slaforge.report.client import MAX_POINTS, PrometheusClient, Series, is_number
 from slaforge.report.incidents import DEFAULT_GAP
 from slaforge.report.maintenance import Interval, maintenance_windows
 from slaforge.report.periods import Period
-from slaforge.report.raw import KIND_LABEL, raw_sums_query, windows_near
+from slaforge.report.raw import KIND_LABEL, Offsets, raw_sums_query, windows_near
 from slaforge.spec.model import SLA
 
 PIECE = 300  # seconds between two recorded 5m pieces
@@ -91,6 +92,15 @@ def rules_query(sla: str, seconds: float) -> str:
     """Which objectives of the SLA had their rules loaded at some time in the ``seconds`` before."""
     selector = f"{OBJECTIVE_RATIO}{{{LABEL_SLA}={_quote(sla)}}}"
     return f"count by ({LABEL_OBJECTIVE}) (count_over_time({selector}[{range_ms(seconds)}]))"
+
+
+def offsets_query(sla: str) -> str:
+    """When the SLA's latest 5m and 1m pieces were stamped (for :class:`~slaforge.report.raw.Offsets`)."""
+    parts = []
+    for kind, metric in (("five", VALID_EVENTS_5M), ("one", VALID_EVENTS_1M)):
+        inner = f"max(timestamp({metric}{{{LABEL_SLA}={_quote(sla)}}}))"
+        parts.append(f'label_replace({inner}, "{KIND_LABEL}", "{kind}", "", "")')
+    return " or ".join(parts)
 
 
 def bucket_step(seconds: float) -> int:
@@ -174,15 +184,22 @@ def collect(client: PrometheusClient, sla: SLA, period: Period, gap: timedelta =
             recorded.setdefault(objective, _Side()).values.update(side.values)
     spans = [(t - step, t) for t in ends] + ([(last, until)] if tail > 0 else [])
 
+    missing = {
+        o.name: [(b, e) for b, e in spans
+                 if float(recorded.get(o.name, _Side()).values.get(e, {}).get("pieces", "0")) < _expected(b, e)]
+        for o in sla.spec.objectives
+    }
+    offsets = Offsets()
+    if any(missing.values()):
+        offsets = _offsets(client, name, recorded, spans)
     windows = maintenance_windows(sla.spec.maintenance, sla.spec.timezone,
                                   period.start - timedelta(days=1), period.until + timedelta(days=1))
     for target in sla.spec.objectives:
         got = recorded.get(target.name, _Side()).values
         if any(float(v.get("pieces", "0")) > 0 for v in got.values()):
             raw.pieces_seen.add(target.name)
-        missing = [(b, e) for b, e in spans if float(got.get(e, {}).get("pieces", "0")) < _expected(b, e)]
-        fallback = _raw(client, sla, target.name, missing, step, last, windows)
-        if fallback:
+        fallback = _raw(client, sla, target.name, missing[target.name], step, last, windows, offsets)
+        if any("valid" in v for v in fallback.values()):
             raw.raw_seen.add(target.name)
         buckets = []
         for b, e in spans:
@@ -211,8 +228,21 @@ def collect(client: PrometheusClient, sla: SLA, period: Period, gap: timedelta =
     return raw
 
 
+def _offsets(client: PrometheusClient, sla: str, recorded: dict[str, _Side],
+             spans: list[tuple[float, float]]) -> Offsets:
+    """The groups' evaluation offsets, read at the end of the latest fully recorded bucket."""
+    full = [e for b, e in spans
+            if any(float(side.values.get(e, {}).get("pieces", "0")) >= _expected(b, e) > 0
+                   for side in recorded.values())]
+    if not full:
+        return Offsets()
+    _, series = client.query(offsets_query(sla), full[-1])
+    stamps = {item.labels.get(KIND_LABEL): float(item.value) for item in series if is_number(item.value)}
+    return Offsets.from_stamps(stamps.get("five"), stamps.get("one"))
+
+
 def _raw(client: PrometheusClient, sla: SLA, objective: str, missing: list[tuple[float, float]], step: int,
-         last: float, windows: list[Interval]) -> dict[float, dict[str, str]]:
+         last: float, windows: list[Interval], offsets: Offsets) -> dict[float, dict[str, str]]:
     """The missing buckets from the SLI's own series: one range query over the whole buckets from
     the first missing to the last, one instant query for a missing tail."""
     if not missing:
@@ -222,13 +252,13 @@ def _raw(client: PrometheusClient, sla: SLA, objective: str, missing: list[tuple
     whole = [(b, e) for b, e in missing if e - b == step and e <= last]
     if whole:
         first, final = whole[0][1], whole[-1][1]
-        query = raw_sums_query(sla, target, step, windows_near(windows, first - step, final))
+        query = raw_sums_query(sla, target, step, windows_near(windows, first - step, final), offsets)
         side = _by_objective(client.query_range(query, first, final, step)).get("", _Side())
         wanted = {e for _, e in whole}
         out.update({t: v for t, v in side.values.items() if t in wanted})
     rest = [(b, e) for b, e in missing if (b, e) not in whole]
     for b, e in rest:  # at most the tail of a partial period
-        query = raw_sums_query(sla, target, e - b, windows_near(windows, b, e))
+        query = raw_sums_query(sla, target, e - b, windows_near(windows, b, e), offsets)
         _, series = client.query(query, e)
         out.update(_by_objective(series, at=e).get("", _Side()).values)
     return out

@@ -11,8 +11,12 @@ gap while Prometheus was down) the report computes the same numbers from the raw
   ``sum_over_time((piece)[b-a:1m] offset 1m30s)`` evaluated at ``b`` (range 1 ms short, as
   everywhere in the report, so that the 1m piece at the left edge belongs to the bucket before).
 
-Subqueries evaluate on exact minutes where the rules evaluate at their group's offset within the
-minute: a stretch's edges may differ from the recorded pieces' by under a minute.
+Prometheus evaluates each rule group at a fixed offset within its interval (hashed from the group
+and the file): 5m pieces are stamped ``o5`` after the 5-minute marks, 1m pieces ``o1`` after the
+minutes. When the SLA has recorded pieces, the report reads both offsets (:class:`Offsets`, from the
+pieces' timestamps) and shifts the subquery so that a raw bucket adds up exactly the 1m pieces the
+recorded one would have: no piece is counted twice or left out where recorded and raw stretches
+meet. Without recorded pieces the offsets are taken as 0 (pieces stamped on the 5-minute marks).
 
 Maintenance windows come from the SLA file (:mod:`slaforge.report.maintenance`, the same layout as
 the rules' ``slaforge:maintenance:active``), written as ``time()`` comparisons: the raw history has
@@ -22,6 +26,7 @@ no recorded maintenance state to read.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from slaforge.report.maintenance import Interval
 from slaforge.rules.sli import events
@@ -30,6 +35,7 @@ from slaforge.spec.model import SLA, Objective
 PIECE_RANGE = "2m"  # as the 1m piece rule
 PIECE_DIVIDE = 2
 PIECE_SHIFT = 90  # seconds: the 5m piece reads 1m pieces at offset 1m30s
+PIECE_READ = 300 + PIECE_SHIFT  # ... over [5m]: a 5m piece stamped t reads back to t - 6m30s
 GATE_AFTER = 120  # seconds a window keeps zeroing pieces after it closed (their 2m range)
 KIND_LABEL = "slaforge_kind"
 
@@ -38,29 +44,51 @@ def _ms(seconds: float) -> str:
     return f"{max(round(seconds * 1000) - 1, 1)}ms"
 
 
-def gate(windows: Sequence[Interval]) -> str:
-    """A scalar factor that is 0 for 1m pieces that the maintenance gate of the rules zeroes, else 1."""
+@dataclass(frozen=True)
+class Offsets:
+    """Where in their intervals the two groups evaluate (seconds; 0 when unknown)."""
+
+    five: float = 0.0  # 5m pieces are stamped this long after the 5-minute marks, in [0, 300)
+    one: float = 0.0  # 1m pieces this long after the minutes, in [0, 60)
+
+    @classmethod
+    def from_stamps(cls, five: float | None, one: float | None) -> Offsets:
+        return cls(round(five % 300, 3) if five is not None else 0.0, round(one % 60, 3) if one is not None else 0.0)
+
+    @property
+    def shift(self) -> float:
+        """How far before a bucket's end its 1m pieces end: the pieces stamped in ``(T - step, T]``
+        are those of ``(T - step - shift, T - shift]`` (shifted by ``one`` onto whole minutes)."""
+        last_piece = self.five if self.five > 0 else 300.0  # the last 5m stamp <= T is T - 300 + that
+        return PIECE_READ - last_piece + self.one
+
+
+def gate(windows: Sequence[Interval], one: float = 0.0) -> str:
+    """A scalar factor that is 0 for the 1m pieces that the maintenance gate of the rules zeroes
+    (``u + one`` in ``[start, end + 2m)``, ``u`` the whole minute a subquery evaluates at), else 1."""
     factors = [
-        f"(1 - (time() >= bool {a.timestamp():.0f}) * (time() < bool {b.timestamp() + GATE_AFTER:.0f}))"
+        f"(1 - (time() >= bool {a.timestamp() - one:.3f}) * (time() < bool {b.timestamp() + GATE_AFTER - one:.3f}))"
         for a, b in windows
     ]
     return " * ".join(factors)
 
 
-def raw_sums_query(sla: SLA, objective: Objective, seconds: float, windows: Sequence[Interval] = ()) -> str:
+def raw_sums_query(sla: SLA, objective: Objective, seconds: float, windows: Sequence[Interval] = (),
+                   offsets: Offsets = Offsets()) -> str:
     """Bad and valid events of the 5m pieces that would be stamped in the ``seconds`` before the
     evaluation time, from the SLI's own series; labelled ``slaforge_kind`` like the recorded sums."""
     bad, valid = events(sla, objective).increase(PIECE_RANGE, divide=PIECE_DIVIDE)
-    factor = gate(windows)
+    factor = gate(windows, offsets.one)
+    shift = round(offsets.shift * 1000)
     parts = []
     for kind, expr in (("bad", bad), ("valid", valid)):
         inner = f"({expr}) * {factor}" if factor else expr
-        summed = f"sum_over_time(({inner})[{_ms(seconds)}:1m] offset {PIECE_SHIFT}s)"
+        summed = f"sum_over_time(({inner})[{_ms(seconds)}:1m] offset {shift}ms)"
         parts.append(f'label_replace({summed}, "{KIND_LABEL}", "{kind}", "", "")')
     return " or ".join(parts)
 
 
 def windows_near(windows: Sequence[Interval], begin: float, end: float) -> list[Interval]:
     """The windows that can gate a 1m piece read for the pieces stamped in ``(begin, end]``."""
-    low, high = begin - PIECE_SHIFT - 60, end
+    low, high = begin - PIECE_READ - 60, end
     return [(a, b) for a, b in windows if a.timestamp() <= high and b.timestamp() + GATE_AFTER > low]

@@ -1,0 +1,139 @@
+"""The report from the SLI's own series where the rules recorded nothing (see history.py for the
+hand-computed truth), and the same numbers when half of the month, or all of it, is recorded pieces."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from fractions import Fraction
+from typing import Any
+
+import pytest
+import requests
+
+from slaforge.conventions import BAD_EVENTS_5M, VALID_EVENTS_5M
+from slaforge.report import PrometheusClient, build_report, render_html, render_markdown, report_json
+from slaforge.report.model import Report
+from slaforge.spec import load_text
+from slaforge.spec.model import SLA
+from tests.report.history import (
+    BAD,
+    END,
+    HISTORY_YAML,
+    OTHER_YAML,
+    START,
+    VALID,
+    backfill_pieces,
+    raw_storage,
+)
+from tests.support.prometheus import PrometheusServer
+
+pytestmark = pytest.mark.e2e
+
+NOW = datetime(2026, 11, 20, tzinfo=UTC)
+HALF = datetime(2026, 10, 16, tzinfo=UTC)
+
+
+def slas() -> list[SLA]:
+    return [load_text(HISTORY_YAML, "history.yaml")[0],
+            load_text(OTHER_YAML.format(name="fresh"), "fresh.yaml")[0],
+            load_text(OTHER_YAML.format(name="absent"), "absent.yaml")[0]]
+
+
+def report(server: PrometheusServer) -> tuple[Report, int]:
+    client = PrometheusClient(server.url)
+    built = build_report(slas(), client, "2026-10", NOW)
+    return built, client.queries
+
+
+def objective(data: dict[str, Any], sla: str) -> dict[str, Any]:
+    entry = next(s for s in data["slas"] if s["sla"] == sla)
+    result: dict[str, Any] = entry["objectives"][0]
+    return result
+
+
+@pytest.fixture(scope="module")
+def raw_only(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrometheusServer]:
+    work = tmp_path_factory.mktemp("history-raw")
+    raw_storage(work / "data")
+    with PrometheusServer(work, storage=work / "data") as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def recorded(raw_only: PrometheusServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrometheusServer]:
+    work = tmp_path_factory.mktemp("history-recorded")
+    storage = work / "data"
+    storage.mkdir()
+    for block in raw_only.storage.iterdir():
+        if (block / "meta.json").exists():
+            shutil.copytree(block, storage / block.name)
+    backfill_pieces(slas()[:1], storage, work, START, END)
+    with PrometheusServer(work / "prom", storage=storage) as server:
+        yield server
+
+
+def check_truth(o: dict[str, Any]) -> None:
+    achieved = (1 - Fraction(BAD, VALID)) * 100
+    assert (o["valid_events"], o["bad_events"]) == (VALID, BAD)
+    assert o["achieved"] == int(achieved * 10_000) / 10_000 == 99.8654
+    assert (o["met"], o["credit"]) == (False, 10)
+    assert o["worst_days"][0] == {"date": "2026-10-20", "achieved": 95.8333, "bad_events": 600,
+                                  "valid_events": 14_400, "source": o["worst_days"][0]["source"]}
+    assert [(i["start"], i["end"], i["duration_seconds"], i["over_target"]) for i in o["incidents"]] == [
+        ("2026-10-20T10:05:00Z", "2026-10-20T11:55:00Z", 6600, True)]
+    assert o["incidents_over_target"] == 1
+    assert o["maintenance_seconds"] == 3600
+
+
+def test_a_month_of_raw_counters_only(raw_only: PrometheusServer) -> None:
+    built, queries = report(raw_only)
+    data = report_json(built)
+    o = objective(data, "history")
+    check_truth(o)
+    assert o["source"] == "raw" and o["worst_days"][0]["source"] == "raw"
+    assert o["raw_stretches"] == [{"start": "2026-10-01T00:00:00Z", "end": "2026-11-01T00:00:00Z"}]
+    # history: buckets, incidents, its raw series in one range query (not one per day);
+    # fresh and absent: the same three, and one each asking whether their rules were loaded
+    assert queries == 3 + 4 + 4
+    md = render_markdown(built)
+    assert "computed from the SLI's own series" in md and "600 bad of 445,780 valid events*" in md
+    assert "| 2026-10-20 10:05 +00:00 | 2026-10-20 11:55 +00:00 | 1h 50m | **yes** |" in md
+    assert "computed from the SLI&#39;s own series" in render_html(built)
+
+
+def test_no_data_says_what_is_missing(raw_only: PrometheusServer) -> None:
+    data = report_json(report(raw_only)[0])
+    fresh, absent = objective(data, "fresh"), objective(data, "absent")
+    assert fresh["no_data"] and absent["no_data"]
+    assert "rules are loaded but had not recorded a 5m piece" in fresh["no_data_reason"]
+    assert "neither the slaforge recording rules" in absent["no_data_reason"]
+
+
+def test_recorded_pieces_give_the_same_numbers(recorded: PrometheusServer) -> None:
+    data = report_json(report(recorded)[0])
+    o = objective(data, "history")
+    check_truth(o)
+    assert o["source"] == "recorded" and o["raw_stretches"] == []
+
+
+def test_half_recorded_half_raw_gives_the_same_numbers(recorded: PrometheusServer) -> None:
+    """The 5m pieces of the first half of October deleted: that half is read from the raw counters."""
+    all_pieces = report_json(report(recorded)[0])
+    for name in (VALID_EVENTS_5M, BAD_EVENTS_5M):
+        response = requests.post(f"{recorded.url}/api/v1/admin/tsdb/delete_series",
+                                 params={"match[]": f'{name}{{sla="history"}}', "start": START.timestamp(),
+                                         "end": HALF.timestamp()}, timeout=60)
+        assert response.status_code == 204, response.text
+    half = report_json(report(recorded)[0])
+    o, whole = objective(half, "history"), objective(all_pieces, "history")
+    check_truth(o)
+    assert o["source"] == "raw"
+    assert o["raw_stretches"] == [{"start": "2026-10-01T00:00:00Z", "end": "2026-10-16T00:00:00Z"}]
+    for key in ("achieved", "credit", "error_budget_spent", "valid_events", "bad_events", "worst_days"):
+        if key == "worst_days":
+            assert [{**d, "source": ""} for d in o[key]] == [{**d, "source": ""} for d in whole[key]]
+        else:
+            assert o[key] == whole[key], key
+    assert o["valid_events_exact"] == whole["valid_events_exact"]
