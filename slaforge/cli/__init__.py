@@ -22,6 +22,7 @@ COMMANDS = {
     "generate": "generate",
     "exporter": "exporter",
     "report": "report",
+    "review": "review",
     "schema": "schema",
     "demo-target": "demo_target",
     "import": "import_cmd",

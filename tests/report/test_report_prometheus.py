@@ -248,3 +248,27 @@ def test_partial_quarter(month_prometheus: PrometheusServer, sla_files: dict[str
     assert (o["met"]["bad_events"], o["met"]["valid_events"]) == (800, valid)
     assert o["tier1"]["achieved"] == truncated(2_000, valid)
     assert client.queries == 2 + 3  # buckets, incidents; nodata: offsets, its raw series, its rules
+
+
+def test_days_add_up_to_the_totals_on_a_partial_period(month_prometheus: PrometheusServer,
+                                                        sla_files: dict[str, Path]) -> None:
+    """As of Oct 3 00:07:30 the 5m piece stamped 00:05 (100 bad of `met`'s 100 valid) follows the last
+    whole 15-minute bucket: it is in the totals, so it is in Oct 3 too, and in the chart's last point."""
+    slas = load_slas([sla_files["acme"], sla_files["berlin"]])
+    now = datetime(2026, 10, 3, 0, 7, 30, tzinfo=UTC)
+    report = build_report(slas, PrometheusClient(month_prometheus.url), "this-month", now)
+    checked = 0
+    for s in report.slas:
+        for o in s.objectives:
+            if o.valid_events is None or o.outcome.achieved is None:
+                continue
+            assert sum(d.valid for d in o.days) == o.valid_events
+            assert sum(d.bad for d in o.days) == o.bad_events
+            assert sum(d.valid_count for d in o.days) == o.valid_count
+            assert sum(d.bad_count for d in o.days) == o.bad_count
+            assert o.curve[-1][1] == pytest.approx(float(o.outcome.achieved), abs=1e-9)
+            checked += 1
+    assert checked == 7
+    met = next(o for o in report.slas[0].objectives if o.name == "met")
+    assert (met.days[-1].day.isoformat(), met.days[-1].bad, met.days[-1].valid) == ("2026-10-03", 100, 100)
+    assert (met.bad_count, met.valid_count) == (100, 2 * 288 * 100 + 100)
