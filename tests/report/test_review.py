@@ -73,7 +73,8 @@ def t(month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
 
 
 BAD = {  # objective -> {stamp: bad events}
-    "breached": {**{t(8, 10, 10, 5 * i): 100.0 for i in range(1, 11)}, **{t(8, 11, 10, 5 * i): 100.0 for i in range(1, 11)},
+    "breached": {**{t(8, 10, 10, 5 * i): 100.0 for i in range(1, 11)},
+                 **{t(8, 11, 10, 5 * i): 100.0 for i in range(1, 11)},
                  **{t(10, 10, 10, 5 * i): 100.0 for i in range(1, 11)},
                  **{t(10, 11, 10, 5 * i): 100.0 for i in range(1, 11)}},
     "noisy": {t(8, 15, 12, 5): 100.0, t(9, 15, 12, 5): 100.0, t(10, 15, 12, 5): 100.0},
