@@ -21,6 +21,7 @@ COMMANDS = {
     "dashboards": "dashboards",
     "generate": "generate",
     "exporter": "exporter",
+    "backfill": "backfill",
     "report": "report",
     "review": "review",
     "schema": "schema",

@@ -73,19 +73,26 @@ def gate(windows: Sequence[Interval], one: float = 0.0) -> str:
     return " * ".join(factors)
 
 
-def raw_sums_query(sla: SLA, objective: Objective, seconds: float, windows: Sequence[Interval] = (),
-                   offsets: Offsets = Offsets()) -> str:
+def piece_queries(sla: SLA, objective: Objective, seconds: float, windows: Sequence[Interval] = (),
+                  offsets: Offsets = Offsets()) -> tuple[str, str]:
     """Bad and valid events of the 5m pieces that would be stamped in the ``seconds`` before the
-    evaluation time, from the SLI's own series; labelled ``slaforge_kind`` like the recorded sums."""
+    evaluation time, from the SLI's own series (also the expressions of ``slaforge backfill``)."""
     bad, valid = events(sla, objective).increase(PIECE_RANGE, divide=PIECE_DIVIDE)
     factor = gate(windows, offsets.one)
     shift = round(offsets.shift * 1000)
-    parts = []
-    for kind, expr in (("bad", bad), ("valid", valid)):
+    out = []
+    for expr in (bad, valid):
         inner = f"({expr}) * {factor}" if factor else expr
-        summed = f"sum_over_time(({inner})[{_ms(seconds)}:1m] offset {shift}ms)"
-        parts.append(f'label_replace({summed}, "{KIND_LABEL}", "{kind}", "", "")')
-    return " or ".join(parts)
+        out.append(f"sum_over_time(({inner})[{_ms(seconds)}:1m] offset {shift}ms)")
+    return out[0], out[1]
+
+
+def raw_sums_query(sla: SLA, objective: Objective, seconds: float, windows: Sequence[Interval] = (),
+                   offsets: Offsets = Offsets()) -> str:
+    """:func:`piece_queries` labelled ``slaforge_kind`` like the recorded sums, joined in one query."""
+    bad, valid = piece_queries(sla, objective, seconds, windows, offsets)
+    return " or ".join(f'label_replace({expr}, "{KIND_LABEL}", "{kind}", "", "")'
+                       for kind, expr in (("bad", bad), ("valid", valid)))
 
 
 def windows_near(windows: Sequence[Interval], begin: float, end: float) -> list[Interval]:
