@@ -10,7 +10,7 @@ from fractions import Fraction
 from slaforge.report.collect import RAW, RECORDED, Bucket, RawSLA
 from slaforge.report.counts import apportion, whole
 from slaforge.report.credits import exact, outcome
-from slaforge.report.incidents import DEFAULT_GAP, merge_firing
+from slaforge.report.incidents import DEFAULT_GAP, merge_firing, time_to_detect
 from slaforge.report.maintenance import Interval, maintenance_windows, total_seconds
 from slaforge.report.model import DayValue, ObjectiveReport, SLAReport
 from slaforge.report.periods import Period
@@ -80,6 +80,8 @@ def _objective(objective: Objective, period: Period, raw: RawSLA, maintenance: f
         raw_stretches=_stretches(buckets),
         missing=None if not result.no_data else missing_reason(objective.name, raw),
         resolve_within=None if resolve is None else resolve.seconds,
+        detect=tuple(None if i.open_at_start else time_to_detect(i.start, sorted(raw.burning.get(objective.name, [])))
+                     for i in incidents),
     )
 
 

@@ -40,12 +40,14 @@ from slaforge.conventions import (
     SEVERITY_PAGE,
     VALID_EVENTS_1M,
     VALID_EVENTS_5M,
+    error_ratio_rule,
 )
 from slaforge.report.client import MAX_POINTS, PrometheusClient, Series, is_number
-from slaforge.report.incidents import DEFAULT_GAP
+from slaforge.report.incidents import DEFAULT_GAP, DETECT_LOOKBACK
 from slaforge.report.maintenance import Interval, maintenance_windows
 from slaforge.report.periods import Period
 from slaforge.report.raw import KIND_LABEL, Offsets, raw_sums_query, windows_near
+from slaforge.rules.alerts import applicable_conditions
 from slaforge.spec.model import SLA
 
 PIECE = 300  # seconds between two recorded 5m pieces
@@ -54,6 +56,7 @@ PIECE = 300  # seconds between two recorded 5m pieces
 STEPS = (900, 1800, 3600, 7200, 10800, 21600, 43200, 86400)
 
 RECORDED, RAW = "recorded", "raw"
+DETECT_WINDOW = "5m"  # the error ratio compared with the page threshold for the time to detect
 
 
 def _quote(value: str) -> str:
@@ -94,6 +97,21 @@ def rules_query(sla: str, seconds: float) -> str:
     return f"count by ({LABEL_OBJECTIVE}) (count_over_time({selector}[{range_ms(seconds)}]))"
 
 
+def burning_query(sla: SLA, seconds: float) -> str | None:
+    """The whole minutes of the ``seconds`` before the evaluation time when each objective's 5m
+    error ratio was above its lowest page threshold (for the time to detect); None without pages."""
+    parts = []
+    for objective in sla.spec.objectives:
+        thresholds = [a.threshold for a in applicable_conditions(sla, objective, SEVERITY_PAGE)]
+        if thresholds:
+            selector = (f"{error_ratio_rule(DETECT_WINDOW)}{{{LABEL_SLA}={_quote(sla.name)},"
+                        f"{LABEL_OBJECTIVE}={_quote(objective.name)}}}")
+            parts.append(f"{selector} > {min(thresholds)!r}")
+    if not parts:
+        return None
+    return f"({' or '.join(parts)})[{range_ms(seconds)}:1m]"
+
+
 def offsets_query(sla: str) -> str:
     """When the SLA's latest 5m and 1m pieces were stamped (for :class:`~slaforge.report.raw.Offsets`)."""
     parts = []
@@ -130,6 +148,7 @@ class RawSLA:
     step: int = STEPS[0]
     firing: dict[str, list[float]] = field(default_factory=dict)  # objective -> sample times
     firing_seen_until: float = 0.0
+    burning: dict[str, list[float]] = field(default_factory=dict)  # objective -> minutes above the page threshold
     pieces_seen: set[str] = field(default_factory=set)  # objectives with at least one recorded 5m piece
     raw_seen: set[str] = field(default_factory=set)  # objectives whose SLI series answered
     rules_loaded: set[str] | None = None  # objectives whose rules were loaded (asked only when needed)
@@ -221,6 +240,15 @@ def collect(client: PrometheusClient, sla: SLA, period: Period, gap: timedelta =
         if objective_name:
             raw.firing.setdefault(objective_name, []).extend(t for t, _ in item.samples)
     raw.firing_seen_until = seen_until.timestamp()
+    if any(raw.firing.values()):
+        look_back = look + DETECT_LOOKBACK.total_seconds()
+        query = burning_query(sla, look_back)
+        if query is not None:
+            _, series = client.query(query, seen_until)
+            for item in series:
+                objective_name = item.labels.get(LABEL_OBJECTIVE)
+                if objective_name:
+                    raw.burning.setdefault(objective_name, []).extend(t for t, _ in item.samples)
 
     if any(not any(float(b.valid) > 0 for b in raw.buckets[o.name]) for o in sla.spec.objectives):
         _, series = client.query(rules_query(name, period.covered_seconds), period.until)

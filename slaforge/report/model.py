@@ -52,6 +52,7 @@ class ObjectiveReport:
     raw_stretches: tuple[Interval, ...] = ()  # the time computed from the SLI's own series
     missing: str | None = None  # for no data: what is missing, in words
     resolve_within: float | None = None  # seconds, incidents.resolve_within
+    detect: tuple[float | None, ...] = ()  # per incident: seconds from burning above the page threshold to paging
 
     @property
     def incidents_over_target(self) -> int | None:
@@ -157,11 +158,12 @@ def objective_json(obj: ObjectiveReport) -> dict[str, Any]:
                 "end": iso(i.end),
                 "duration_seconds": number(i.seconds),
                 "time_to_resolve_seconds": None if i.open_at_end else number(i.seconds),
+                "time_to_detect_seconds": number(detect),
                 "over_target": None if obj.resolve_within is None else i.seconds > obj.resolve_within,
                 "open_at_start": i.open_at_start,
                 "open_at_end": i.open_at_end,
             }
-            for i in obj.incidents
+            for i, detect in zip(obj.incidents, obj.detect or (None,) * len(obj.incidents), strict=True)
         ],
         "incidents_over_target": obj.incidents_over_target,
         "resolve_within_seconds": number(obj.resolve_within),

@@ -93,9 +93,10 @@ def _objective_view(obj: ObjectiveReport, sla: SLAReport, with_chart: bool) -> d
                 "end": local(i.end, tz) + (" (still firing)" if i.open_at_end else ""),
                 "duration": human(i.seconds),
                 "to_resolve": "still firing" if i.open_at_end else human(i.seconds),
+                "to_detect": "unknown" if d is None else human(d),
                 "over": obj.resolve_within is not None and i.seconds > obj.resolve_within,
             }
-            for i in obj.incidents
+            for i, d in zip(obj.incidents, obj.detect or (None,) * len(obj.incidents), strict=True)
         ],
         "worst_days": [
             {"date": d.day.isoformat(), "achieved": pct(None if d.achieved is None else truncate(d.achieved)),

@@ -124,7 +124,7 @@ def test_local_times_carry_their_utc_offset() -> None:
     """02:30 happens twice in Berlin on Oct 25: the offset says which (and the period's ends show DST)."""
     md = render_markdown(berlin_report())
     assert "Period 2026-10: 2026-10-01 00:00 +02:00 to 2026-11-01 00:00 +01:00 (Europe/Berlin)." in md
-    assert "| 2026-10-25 02:30 +02:00 | 2026-10-25 02:30 +01:00 | 1h |" in md
+    assert "| 2026-10-25 02:30 +02:00 | 2026-10-25 02:30 +01:00 | unknown | 1h |" in md
     html = render_html(berlin_report())
     assert "<tr><td>2026-10-25 02:30 +02:00</td><td>2026-10-25 02:30 +01:00</td>" in html
     assert "2026-10-01 00:00 +02:00 to 2026-11-01 00:00 +01:00 (Europe/Berlin)" in html

@@ -134,12 +134,21 @@ def test_worst_days_and_incidents(october: dict[str, Any]) -> None:
     assert objectives(october, "acme")["tier1"]["incidents"] == []
 
 
+def test_time_to_detect_and_to_resolve(october: dict[str, Any]) -> None:
+    """From the first minute of the run of burning minutes that led into the page (11:52; the run of
+    11:45-11:49 ended before it) to the page (12:05); none where no ratio was recorded."""
+    incidents = objectives(october, "acme")["tier2"]["incidents"]
+    assert [i["time_to_detect_seconds"] for i in incidents] == [None, 780, None, None, None]
+    assert [i["time_to_resolve_seconds"] for i in incidents] == [1200, 28500, 3000, 7200, None]
+    assert objectives(october, "acme")["tier2"]["incidents_over_target"] is None  # no resolve_within
+
+
 def test_queries_per_sla_whatever_the_objectives(october: dict[str, Any]) -> None:
     """Two per SLA for a complete period (buckets, incidents); acme's ``nodata`` objective adds one
     range query of its raw SLI series (for the whole period, not per day), one reading the rule
     groups' evaluation offsets (to join raw and recorded stretches exactly) and one asking whether
     its rules were loaded, to say what is missing."""
-    assert october["_queries"] == 2 * 2 + 3
+    assert october["_queries"] == 2 * 2 + 3 + 1  # and one for the time to detect (acme has pages)
 
 
 def test_partial_period(month_prometheus: PrometheusServer, sla_files: dict[str, Path]) -> None:
@@ -247,7 +256,7 @@ def test_partial_quarter(month_prometheus: PrometheusServer, sla_files: dict[str
     valid = (31 + 2) * 288 * 100  # October and November 1-2
     assert (o["met"]["bad_events"], o["met"]["valid_events"]) == (800, valid)
     assert o["tier1"]["achieved"] == truncated(2_000, valid)
-    assert client.queries == 2 + 3  # buckets, incidents; nodata: offsets, its raw series, its rules
+    assert client.queries == 2 + 3 + 1  # buckets, incidents; nodata: offsets, raw series, rules; detect
 
 
 def test_days_add_up_to_the_totals_on_a_partial_period(month_prometheus: PrometheusServer,
