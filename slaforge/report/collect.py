@@ -30,6 +30,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from slaforge.burnrate import burn_alerts
 from slaforge.conventions import (
     ALERT_BURN,
     BAD_EVENTS_5M,
@@ -47,7 +48,6 @@ from slaforge.report.incidents import DEFAULT_GAP, DETECT_LOOKBACK
 from slaforge.report.maintenance import Interval, maintenance_windows
 from slaforge.report.periods import Period
 from slaforge.report.raw import KIND_LABEL, Offsets, raw_sums_query, windows_near
-from slaforge.rules.alerts import applicable_conditions
 from slaforge.spec.model import SLA
 
 PIECE = 300  # seconds between two recorded 5m pieces
@@ -102,7 +102,9 @@ def burning_query(sla: SLA, seconds: float) -> str | None:
     error ratio was above its lowest page threshold (for the time to detect); None without pages."""
     parts = []
     for objective in sla.spec.objectives:
-        thresholds = [a.threshold for a in applicable_conditions(sla, objective, SEVERITY_PAGE)]
+        # the page conditions the rules generate (slaforge.rules.alerts.applicable_conditions)
+        thresholds = [a.threshold for a in burn_alerts(objective, sla.spec.window)
+                      if a.severity == SEVERITY_PAGE and a.applicable]
         if thresholds:
             selector = (f"{error_ratio_rule(DETECT_WINDOW)}{{{LABEL_SLA}={_quote(sla.name)},"
                         f"{LABEL_OBJECTIVE}={_quote(objective.name)}}}")

@@ -16,7 +16,10 @@ and the file): 5m pieces are stamped ``o5`` after the 5-minute marks, 1m pieces 
 minutes. When the SLA has recorded pieces, the report reads both offsets (:class:`Offsets`, from the
 pieces' timestamps) and shifts the subquery so that a raw bucket adds up exactly the 1m pieces the
 recorded one would have: no piece is counted twice or left out where recorded and raw stretches
-meet. Without recorded pieces the offsets are taken as 0 (pieces stamped on the 5-minute marks).
+meet. Subqueries evaluate on whole minutes, so each 1m piece is read ``60 - o1`` seconds before one
+(an ``offset`` inside the piece): its ``increase()`` then sees the same scrapes as the rule did.
+Without recorded pieces the offsets are taken as 0 (pieces stamped on the 5-minute marks and on
+the minutes).
 
 Maintenance windows come from the SLA file (:mod:`slaforge.report.maintenance`, the same layout as
 the rules' ``slaforge:maintenance:active``), written as ``time()`` comparisons: the raw history has
@@ -56,18 +59,25 @@ class Offsets:
         return cls(round(five % 300, 3) if five is not None else 0.0, round(one % 60, 3) if one is not None else 0.0)
 
     @property
+    def delay(self) -> float:
+        """How long before each whole minute the subquery's 1m piece is taken: ``60 - one`` seconds,
+        so that it reads the same scrapes as the rule evaluated at ``one`` past the previous minute."""
+        return 60.0 - self.one
+
+    @property
     def shift(self) -> float:
-        """How far before a bucket's end its 1m pieces end: the pieces stamped in ``(T - step, T]``
-        are those of ``(T - step - shift, T - shift]`` (shifted by ``one`` onto whole minutes)."""
+        """The subquery's offset: the pieces stamped in ``(T - step, T]`` read the 1m pieces of
+        ``(T - step - s, T - s]`` with ``s = 6m30s - (last 5m stamp before T, past T - 5m)``; the
+        subquery evaluates ``delay`` after each of them."""
         last_piece = self.five if self.five > 0 else 300.0  # the last 5m stamp <= T is T - 300 + that
-        return PIECE_READ - last_piece + self.one
+        return PIECE_READ - last_piece - self.delay
 
 
-def gate(windows: Sequence[Interval], one: float = 0.0) -> str:
-    """A scalar factor that is 0 for the 1m pieces that the maintenance gate of the rules zeroes
-    (``u + one`` in ``[start, end + 2m)``, ``u`` the whole minute a subquery evaluates at), else 1."""
+def gate(windows: Sequence[Interval], delay: float = 60.0) -> str:
+    """A scalar factor that is 0 for the 1m pieces that the maintenance gate of the rules zeroes (a
+    piece ``u`` in ``[start, end + 2m)``, evaluated by the subquery at ``time() = u + delay``), else 1."""
     factors = [
-        f"(1 - (time() >= bool {a.timestamp() - one:.3f}) * (time() < bool {b.timestamp() + GATE_AFTER - one:.3f}))"
+        f"(1 - (time() >= bool {a.timestamp() + delay:.3f}) * (time() < bool {b.timestamp() + GATE_AFTER + delay:.3f}))"
         for a, b in windows
     ]
     return " * ".join(factors)
@@ -77,8 +87,9 @@ def piece_queries(sla: SLA, objective: Objective, seconds: float, windows: Seque
                   offsets: Offsets = Offsets()) -> tuple[str, str]:
     """Bad and valid events of the 5m pieces that would be stamped in the ``seconds`` before the
     evaluation time, from the SLI's own series (also the expressions of ``slaforge backfill``)."""
-    bad, valid = events(sla, objective).increase(PIECE_RANGE, divide=PIECE_DIVIDE)
-    factor = gate(windows, offsets.one)
+    delay = f"{round(offsets.delay * 1000)}ms"
+    bad, valid = events(sla, objective).increase(PIECE_RANGE, divide=PIECE_DIVIDE, offset=delay)
+    factor = gate(windows, offsets.delay)
     shift = round(offsets.shift * 1000)
     out = []
     for expr in (bad, valid):

@@ -33,19 +33,21 @@ class Events:
     bad: str | None = None
     good: str | None = None
 
-    def increase(self, rng: str, divide: int = 1) -> tuple[str, str]:
-        """(bad, valid) event counts over ``rng``, one sample each, optionally divided."""
+    def increase(self, rng: str, divide: int = 1, offset: str = "") -> tuple[str, str]:
+        """(bad, valid) event counts over ``rng`` (ending ``offset`` before the evaluation time when
+        given, for the report's reading of history), one sample each, optionally divided."""
         div = f" / {divide}" if divide != 1 else ""
-        valid = f"sum(increase({self.valid}[{rng}])){div}"
+        off = f" offset {offset}" if offset else ""
+        valid = f"sum(increase({self.valid}[{rng}]{off})){div}"
         if self.bad is not None:
             # an error counter often has no series until the first error: count that as 0
-            bad = f"(sum(increase({self.bad}[{rng}])) or vector(0)){div}"
+            bad = f"(sum(increase({self.bad}[{rng}]{off})) or vector(0)){div}"
         else:
             assert self.good is not None
             # a missing bucket counts every event as bad: a wrong le fails loudly, not silently
             bad = (
-                f"clamp_min(sum(increase({self.valid}[{rng}])) - "
-                f"(sum(increase({self.good}[{rng}])) or vector(0)), 0){div}"
+                f"clamp_min(sum(increase({self.valid}[{rng}]{off})) - "
+                f"(sum(increase({self.good}[{rng}]{off})) or vector(0)), 0){div}"
             )
         return bad, valid
 
