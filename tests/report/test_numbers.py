@@ -7,8 +7,8 @@ from fractions import Fraction
 
 import pytest
 
-from slaforge.report.credits import credit_owed, outcome, truncate
 from slaforge.report.counts import apportion, whole
+from slaforge.report.credits import credit_owed, outcome, truncate
 from slaforge.report.incidents import merge_firing, time_to_detect
 from slaforge.report.maintenance import maintenance_windows, merge_intervals, total_seconds
 from slaforge.spec.model import CreditTier, Maintenance
