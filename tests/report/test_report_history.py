@@ -98,9 +98,9 @@ def test_a_month_of_raw_counters_only(raw_only: PrometheusServer) -> None:
     check_truth(o)
     assert o["source"] == "raw" and o["worst_days"][0]["source"] == "raw"
     assert o["raw_stretches"] == [{"start": "2026-10-01T00:00:00Z", "end": "2026-11-01T00:00:00Z"}]
-    # history: buckets, incidents, its raw series in one range query (not one per day);
-    # fresh and absent: the same three, and one each asking whether their rules were loaded
-    assert queries == 3 + 4 + 4
+    # history: buckets, incidents, its raw series in one range query (not one per day), the time to
+    # detect (it paged); fresh and absent: buckets, incidents, raw series, whether their rules were loaded
+    assert queries == 4 + 4 + 4
     md = render_markdown(built)
     assert "computed from the SLI's own series" in md and "700 bad of 445,780 valid events*" in md
     assert "| 2026-10-20 10:05 +00:00 | 2026-10-20 11:55 +00:00 | unknown | 1h 50m | **yes** |" in md
