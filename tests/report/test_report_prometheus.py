@@ -98,6 +98,9 @@ def test_no_data_is_neither_100_nor_0(october: dict[str, Any]) -> None:
         assert o[name]["error_budget_spent"] is None
     assert o["nodata"]["data_coverage"] == 0.0
     assert o["idle"]["data_coverage"] == 1.0
+    # what is missing, in words (the same sentence is the warning on stderr)
+    assert o["idle"]["no_data_reason"].startswith("no valid events: the SLI's series were there but counted")
+    assert o["nodata"]["no_data_reason"].startswith("neither the slaforge recording rules")
 
 
 def test_maintenance_excluded_in_the_slas_timezone(october: dict[str, Any]) -> None:
@@ -213,7 +216,8 @@ def test_cli_formats_carry_the_same_numbers(month_prometheus: PrometheusServer, 
             "--period", "2026-10", "--now", "2026-11-22T12:00:00Z"]
     md = run([*base, "--format", "md"])
     assert md.exit_code == 0
-    assert "acme/nodata: no data in 2026-10" in md.stderr
+    assert "acme/nodata: no data in 2026-10: neither the slaforge recording rules" in md.stderr
+    assert "are the recording rules loaded" not in md.stderr  # the old, misleading hint
     assert "| acme | tier1 | 99.9% | 99.7759% | breached | 224.01% | 0s | 0 | 10% |" in md.stdout
     assert "| berlin | availability | 99.5% | 99.178% | breached | 164.40% | 10h | 0 | 5% |" in md.stdout
     assert "| acme | nodata | 99.9% | no data | no data | no data | 0s | 0 | no data |" in md.stdout
