@@ -31,6 +31,7 @@ from tests.report.history import (
     backfill_pieces,
     raw_storage,
 )
+from tests.support.browser import screenshot
 from tests.support.prometheus import PrometheusServer
 
 pytestmark = pytest.mark.e2e
@@ -91,7 +92,8 @@ def check_truth(o: dict[str, Any]) -> None:
     assert o["maintenance_seconds"] == 3600
 
 
-def test_a_month_of_raw_counters_only(raw_only: PrometheusServer) -> None:
+@pytest.mark.browser
+def test_a_month_of_raw_counters_only(raw_only: PrometheusServer, output_dir: Path) -> None:
     built, queries = report(raw_only)
     data = report_json(built)
     o = objective(data, "history")
@@ -104,7 +106,10 @@ def test_a_month_of_raw_counters_only(raw_only: PrometheusServer) -> None:
     md = render_markdown(built)
     assert "computed from the SLI's own series" in md and "700 bad of 445,780 valid events*" in md
     assert "| 2026-10-20 10:05 +00:00 | 2026-10-20 11:55 +00:00 | unknown | 1h 50m | **yes** |" in md
-    assert "computed from the SLI&#39;s own series" in render_html(built)
+    page = output_dir / "report-raw.html"
+    page.write_text(render_html(built))
+    assert "computed from the SLI&#39;s own series" in page.read_text()
+    assert screenshot(page, output_dir / "report-raw.png")[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_no_data_says_what_is_missing(raw_only: PrometheusServer) -> None:

@@ -19,9 +19,6 @@ gap        pieces only from September 1, none bad           no-data
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
@@ -40,6 +37,7 @@ from slaforge.report.periods import resolve_period
 from slaforge.report.review import PeriodNumbers, findings, last_periods
 from slaforge.spec import load_text
 from tests.report.data import OpenMetrics, stamps
+from tests.support.browser import screenshot
 from tests.support.prometheus import PrometheusServer, backfill_openmetrics
 
 REVIEWED = """
@@ -173,19 +171,8 @@ def test_review_markdown_and_html(review_prometheus: tuple[PrometheusServer, Pat
     assert html.exit_code == 0, html.output
     text = page.read_text()
     assert text.count('class="mini"') == 5 and "<script" not in text
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    if browser is None:
-        pytest.fail("chromium is not installed; run `make system-deps`")
-    shot = output_dir / "review.png"
-    shot.unlink(missing_ok=True)
-    with tempfile.TemporaryDirectory() as profile:
-        subprocess.run(
-            [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-             "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
-             f"--screenshot={shot}", "--window-size=1200,2400", page.resolve().as_uri()],
-            check=True, capture_output=True, timeout=60,
-        )
-    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
+    data = screenshot(page, output_dir / "review.png", height=2400)
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
 
 
 # --- each finding's threshold, without Prometheus ------------------------------------------------
