@@ -112,6 +112,20 @@ def test_a_month_of_raw_counters_only(raw_only: PrometheusServer, output_dir: Pa
     assert screenshot(page, output_dir / "report-raw.png")[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_partial_period_from_raw_counters_adds_up(raw_only: PrometheusServer) -> None:
+    """As of Oct 16 00:07:30 the tail after the last whole bucket is read from the raw counters too
+    (the 1m pieces of (23:58:30, 00:06:00]: 8 of them), and the days add up to the totals."""
+    now = datetime(2026, 10, 16, 0, 7, 30, tzinfo=UTC)
+    client = PrometheusClient(raw_only.url)
+    built = build_report(slas()[:1], client, "this-month", now)
+    o = built.slas[0].objectives[0]
+    assert o.valid_count == 15 * 14_400 - 620 + 80
+    assert sum(d.valid for d in o.days) == o.valid_events and sum(d.bad for d in o.days) == o.bad_events
+    assert sum(d.valid_count for d in o.days) == o.valid_count
+    assert o.days[-1].day.isoformat() == "2026-10-16" and o.source == "raw"
+    assert client.queries == 5  # buckets, tail, incidents, raw buckets (one range query), raw tail
+
+
 def test_no_data_says_what_is_missing(raw_only: PrometheusServer) -> None:
     data = report_json(report(raw_only)[0])
     fresh, absent = objective(data, "fresh"), objective(data, "absent")
