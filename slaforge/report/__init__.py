@@ -58,7 +58,7 @@ def build_report(slas: Sequence[SLA], client: PrometheusClient, period: str, now
     """Resolve every period first (no query is sent for a period in the future), then query and assemble."""
     periods = periods_for(slas, period, now)
     reports = tuple(
-        assemble_sla(s, p, collect(client, s.name, p, gap), gap)
+        assemble_sla(s, p, collect(client, s, p, gap), gap)
         for s, p in zip(slas, periods, strict=True)
     )
     return Report(as_of=now, prometheus=client.shown_url, slas=reports)

@@ -28,24 +28,28 @@ def _terms(value: str | Terms) -> Terms:
     return (value,) if isinstance(value, str) else value
 
 
-def sum_increase(terms: Terms, rng: str) -> str:
+def _inc(term: str, rng: str, offset: str) -> str:
+    return f"sum(increase({term}[{rng}]{f' offset {offset}' if offset else ''}))"
+
+
+def sum_increase(terms: Terms, rng: str, offset: str = "") -> str:
     """Events of the selectors over ``rng``, one sample; empty only when none of them has a series.
 
     A sum of several selectors counts a selector without series as 0 (as a single error counter
     without series counts 0), but stays empty when every one is missing, so that absence shows.
     """
     if len(terms) == 1:
-        return f"sum(increase({terms[0]}[{rng}]))"
-    zeroed = " + ".join(f"(sum(increase({t}[{rng}])) or vector(0))" for t in terms)
-    present = " or ".join(f"sum(increase({t}[{rng}]))" for t in terms)
+        return _inc(terms[0], rng, offset)
+    zeroed = " + ".join(f"({_inc(t, rng, offset)} or vector(0))" for t in terms)
+    present = " or ".join(_inc(t, rng, offset) for t in terms)
     return f"(({zeroed}) and on() ({present}))"
 
 
-def _zeroed(terms: Terms, rng: str) -> str:
+def _zeroed(terms: Terms, rng: str, offset: str = "") -> str:
     """Events of the selectors over ``rng``, 0 when none has a series yet."""
     if len(terms) == 1:
-        return f"(sum(increase({terms[0]}[{rng}])) or vector(0))"
-    return "(" + " + ".join(f"(sum(increase({t}[{rng}])) or vector(0))" for t in terms) + ")"
+        return f"({_inc(terms[0], rng, offset)} or vector(0))"
+    return "(" + " + ".join(f"({_inc(t, rng, offset)} or vector(0))" for t in terms) + ")"
 
 
 @dataclass(frozen=True)
@@ -60,18 +64,19 @@ class Events:
     bad: Terms | None = None
     good: Terms | None = None
 
-    def increase(self, rng: str, divide: int = 1) -> tuple[str, str]:
-        """(bad, valid) event counts over ``rng``, one sample each, optionally divided."""
+    def increase(self, rng: str, divide: int = 1, offset: str = "") -> tuple[str, str]:
+        """(bad, valid) event counts over ``rng`` (ending ``offset`` before the evaluation time when
+        given, for the report's reading of history), one sample each, optionally divided."""
         div = f" / {divide}" if divide != 1 else ""
-        valid = f"{sum_increase(self.valid, rng)}{div}"
+        valid = f"{sum_increase(self.valid, rng, offset)}{div}"
         if self.bad is not None:
             # an error counter often has no series until the first error: count that as 0
-            bad = f"{_zeroed(self.bad, rng)}{div}"
+            bad = f"{_zeroed(self.bad, rng, offset)}{div}"
         else:
             assert self.good is not None
             # no good series counts every event as bad: a wrong le fails loudly, not silently;
             # more good than valid events (counters scraped at different times) counts 0 bad
-            bad = f"clamp_min({sum_increase(self.valid, rng)} - {_zeroed(self.good, rng)}, 0){div}"
+            bad = f"clamp_min({sum_increase(self.valid, rng, offset)} - {_zeroed(self.good, rng, offset)}, 0){div}"
         return bad, valid
 
 

@@ -632,6 +632,12 @@ class EscalationStep(Base):
     receiver: limits.Text = Field(min_length=1, description="Alertmanager receiver name")
 
 
+class Incidents(Base):
+    resolve_within: DurationField | None = Field(
+        default=None, description="target for each page incident's duration: reported and reviewed"
+    )
+
+
 # --- the SLA ------------------------------------------------------------------------------
 
 
@@ -650,6 +656,7 @@ class Spec(Base):
     objectives: tuple[Objective, ...] = Field(min_length=1, max_length=limits.OBJECTIVES)
     alerting: Alerting = Field(default_factory=Alerting)
     escalation: tuple[EscalationStep, ...] = Field(default=(), max_length=limits.ESCALATION)
+    incidents: Incidents = Field(default_factory=Incidents)
 
     @field_validator("timezone")
     @classmethod
