@@ -55,7 +55,7 @@ def _objective(objective: Objective, period: Period, raw: RawSLA, maintenance: f
     )
     resolve = sla.spec.incidents.resolve_within
     valid_count = None if valid is None else whole(valid)
-    bad_count = None if bad is None or valid_count is None else min(whole(bad), valid_count)
+    bad_count = None if bad is None else whole(bad)  # as counted: more than valid is a data problem, not clamped
     problems = bucket_problems(buckets, raw.step)
     if days and bad_count is not None and valid_count is not None and not problems and not result.problems:
         day_bad = apportion([d.bad for d in days], bad_count)

@@ -22,8 +22,8 @@ ESTIMATE_NOTE = (
 
 
 def whole(value: Fraction) -> int:
-    """Rounded half up, never below 0."""
-    return max(math.floor(value + Fraction(1, 2)), 0)
+    """Rounded half up (a negative count stays negative: it is shown as a data problem, never clamped)."""
+    return math.floor(value + Fraction(1, 2))
 
 
 def apportion(parts: Sequence[Fraction], total: int) -> list[int]:

@@ -205,6 +205,7 @@ def test_negative_counts_and_more_bad_than_valid_are_data_problems(sla_files: di
     assert (met["achieved"], met["met"], met["credit"], met["no_data"]) == (None, None, None, False)
     assert (met["bad_events"], met["valid_events"]) == (1200, 1000)  # shown as they are, not clamped
     assert tier1["data_problems"][0] == "negative bad events (-5)"
+    assert tier1["bad_events"] == -5  # shown as counted
     assert tier1["achieved"] is None
     assert tier2["achieved"] == 99.0 and tier2["credit"] == 10  # the totals are fine
     assert len(tier2["data_problems"]) == 1
