@@ -28,7 +28,7 @@ from slaforge.conventions import (
     SEVERITY_PAGE,
     SEVERITY_TICKET,
 )
-from slaforge.report.maintenance import Interval
+from slaforge.maintenance import Interval
 from slaforge.rules.alerts import ABSENT_GRACE, alert_rules, applicable_conditions, long_alert_rules
 from slaforge.schedule import (
     LOOKAHEAD,

@@ -7,11 +7,11 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 
+from slaforge.maintenance import Interval, maintenance_windows, total_seconds
 from slaforge.report.collect import RAW, RECORDED, Bucket, RawSLA
 from slaforge.report.counts import apportion, whole
 from slaforge.report.credits import count_problems, exact, outcome
 from slaforge.report.incidents import DEFAULT_GAP, merge_firing, time_to_detect
-from slaforge.report.maintenance import Interval, maintenance_windows, total_seconds
 from slaforge.report.model import DayValue, ObjectiveReport, SLAReport
 from slaforge.report.periods import Period
 from slaforge.spec.model import SLA, Objective

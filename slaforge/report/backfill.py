@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from slaforge.conventions import BAD_EVENTS_5M, LABEL_OBJECTIVE, LABEL_SLA, VALID_EVENTS_5M
+from slaforge.maintenance import maintenance_windows
 from slaforge.report.client import PrometheusClient
-from slaforge.report.maintenance import maintenance_windows
 from slaforge.report.raw import piece_queries
 from slaforge.spec.model import SLA
 

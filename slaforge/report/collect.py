@@ -43,10 +43,10 @@ from slaforge.conventions import (
     VALID_EVENTS_5M,
     error_ratio_rule,
 )
+from slaforge.maintenance import Interval, maintenance_windows
 from slaforge.promql_text import quote
 from slaforge.report.client import MAX_POINTS, PrometheusClient, Series, is_number
 from slaforge.report.incidents import DEFAULT_GAP, DETECT_LOOKBACK
-from slaforge.report.maintenance import Interval, maintenance_windows
 from slaforge.report.periods import Period
 from slaforge.report.raw import KIND_LABEL, Offsets, raw_sums_query, windows_near
 from slaforge.spec.model import SLA

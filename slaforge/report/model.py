@@ -7,9 +7,9 @@ from datetime import date, datetime
 from fractions import Fraction
 from typing import Any
 
+from slaforge.maintenance import Interval
 from slaforge.report.credits import Outcome, round_half_up, truncate
 from slaforge.report.incidents import Incident
-from slaforge.report.maintenance import Interval
 from slaforge.report.periods import Period, iso
 from slaforge.spec.model import CreditTier
 

@@ -21,7 +21,7 @@ meet. Subqueries evaluate on whole minutes, so each 1m piece is read ``60 - o1``
 Without recorded pieces the offsets are taken as 0 (pieces stamped on the 5-minute marks and on
 the minutes).
 
-Maintenance windows come from the SLA file (:mod:`slaforge.report.maintenance`, the same layout as
+Maintenance windows come from the SLA file (:mod:`slaforge.maintenance`, the same layout as
 the rules' ``slaforge:maintenance:active``), written as ``time()`` comparisons: the raw history has
 no recorded maintenance state to read.
 """
@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from slaforge.report.maintenance import Interval
+from slaforge.maintenance import Interval
 from slaforge.rules.sli import events
 from slaforge.spec.model import SLA, Objective
 

@@ -7,10 +7,10 @@ from fractions import Fraction
 
 import pytest
 
+from slaforge.maintenance import maintenance_windows, merge_intervals, total_seconds
 from slaforge.report.counts import apportion, whole
 from slaforge.report.credits import credit_owed, outcome, truncate
 from slaforge.report.incidents import merge_firing, time_to_detect
-from slaforge.report.maintenance import maintenance_windows, merge_intervals, total_seconds
 from slaforge.spec.model import CreditTier, Maintenance
 
 TIERS = (CreditTier(below=99.9, credit=10), CreditTier(below=99.0, credit=25), CreditTier(below=95.0, credit=100))
