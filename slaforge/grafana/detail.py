@@ -6,7 +6,7 @@ from grafana_foundation_sdk.builders import dashboard as db
 from grafana_foundation_sdk.models import common as cm
 from grafana_foundation_sdk.models import dashboard as dm
 
-from slaforge.burnrate import BurnAlert, burn_alerts, error_budget_time
+from slaforge.burnrate import BurnAlert, burn_alerts, error_budget_time, sla_policies
 from slaforge.grafana import queries as q
 from slaforge.grafana.common import (
     REFRESH,
@@ -218,7 +218,7 @@ def _objective_panels(sla: SLA, objective: Objective) -> list[PanelBuilder]:
             decimals=1,
         ),
     ]
-    alerts = q.applicable(burn_alerts(objective, sla.spec.window), sla)
+    alerts = q.applicable(burn_alerts(objective, sla.spec.window, sla_policies(sla)), sla)
     if alerts:
         width = 24 // len(alerts)
         panels += [_burn_panel(objective, a, width) for a in alerts]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slaforge.burnrate import BurnAlert, burn_alerts
+from slaforge.burnrate import BurnAlert, burn_alerts, sla_policies
 from slaforge.conventions import (
     ABSENT_FOR,
     ALERT_ABSENT,
@@ -27,10 +27,12 @@ from slaforge.conventions import (
     LABEL_SEVERITY,
     LABEL_SLA,
     PAGE_BURN_RATE,
+    PAGE_ESCALATING,
     SEVERITY_PAGE,
     SEVERITY_TICKET,
     TICKET_BURN_RATE,
 )
+from slaforge.rules.fleet import ESCALATION_BURN_WINDOW
 from slaforge.rules.recording import (
     maintenance_selector,
     num,
@@ -57,7 +59,7 @@ def applicable_conditions(sla: SLA, objective: Objective, severity: str) -> list
     outage, error ratio 1, never exceeds it). `slaforge explain` shows them as not applicable.
     """
     return [
-        a for a in burn_alerts(objective, sla.spec.window) if a.severity == severity and a.applicable
+        a for a in burn_alerts(objective, sla.spec.window, sla_policies(sla)) if a.severity == severity and a.applicable
     ]
 
 
@@ -91,6 +93,7 @@ def _alert(
     summary: str,
     description: str,
     for_: Duration | None = None,
+    keep_firing_for: Duration | None = None,
 ) -> Rule:
     all_labels = {**objective_labels(sla, objective), **sla.spec.alerting.labels, **labels}
     all_labels[LABEL_SLA] = sla.name
@@ -99,6 +102,8 @@ def _alert(
     rule: Rule = {"alert": name, "expr": expr}
     if for_ is not None and for_.ms > 0:
         rule["for"] = prom(for_)
+    if keep_firing_for is not None:
+        rule["keep_firing_for"] = prom(keep_firing_for)
     rule["labels"] = dict(sorted(all_labels.items()))
     rule["annotations"] = dict(sorted(annotations.items()))
     return rule
@@ -170,35 +175,45 @@ def absent_alert(sla: SLA, objective: Objective) -> Rule:
     )
 
 
-def escalation_alerts(sla: SLA, objective: Objective) -> list[Rule]:
-    """One alert per escalation step: the page condition held continuously for ``after``.
+# an escalation step keeps firing this long after its condition stops: a noisy SLI whose 5m burn
+# rate dips under 1 for a few minutes does not resolve and re-notify the step
+ESCALATION_KEEP_FIRING = Duration.parse("5m")
 
-    Built on ``for:`` over the page's own condition series rather than on ALERTS_FOR_STATE: no
-    dependency on the ALERTS series, works the same in Prometheus, Thanos ruler and Mimir,
-    and Prometheus restores ``for`` state across restarts. A page that stops for one evaluation
-    restarts every escalation clock, exactly like the page itself resolving.
+
+def escalation_alerts(sla: SLA, objective: Objective) -> list[Rule]:
+    """One alert per escalation step: the page has lasted ``after`` and errors are still being
+    spent faster than the budget allows over the last 5 minutes.
+
+    Reads ``slaforge:page_escalating:seconds`` (:func:`slaforge.rules.fleet.escalation_rules`):
+    the page's age, present only while the 5m burn rate is over 1. The clock counts from the
+    page's start (a dip of the 5m burn does not restart it); once errors stop the step resolves
+    within 5 minutes of the 5m burn falling under 1 (``keep_firing_for``), even while the page
+    itself waits for its windows to clear. A page that stops for one evaluation restarts the clock.
     """
-    if not sla.spec.alerting.page.enabled:
+    if not sla.spec.alerting.page.enabled or not sla.spec.escalation:
         return []
     if not applicable_conditions(sla, objective, SEVERITY_PAGE):
         return []
-    expr = objective_selector(PAGE_BURN_RATE, sla, objective)
+    series = objective_selector(PAGE_ESCALATING, sla, objective)
     out = []
     for step in escalation_steps(sla):
         level = step.level
+        expr = f"{series} >= {num(step.after.seconds)}" if step.after.ms else series
         # a step with `after: 0m` escalates as soon as the page fires: no "firing for 0s"
         firing = f"firing for {prom(step.after)}" if step.after.ms else "firing"
         lasted = f"has been firing for at least {prom(step.after)}" if step.after.ms else "is firing"
         summary = f"{sla.name}/{objective.name}: page {firing}, escalating to {step.receiver} (level {level})"
         description = (
             f"{_describe(sla, objective)} The error-budget page {lasted} "
-            f"(burn rate now {{{{ $value | printf \"%.1f\" }}}}x). Escalation level "
+            f"(for {{{{ $value | humanizeDuration }}}} so far) and errors are still being spent faster than "
+            f"the budget allows over the last {prom(ESCALATION_BURN_WINDOW)}. Escalation level "
             f"{level}: {step.receiver}. Error budget left over {prom(sla.spec.window)}: "
             f"{_budget_left(sla, objective)}."
         )
         labels = {LABEL_RECEIVER: step.receiver, LABEL_LEVEL: str(level)}
         out.append(
-            _alert(ALERT_ESCALATION, expr, sla, objective, labels, summary, description, for_=step.after)
+            _alert(ALERT_ESCALATION, expr, sla, objective, labels, summary, description,
+                   keep_firing_for=ESCALATION_KEEP_FIRING)
         )
     return out
 

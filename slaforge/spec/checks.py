@@ -147,10 +147,73 @@ def labels_are_sound(sla: SLA) -> Iterator[Finding]:
             yield ("spec", "alerting", "annotations", key), f"{key!r} is not a valid annotation name"
 
 
+FAST_LIMIT = Duration.parse("1h")
+MINUTE = Duration.parse("1m")
+FIVE_MINUTES = Duration.parse("5m")
+
+
+def policies_are_sound(sla: SLA) -> Iterator[Finding]:
+    """alerting.policies: windows that the rules can sum exactly, short < long <= window, no
+    duplicate, and a factor that can fire for at least one objective (threshold < 100% errors)."""
+    policies = sla.spec.alerting.policies
+    if policies is None:
+        return
+    window: Duration | None = getattr(sla.spec, "window", None)  # None in a partial SLA
+    if not policies:
+        yield ("spec", "alerting", "policies"), "give at least one policy, or leave policies out for the default three"
+    seen: dict[tuple[str, Duration, Duration], int] = {}
+    budgets = [o.error_budget for o in sla.spec.objectives if o is not None]
+    for index, policy in enumerate(policies):
+        if policy is None:
+            continue
+        here: Path = ("spec", "alerting", "policies", index)
+        bad_window = False
+        for key in ("long", "short"):
+            value: Duration = getattr(policy, key)
+            step = MINUTE if value <= FAST_LIMIT else FIVE_MINUTES
+            if value.ms <= 0 or value.ms % step.ms:
+                bad_window = True
+                yield (*here, key), (
+                    f"{key} ({value}) must be a whole number of minutes up to 1h, of 5 minutes beyond "
+                    "(the windows are sums of 1m and 5m pieces)"
+                )
+        if not 0 < policy.budget_spent <= 100:
+            yield (*here, "budget_spent"), f"budget_spent must be a percent in (0, 100], got {policy.budget_spent:g}"
+            continue
+        if policy.short >= policy.long:
+            yield (*here, "short"), f"short ({policy.short}) must be shorter than long ({policy.long})"
+        if window is None:
+            pass
+        elif policy.long > window:
+            yield (*here, "long"), (
+                f"long ({policy.long}) exceeds the SLA window ({window}): the budget is defined over it"
+            )
+        elif not bad_window and budgets:
+            factor = policy.budget_spent / 100 * window.ms / policy.long.ms
+            if all(factor * b >= 1 for b in budgets):
+                yield (*here, "budget_spent"), (
+                    f"burn factor {factor:.4g} x error budget {max(budgets):g} >= 1: even a total outage "
+                    "could never fire it (spend less budget, or use a longer window)"
+                )
+        key3 = (policy.severity, policy.long, policy.short)
+        if key3 in seen:
+            yield here, (
+                f"duplicate of policy {seen[key3]}: same severity {policy.severity} and windows "
+                f"{policy.long}/{policy.short}"
+            )
+        else:
+            seen[key3] = index
+
+
 def escalation_is_sound(sla: SLA) -> Iterator[Finding]:
     steps = sla.spec.escalation
     if steps and not sla.spec.alerting.page.enabled:
         yield ("spec", "escalation"), "escalation follows the page alert, but alerting.page.enabled is false"
+    policies = sla.spec.alerting.policies
+    if steps and sla.spec.alerting.page.enabled and policies is not None and policies and not any(
+        p is not None and p.severity == "page" for p in policies
+    ):
+        yield ("spec", "escalation"), "escalation follows the page alert, but alerting.policies has no page policy"
     for index, step in enumerate(steps):
         before = steps[index - 1] if index else None
         if step is None or before is None:
@@ -220,6 +283,7 @@ CHECKS: tuple[Check, ...] = (
     slis_are_sound,
     maintenance_is_sound,
     labels_are_sound,
+    policies_are_sound,
     escalation_is_sound,
 )
 

@@ -182,3 +182,39 @@ def test_diurnal_window_ratio_is_traffic_weighted() -> None:
     checks = [expect(within, 1440, ('{objective="errors",sla="diurnal"}', 1))]
     # evaluated every 5m, as the long group is in production (promtool ignores group intervals)
     assert_passes(run_promtool_tests([sla], [group(series, checks)], evaluation_interval="5m"))
+
+
+def test_escalation_stops_soon_after_recovery(shop: SLA) -> None:
+    # total outage of 40 minutes (minutes 150-190): the page fires at once, level 2 (after 30m)
+    # while the outage goes on; after recovery the page waits for its 30m window to clear, the
+    # escalation stops once the 5m burn rate is under 1 (plus keep_firing_for 5m)
+    series = {PROBES: counter((300, 4)), FAILURES: counter((150, 0), (40, 4), (110, 0))}
+    avail = ('{objective="availability"}', 1)
+    page = firing("SLAErrorBudgetBurn", 'severity="page"', 'objective="availability"')
+    esc = firing("SLAEscalation", 'objective="availability"', by="level, receiver")
+    one = ('{level="1",receiver="shop-oncall"}', 1)
+    two = ('{level="2",receiver="shop-lead"}', 1)
+    checks = [
+        expect(esc, 154, one),
+        expect(esc, 180, one),
+        expect(esc, 186, one, two),
+        expect(esc, 190, one, two),
+        # 12 minutes after recovery: the page still fires (6h/30m pair), no escalation
+        expect(page, 202, avail),
+        expect(esc, 202),
+        expect(esc, 230),
+    ]
+    assert_passes(run_promtool_tests([only(shop, "availability")], [group(series, checks)]))
+
+
+def test_escalation_does_not_flap_on_a_noisy_sli(shop: SLA) -> None:
+    # an outage that comes and goes: 6 bad minutes, 6 clean, from minute 150 to 222; the 5m burn
+    # rate dips under 1 for a minute or two in each clean stretch, the escalation stays up
+    segments: list[tuple[int, float]] = [(150, 0)]
+    for _ in range(6):
+        segments += [(6, 4), (6, 0)]
+    segments.append((78, 0))
+    series = {PROBES: counter((300, 4)), FAILURES: counter(*segments)}
+    esc = firing("SLAEscalation", 'objective="availability"', 'level="1"', by="level")
+    checks = [expect(esc, minute, ('{level="1"}', 1)) for minute in range(156, 224)]
+    assert_passes(run_promtool_tests([only(shop, "availability")], [group(series, checks)]))

@@ -90,6 +90,7 @@ def test_names_and_labels() -> None:
     # rules for all the SLAs at once carry no labels (their series keep sla and objective)
     shared = {c.error_ratio_rule(w) for w in ("5m", "30m", "1h", "2h", "6h", "1d", "3d", "7d", "28d", "30d")} | {
         c.BAD_EVENTS_5M, c.VALID_EVENTS_5M, c.ERROR_BUDGET_REMAINING, c.PAGE_BURN_RATE, c.TICKET_BURN_RATE,
+        c.PAGE_ACTIVE_SINCE, c.PAGE_ESCALATING,
     }
     for group in doc["groups"]:
         for rule in group["rules"]:
@@ -120,8 +121,12 @@ def test_user_labels_and_annotations() -> None:
         assert rule["labels"]["team"] == "web" and rule["labels"]["route"] == "shop"
         assert rule["annotations"]["runbook_url"] == "https://runbooks.example.com/shop"
     escalations = [r for r in alerts if r["alert"] == c.ALERT_ESCALATION]
-    assert [(r["labels"]["level"], r["labels"]["receiver"], r.get("for")) for r in escalations[:2]] == [
-        ("1", "shop-oncall", None), ("2", "shop-lead", "30m"),
+    # the steps count the page's age (no `for:`) and keep firing 5m over a dip of the 5m burn
+    assert [(r["labels"]["level"], r["labels"]["receiver"], r["expr"], r.get("for"), r["keep_firing_for"])
+            for r in escalations[:2]] == [
+        ("1", "shop-oncall", 'slaforge:page_escalating:seconds{sla="shop",objective="availability"}', None, "5m"),
+        ("2", "shop-lead", 'slaforge:page_escalating:seconds{sla="shop",objective="availability"} >= 1800',
+         None, "5m"),
     ]
 
 
@@ -280,5 +285,5 @@ def test_an_escalation_step_after_0m_is_worded_as_immediate() -> None:
         "payments-api/api-errors: page firing for 30m, escalating to payments-lead (level 2)",
         "payments-api/api-errors: page firing for 2h, escalating to payments-director (level 3)",
     ]
-    assert "The error-budget page is firing (burn rate now" in rules[0]["annotations"]["description"]
+    assert "The error-budget page is firing (for" in rules[0]["annotations"]["description"]
     assert "for 0s" not in render(all_slas())
