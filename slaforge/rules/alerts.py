@@ -18,8 +18,11 @@ from slaforge.conventions import (
     ABSENT_FOR,
     ALERT_ABSENT,
     ALERT_BURN,
+    ALERT_CREDIT_AT_RISK,
     ALERT_ESCALATION,
     ALERT_EXHAUSTED,
+    BAD_EVENTS_PERIOD,
+    CALENDAR_NOW,
     ERROR_BUDGET_REMAINING,
     LABEL_LEVEL,
     LABEL_OBJECTIVE,
@@ -31,6 +34,15 @@ from slaforge.conventions import (
     SEVERITY_PAGE,
     SEVERITY_TICKET,
     TICKET_BURN_RATE,
+    VALID_EVENTS_PERIOD,
+)
+from slaforge.rules.credit import (
+    PERIOD_WORDS,
+    at_risk_expr,
+    calendar_selector,
+    credit_labels,
+    credit_objectives,
+    crossed,
 )
 from slaforge.rules.fleet import ESCALATION_BURN_WINDOW
 from slaforge.rules.recording import (
@@ -218,6 +230,40 @@ def escalation_alerts(sla: SLA, objective: Objective) -> list[Rule]:
     return out
 
 
+def _query_value(series: str, fmt: str) -> str:
+    """Template text: the first value of ``series``, formatted by ``fmt``; "unknown" without one."""
+    return f"{{{{ with query `{series}` }}}}{{{{ . | first | value | {fmt} }}}}{{{{ else }}}}unknown{{{{ end }}}}"
+
+
+def credit_at_risk_alerts(sla: SLA, objective: Objective) -> list[Rule]:
+    """SLACreditAtRisk: one rule per credit tier, each firing while the projected end-of-period
+    value is in [next lower tier, this tier): at most one fires per objective, labelled with the
+    credit of the highest tier crossed. Silenced during maintenance."""
+    if objective not in credit_objectives(sla):
+        return []
+    spec = sla.spec
+    cal = (spec.calendar, spec.timezone)
+    period = f"the current {PERIOD_WORDS[spec.calendar]} ({spec.timezone})"
+    elapsed = _query_value(calendar_selector(CALENDAR_NOW, cal), "humanizePercentage")
+    valid = _query_value(objective_selector(VALID_EVENTS_PERIOD, sla, objective), "humanize")
+    bad = _query_value(objective_selector(BAD_EVENTS_PERIOD, sla, objective), "humanize")
+    out = []
+    for tier, floor in crossed(objective.credits):
+        summary = (
+            f"{sla.name}/{objective.name}: a {num(tier.credit)}% credit is at risk this {spec.calendar} "
+            f"(projected {{{{ $value | humanizePercentage }}}} < {num(tier.below)}%)"
+        )
+        description = (
+            f"{_describe(sla, objective)} In {period}, {elapsed} elapsed, {valid} valid events so far, "
+            f"{bad} of them bad (maintenance excluded). Even with no further error and traffic going on "
+            f"at the period's average rate so far, it would end at {{{{ $value | humanizePercentage }}}}: "
+            f"below the {num(tier.below)}% tier, which owes a {num(tier.credit)}% credit."
+        )
+        expr = _silenced(at_risk_expr(sla, objective, tier, floor), sla)
+        out.append(_alert(ALERT_CREDIT_AT_RISK, expr, sla, objective, credit_labels(tier), summary, description))
+    return out
+
+
 def alert_rules(sla: SLA) -> list[Rule]:
     """Alerts of the 1m group: the page and the escalations."""
     rules: list[Rule] = []
@@ -242,4 +288,5 @@ def long_alert_rules(sla: SLA) -> list[Rule]:
                 rules.append(ticket)
         rules.append(exhausted_alert(sla, objective))
         rules.append(absent_alert(sla, objective))
+        rules += credit_at_risk_alerts(sla, objective)
     return rules

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from slaforge.rules import render
 from slaforge.spec.model import SLA
 from tests.rules.helpers import assert_passes, counter, fixture, only, run_promtool_tests
 
@@ -261,3 +262,68 @@ def test_min_events_keeps_a_low_traffic_service_quiet(shop: SLA) -> None:
     # 200 events: more than the 1h window holds at 2 a minute (120)
     quiet = with_alerting(only(shop, "availability"), min_events=200)
     assert_passes(run_promtool_tests([quiet], [group(series, [expect(page, m) for m in range(399, 460, 2)])]))
+
+
+def with_credits(sla: SLA, **alerting: Any) -> SLA:
+    """Only availability, no maintenance, with the contract's three credit tiers (calendar month, UTC)."""
+    raw = with_alerting(only(sla, "availability"), **alerting).model_dump(mode="json", by_alias=True,
+                                                                          exclude_none=True)
+    raw["spec"]["objectives"][0]["credits"] = [
+        {"below": 99.9, "credit": 10}, {"below": 99.0, "credit": 25}, {"below": 95.0, "credit": 100},
+    ]
+    return SLA.model_validate(raw)
+
+
+def test_credit_at_risk_after_a_long_outage_on_the_first_day(shop: SLA) -> None:
+    # promtool's clock starts on 1 January 1970 (a 31-day month); a total outage from 01:00 to
+    # 11:00: at 11:20, 600 bad minutes of 44,640 is 98.66% even if nothing else fails: 25% credit
+    series = {PROBES: counter((700, 4)), FAILURES: counter((60, 0), (600, 4), (40, 0))}
+    credit = f'count by (credit) (ALERTS{{alertname="SLACreditAtRisk",alertstate="firing",{SHOP}}})'
+    projected = 'round(slaforge:period_projected:ratio{sla="shop",objective="availability"}, 0.001)'
+    checks = [
+        expect(credit, 55),
+        # an hour in: 60 bad minutes of 44,640 already make 99.87% (tier 99.9: 10%)
+        expect(credit, 125, ('{credit="10"}', 1)),
+        expect(credit, 680, ('{credit="25"}', 1)),
+        # 1 - 600 / (674 x 44,640 / 680): the pieces trail real time by a few minutes
+        expect(projected, 680, ('{objective="availability",sla="shop"}', 0.986)),
+    ]
+    assert_passes(run_promtool_tests([with_credits(shop)], [group(series, checks)]))
+    healthy = {PROBES: counter((700, 4)), FAILURES: counter((700, 0))}
+    quiet = [expect(credit, m) for m in (60, 300, 680)]
+    assert_passes(run_promtool_tests([with_credits(shop)], [group(healthy, quiet)]))
+    # switched off: no rule reads the period
+    off = render([with_credits(shop, credit_at_risk={"enabled": False})])
+    assert "SLACreditAtRisk" not in off and "period_to_date" not in off
+
+
+def test_credit_at_risk_counts_whole_days_and_starts_over_each_month(shop: SLA) -> None:
+    # In America/New_York (UTC-5 in 1970 as in the rules: the 2020 offset applies before 2020)
+    # promtool's clock starts on 31 December 1969, 19:00; January starts at minute 300. Evaluated
+    # every 5 minutes (promtool otherwise runs the 5m group every minute, and writes each day's sum
+    # five times).
+    raw = with_credits(shop).model_dump(mode="json", by_alias=True, exclude_none=True)
+    raw["spec"]["timezone"] = "America/New_York"
+    sla = SLA.model_validate(raw)
+    series = {
+        PROBES: counter((2100, 4)),
+        # December: 20:00-23:00 local; January 1st: 01:40-06:40 local (300 minutes)
+        FAILURES: counter((60, 0), (180, 4), (160, 0), (300, 4), (1400, 0)),
+    }
+    credit = f'count by (credit) (ALERTS{{alertname="SLACreditAtRisk",alertstate="firing",{SHOP}}})'
+    projected = 'round(slaforge:period_projected:ratio{sla="shop",objective="availability"}, 0.001)'
+    avail = '{objective="availability",sla="shop"}'
+    checks = [
+        # 31 December: the rules have seen only 4 hours of December, 3 of them bad
+        expect(credit, 250, ('{credit="100"}', 1)),
+        # 1 January: a new period, nothing bad yet
+        expect(credit, 330),
+        expect(projected, 330, (avail, 1)),
+        # 300 bad minutes on 1 January: 99.33% at the month's end, and still on the 2nd (the 1st's
+        # daily sum, written at midnight, carries them)
+        expect(credit, 1500, ('{credit="10"}', 1)),
+        expect(projected, 1500, (avail, 0.993)),
+        expect(credit, 2050, ('{credit="10"}', 1)),
+        expect(projected, 2050, (avail, 0.993)),
+    ]
+    assert_passes(run_promtool_tests([sla], [group(series, checks)], evaluation_interval="5m"))

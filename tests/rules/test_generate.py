@@ -86,11 +86,12 @@ def test_names_and_labels() -> None:
     }
     assert expected <= records
     assert {c.error_ratio_rule("30d"), c.error_ratio_rule("28d"), c.error_ratio_rule("7d")} <= records
-    assert alerts == {c.ALERT_BURN, c.ALERT_EXHAUSTED, c.ALERT_ABSENT, c.ALERT_ESCALATION}
+    assert alerts == {c.ALERT_BURN, c.ALERT_EXHAUSTED, c.ALERT_ABSENT, c.ALERT_ESCALATION, c.ALERT_CREDIT_AT_RISK}
     # rules for all the SLAs at once carry no labels (their series keep sla and objective)
     shared = {c.error_ratio_rule(w) for w in ("5m", "30m", "1h", "2h", "6h", "1d", "3d", "7d", "28d", "30d")} | {
         c.BAD_EVENTS_5M, c.VALID_EVENTS_5M, c.ERROR_BUDGET_REMAINING, c.PAGE_BURN_RATE, c.TICKET_BURN_RATE,
-        c.PAGE_ACTIVE_SINCE, c.PAGE_ESCALATING,
+        c.PAGE_ACTIVE_SINCE, c.PAGE_ESCALATING, c.BAD_EVENTS_DAY5M, c.VALID_EVENTS_DAY5M, c.BAD_EVENTS_1D,
+        c.VALID_EVENTS_1D, c.BAD_EVENTS_PERIOD, c.VALID_EVENTS_PERIOD, c.PERIOD_PROJECTED,
     }
     for group in doc["groups"]:
         for rule in group["rules"]:
@@ -104,6 +105,9 @@ def test_names_and_labels() -> None:
             labels = rule["labels"]
             if rule.get("record") == c.MAINTENANCE_ACTIVE:
                 assert set(labels) == {c.LABEL_SLA}
+            elif rule.get("record") in (c.CALENDAR_NOW, c.CALENDAR_DAY_CLOSED):
+                # one per (calendar, timezone), shared by the SLAs of that class
+                assert set(labels) == {c.LABEL_CALENDAR, c.LABEL_TIMEZONE}
             elif rule.get("record") != c.TIMEZONE_OFFSET:
                 assert {c.LABEL_SLA, c.LABEL_OBJECTIVE} <= set(labels)
             if "alert" in rule:
