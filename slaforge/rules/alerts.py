@@ -238,7 +238,7 @@ def _query_value(series: str, fmt: str) -> str:
 def credit_at_risk_alerts(sla: SLA, objective: Objective) -> list[Rule]:
     """SLACreditAtRisk: one rule per credit tier, each firing while the projected end-of-period
     value is in [next lower tier, this tier): at most one fires per objective, labelled with the
-    credit of the highest tier crossed. Silenced during maintenance."""
+    credit of the highest tier crossed. Silent during maintenance (the projection is absent)."""
     if objective not in credit_objectives(sla):
         return []
     spec = sla.spec
@@ -259,7 +259,8 @@ def credit_at_risk_alerts(sla: SLA, objective: Objective) -> list[Rule]:
             f"at the period's average rate so far, it would end at {{{{ $value | humanizePercentage }}}}: "
             f"below the {num(tier.below)}% tier, which owes a {num(tier.credit)}% credit."
         )
-        expr = _silenced(at_risk_expr(sla, objective, tier, floor), sla)
+        # the projection is absent during maintenance (slaforge.rules.credit)
+        expr = at_risk_expr(sla, objective, tier, floor)
         out.append(_alert(ALERT_CREDIT_AT_RISK, expr, sla, objective, credit_labels(tier), summary, description))
     return out
 

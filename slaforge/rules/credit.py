@@ -14,7 +14,8 @@ pieces, all in the 5m group, once per (calendar, timezone) for every SLA that ne
 * ``slaforge:sli_{bad,valid}_events:period_to_date``: the daily sums of the current period
   (``[31d]`` or ``[92d]``) plus today's 5m pieces (``[25h]``);
 * ``slaforge:period_projected:ratio``: ``1 - bad / (valid / elapsed_ratio)``, the achieved value
-  at the period's end if no further error occurs and traffic goes on at the period's average rate.
+  at the period's end if no further error occurs and traffic goes on at the period's average rate;
+  absent while the SLA's maintenance window is open (the alerts just select it).
 
 Counting days and periods mod 3 is what makes fixed ranges work: a range as long as the longest
 day or period reaches back at most into the one before, which has another number, never into one
@@ -43,6 +44,7 @@ from slaforge.conventions import (
     LABEL_SEVERITY,
     LABEL_SLA,
     LABEL_TIMEZONE,
+    MAINTENANCE_ACTIVE,
     PERIOD_PROJECTED,
     SEVERITY_TICKET,
     TIMEZONE_OFFSET,
@@ -196,9 +198,11 @@ def period_rules(slas: Sequence[SLA]) -> list[Rule]:
                 f"  or\n"
                 f"  sum_over_time({_select(day5m, members)}[{DAY_RANGE}]) and on ({LABEL_DAY}) {now}\n)\n"
             )))
+        # absent during maintenance: the alerts then just select their series (one lookup each)
         rules.append(_record(PERIOD_PROJECTED, (
-            f"1 - {_select(BAD_EVENTS_PERIOD, members)}\n"
-            f"/ ({_select(VALID_EVENTS_PERIOD, members)} / on () group_left () {now})\n"
+            f"(\n1 - {_select(BAD_EVENTS_PERIOD, members)}\n"
+            f"/ ({_select(VALID_EVENTS_PERIOD, members)} / on () group_left () {now})\n)\n"
+            f"unless on ({LABEL_SLA}) ({MAINTENANCE_ACTIVE} == 1)\n"
         )))
     return rules
 

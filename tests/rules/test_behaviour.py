@@ -327,3 +327,16 @@ def test_credit_at_risk_counts_whole_days_and_starts_over_each_month(shop: SLA) 
         expect(projected, 2050, (avail, 0.993)),
     ]
     assert_passes(run_promtool_tests([sla], [group(series, checks)], evaluation_interval="5m"))
+
+
+def test_credit_at_risk_is_silent_during_maintenance(shop: SLA) -> None:
+    # the shop's maintenance is 01:00-02:00 (minutes 60-120); 50 bad minutes before it already
+    # cross the 99.9% tier of January (99.888%); errors inside the window never count
+    raw = with_credits(shop).model_dump(mode="json", by_alias=True, exclude_none=True)
+    raw["spec"]["maintenance"] = [{"daily": {"start": "01:00", "duration": "1h"}}]
+    sla = SLA.model_validate(raw)
+    series = {PROBES: counter((150, 4)), FAILURES: counter((5, 0), (50, 4), (95, 4))}
+    credit = f'count by (credit) (ALERTS{{alertname="SLACreditAtRisk",alertstate="firing",{SHOP}}})'
+    checks = [expect(credit, 59, ('{credit="10"}', 1)), expect(credit, 62), expect(credit, 118),
+              expect(credit, 125, ('{credit="10"}', 1))]
+    assert_passes(run_promtool_tests([sla], [group(series, checks)]))
