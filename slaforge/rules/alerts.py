@@ -105,7 +105,6 @@ def _alert(
     summary: str,
     description: str,
     for_: Duration | None = None,
-    keep_firing_for: Duration | None = None,
 ) -> Rule:
     all_labels = {**objective_labels(sla, objective), **sla.spec.alerting.labels, **labels}
     all_labels[LABEL_SLA] = sla.name
@@ -114,8 +113,6 @@ def _alert(
     rule: Rule = {"alert": name, "expr": expr}
     if for_ is not None and for_.ms > 0:
         rule["for"] = prom(for_)
-    if keep_firing_for is not None:
-        rule["keep_firing_for"] = prom(keep_firing_for)
     rule["labels"] = dict(sorted(all_labels.items()))
     rule["annotations"] = dict(sorted(annotations.items()))
     return rule
@@ -187,11 +184,6 @@ def absent_alert(sla: SLA, objective: Objective) -> Rule:
     )
 
 
-# an escalation step keeps firing this long after its condition stops: a noisy SLI whose 5m burn
-# rate dips under 1 for a few minutes does not resolve and re-notify the step
-ESCALATION_KEEP_FIRING = Duration.parse("5m")
-
-
 def escalation_alerts(sla: SLA, objective: Objective) -> list[Rule]:
     """One alert per escalation step: the page has lasted ``after`` and errors are still being
     spent faster than the budget allows over the last 5 minutes.
@@ -199,7 +191,7 @@ def escalation_alerts(sla: SLA, objective: Objective) -> list[Rule]:
     Reads ``slaforge:page_escalating:seconds`` (:func:`slaforge.rules.fleet.escalation_rules`):
     the page's age, present only while the 5m burn rate is over 1. The clock counts from the
     page's start (a dip of the 5m burn does not restart it); once errors stop the step resolves
-    within 5 minutes of the 5m burn falling under 1 (``keep_firing_for``), even while the page
+    within 5 minutes of the 5m burn falling under 1 (held by ``max_over_time``), even while the page
     itself waits for its windows to clear. A page that stops for one evaluation restarts the clock.
     """
     if not sla.spec.alerting.page.enabled or not sla.spec.escalation:
@@ -223,10 +215,7 @@ def escalation_alerts(sla: SLA, objective: Objective) -> list[Rule]:
             f"{_budget_left(sla, objective)}."
         )
         labels = {LABEL_RECEIVER: step.receiver, LABEL_LEVEL: str(level)}
-        out.append(
-            _alert(ALERT_ESCALATION, expr, sla, objective, labels, summary, description,
-                   keep_firing_for=ESCALATION_KEEP_FIRING)
-        )
+        out.append(_alert(ALERT_ESCALATION, expr, sla, objective, labels, summary, description))
     return out
 
 

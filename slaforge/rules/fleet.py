@@ -271,6 +271,9 @@ def burn_condition_rules(severity: str, slas: Sequence[SLA]) -> list[Rule]:
 # the escalation steps read the burn rate over this window: "errors are still being spent faster
 # than the budget allows"
 ESCALATION_BURN_WINDOW = Duration.parse("5m")
+# ... at any evaluation within this much time: a noisy SLI whose 5m burn dips under 1 for a few
+# minutes keeps its steps firing (not keep_firing_for: that would also outlast maintenance)
+ESCALATION_HOLD = Duration.parse("5m")
 
 
 def escalating_slas(slas: Sequence[SLA]) -> list[SLA]:
@@ -288,15 +291,18 @@ def escalation_rules(slas: Sequence[SLA]) -> list[Rule]:
     page condition holds, else ``time()``: a page that stops for one evaluation starts a new clock
     (the series goes stale), exactly as the page alert resolves. Stored in the TSDB, it survives a
     restart of Prometheus. ``slaforge:page_escalating:seconds`` is ``time() - since`` while the
-    page holds **and** the 5m error ratio is over the budget: each SLAEscalation step compares it
-    with its ``after``, so the steps count from the page's start but stop soon after recovery.
+    page holds **and** the 5m error ratio was over the budget at some evaluation of the last 5
+    minutes (``max_over_time``: a noisy SLI does not flap): each SLAEscalation step compares it
+    with its ``after``, so the steps count from the page's start but stop within 5 minutes of the
+    5m burn rate falling under 1, and at once when the page stops (maintenance included).
     """
     members = escalating_slas(slas)
     if not members:
         return []
     page = select(PAGE_BURN_RATE, members)
     since = select(PAGE_ACTIVE_SINCE, members)
-    ratio = select(error_ratio_rule(prom(ESCALATION_BURN_WINDOW)), members)
+    recent = select(error_ratio_rule(prom(ESCALATION_BURN_WINDOW)), members)
+    ratio = f"max_over_time({recent}[{prom(ESCALATION_HOLD)}])"
     return [
         _record(
             PAGE_ACTIVE_SINCE,

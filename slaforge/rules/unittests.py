@@ -38,7 +38,7 @@ from slaforge.spec.promql import Matcher, Selector
 RATE = 60  # valid events per minute in every generated series
 WARMUP_MIN = 180  # healthy minutes before anything happens
 MARGIN_MIN = 10  # detection margin on top of the theoretical time to fire
-RECOVERY_MIN = 15  # after an outage, every escalation step has stopped by then (5m burn + keep_firing_for)
+RECOVERY_MIN = 15  # after an outage, every escalation step has stopped by then (5m window + 5m hold)
 PIECE_LAG_MIN = 7  # the 5m pieces trail real time by 1m30s to 6m30s
 
 Labels = dict[str, str]

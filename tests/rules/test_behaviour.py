@@ -188,7 +188,7 @@ def test_diurnal_window_ratio_is_traffic_weighted() -> None:
 def test_escalation_stops_soon_after_recovery(shop: SLA) -> None:
     # total outage of 40 minutes (minutes 150-190): the page fires at once, level 2 (after 30m)
     # while the outage goes on; after recovery the page waits for its 30m window to clear, the
-    # escalation stops once the 5m burn rate is under 1 (plus keep_firing_for 5m)
+    # escalation stops once the 5m burn rate is under 1 (held 5 more minutes against flapping)
     series = {PROBES: counter((300, 4)), FAILURES: counter((150, 0), (40, 4), (110, 0))}
     avail = ('{objective="availability"}', 1)
     page = firing("SLAErrorBudgetBurn", 'severity="page"', 'objective="availability"')
