@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from slaforge.conventions import OPERATOR_RULE_NAME, RULE_GROUP, RULE_GROUP_LONG
 from slaforge.rules.alerts import alert_rules, long_alert_rules
-from slaforge.rules.credit import credit_zones
+from slaforge.rules.credit import credit_zones, period_rules
 from slaforge.rules.fleet import fast_fleet_rules, long_fleet_rules
 from slaforge.rules.maintenance import offset_rule, zones_needing_offset
 from slaforge.rules.recording import FAST, SLOW, sla_recording_rules
@@ -45,7 +45,7 @@ def generate_groups(slas: Sequence[SLA]) -> list[dict[str, Any]]:
     fast += fast_fleet_rules(ordered)
     for sla in ordered:
         fast += alert_rules(sla)
-    long_ = long_fleet_rules(ordered)
+    long_ = long_fleet_rules(ordered) + period_rules(ordered)
     for sla in ordered:
         long_ += long_alert_rules(sla)
     return [

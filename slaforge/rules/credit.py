@@ -53,6 +53,7 @@ from slaforge.conventions import (
     VALID_EVENTS_DAY5M,
     VALID_EVENTS_PERIOD,
 )
+from slaforge.rules.fleet import select as _select
 from slaforge.rules.maintenance import offset_steps
 from slaforge.rules.recording import SLOW, num
 from slaforge.spec.model import SLA, CreditTier, Objective
@@ -90,12 +91,6 @@ def calendar_classes(slas: Sequence[SLA]) -> list[tuple[Calendar, list[SLA]]]:
 def credit_zones(slas: Sequence[SLA]) -> set[str]:
     """Zones with DST whose offset series the period rules read."""
     return {tz for (_, tz), _ in calendar_classes(slas) if offset_steps(tz).changes}
-
-
-def _select(metric: str, slas: Sequence[SLA]) -> str:
-    names = sorted(s.name for s in slas)
-    matcher = Matcher(LABEL_SLA, "=", names[0]) if len(names) == 1 else Matcher(LABEL_SLA, "=~", "|".join(names))
-    return Selector(metric, (matcher,)).render()
 
 
 def calendar_selector(metric: str, cal: Calendar) -> str:

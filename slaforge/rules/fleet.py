@@ -42,7 +42,6 @@ from slaforge.conventions import (
     VALID_EVENTS_5M,
     error_ratio_rule,
 )
-from slaforge.rules.credit import period_rules
 from slaforge.rules.recording import (
     FAST,
     LONG_READ,
@@ -337,5 +336,4 @@ def long_fleet_rules(slas: Sequence[SLA]) -> list[Rule]:
     rules = five_minute_pieces(slas)
     rules += [ratio_rule(w, members) for w, members in window_classes(slas) if w > LONGEST_FAST_WINDOW]
     rules += burn_condition_rules(SEVERITY_TICKET, slas)
-    rules += period_rules(slas)
     return rules
