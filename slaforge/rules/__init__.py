@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from slaforge.conventions import OPERATOR_RULE_NAME, RULE_GROUP, RULE_GROUP_LONG
 from slaforge.rules.alerts import alert_rules, long_alert_rules
+from slaforge.rules.credit import credit_zones, period_rules
 from slaforge.rules.fleet import fast_fleet_rules, long_fleet_rules
 from slaforge.rules.maintenance import offset_rule, zones_needing_offset
 from slaforge.rules.recording import FAST, SLOW, sla_recording_rules
@@ -37,13 +38,14 @@ def generate_groups(slas: Sequence[SLA]) -> list[dict[str, Any]]:
     ordered = sorted(slas, key=lambda s: s.name)
     if not ordered:
         return []
-    fast: list[dict[str, Any]] = [offset_rule(zone) for zone in zones_needing_offset(ordered)]
+    zones = sorted(set(zones_needing_offset(ordered)) | credit_zones(ordered))
+    fast: list[dict[str, Any]] = [offset_rule(zone) for zone in zones]
     for sla in ordered:
         fast += sla_recording_rules(sla)
     fast += fast_fleet_rules(ordered)
     for sla in ordered:
         fast += alert_rules(sla)
-    long_ = long_fleet_rules(ordered)
+    long_ = long_fleet_rules(ordered) + period_rules(ordered)
     for sla in ordered:
         long_ += long_alert_rules(sla)
     return [

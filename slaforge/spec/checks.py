@@ -150,10 +150,69 @@ def labels_are_sound(sla: PartialSLA) -> Iterator[Finding]:
             yield ("spec", "alerting", "annotations", key), f"{key!r} is not a valid annotation name"
 
 
+FAST_LIMIT = Duration.parse("1h")
+MINUTE = Duration.parse("1m")
+FIVE_MINUTES = Duration.parse("5m")
+
+
+def policies_are_sound(sla: PartialSLA) -> Iterator[Finding]:
+    """alerting.policies: windows that the rules can sum exactly, short < long <= window, no
+    duplicate, and a factor that can fire for at least one objective (threshold < 100% errors)."""
+    policies = sla.alerting.policies
+    if policies is None:
+        return
+    window = sla.window  # None when the window itself did not validate
+    if not policies:
+        yield ("spec", "alerting", "policies"), "give at least one policy, or leave policies out for the default three"
+    seen: dict[tuple[str, Duration, Duration], int] = {}
+    budgets = [o.error_budget for _, o in sla.objectives]
+    for index, policy in enumerate(policies):
+        here: Path = ("spec", "alerting", "policies", index)
+        bad_window = False
+        for key in ("long", "short"):
+            value: Duration = getattr(policy, key)
+            step = MINUTE if value <= FAST_LIMIT else FIVE_MINUTES
+            if value.ms <= 0 or value.ms % step.ms:
+                bad_window = True
+                yield (*here, key), (
+                    f"{key} ({value}) must be a whole number of minutes up to 1h, of 5 minutes beyond "
+                    "(the windows are sums of 1m and 5m pieces)"
+                )
+        if not 0 < policy.budget_spent <= 100:
+            yield (*here, "budget_spent"), f"budget_spent must be a percent in (0, 100], got {policy.budget_spent:g}"
+            continue
+        if policy.short >= policy.long:
+            yield (*here, "short"), f"short ({policy.short}) must be shorter than long ({policy.long})"
+        if window is None:
+            pass
+        elif policy.long > window:
+            yield (*here, "long"), (
+                f"long ({policy.long}) exceeds the SLA window ({window}): the budget is defined over it"
+            )
+        elif not bad_window and budgets:
+            factor = policy.budget_spent / 100 * window.ms / policy.long.ms
+            if all(factor * b >= 1 for b in budgets):
+                yield (*here, "budget_spent"), (
+                    f"burn factor {factor:.4g} x error budget {max(budgets):g} >= 1: even a total outage "
+                    "could never fire it (spend less budget, or use a longer window)"
+                )
+        key3 = (policy.severity, policy.long, policy.short)
+        if key3 in seen:
+            yield here, (
+                f"duplicate of policy {seen[key3]}: same severity {policy.severity} and windows "
+                f"{policy.long}/{policy.short}"
+            )
+        else:
+            seen[key3] = index
+
+
 def escalation_is_sound(sla: PartialSLA) -> Iterator[Finding]:
     steps = sla.escalation
     if steps.count and not sla.alerting.page.enabled:
         yield ("spec", "escalation"), "escalation follows the page alert, but alerting.page.enabled is false"
+    policies = sla.alerting.policies
+    if steps.count and sla.alerting.page.enabled and policies and not any(p.severity == "page" for p in policies):
+        yield ("spec", "escalation"), "escalation follows the page alert, but alerting.policies has no page policy"
     for index, step in steps:
         before = steps.get(index - 1)
         if before is None:  # the first step, or the one before it did not validate
@@ -254,6 +313,7 @@ CHECKS: tuple[CrossCheck, ...] = (
     slis_are_sound,
     maintenance_is_sound,
     labels_are_sound,
+    policies_are_sound,
     escalation_is_sound,
     annotations_are_templates,
 )

@@ -611,6 +611,16 @@ class AlertToggle(Base):
     enabled: bool = True
 
 
+class AlertPolicy(Base):
+    """Alert when ``budget_spent`` of the window's error budget goes within ``long`` (and ``short``
+    confirms it is still going on): burn factor = budget_spent x window / long."""
+
+    severity: Literal["page", "ticket"]
+    budget_spent: Percent = Field(description="percent of the SLA window's error budget, 2 or \"2%\"")
+    long: DurationField = Field(description="long window: proves the burn is significant")
+    short: DurationField = Field(description="short window, shorter than long: proves it is still going on")
+
+
 class Alerting(Base):
     labels: limits.Labels = Field(
         default_factory=dict,
@@ -623,6 +633,16 @@ class Alerting(Base):
     )
     page: AlertToggle = Field(default_factory=AlertToggle)
     ticket: AlertToggle = Field(default_factory=AlertToggle)
+    policies: tuple[AlertPolicy, ...] | None = Field(
+        default=None,
+        description="burn-rate policies replacing the default three (2%/1h/5m and 5%/6h/30m page, 10%/3d/6h ticket)",
+    )
+    min_events: int = Field(
+        default=0, ge=0, description="a burn alert needs at least this many valid events in its long window"
+    )
+    credit_at_risk: AlertToggle = Field(
+        default_factory=AlertToggle, description="SLACreditAtRisk for objectives with credits"
+    )
 
     _check_labels = field_validator("labels")(classmethod(lambda cls, v: _label_names(v)))
 

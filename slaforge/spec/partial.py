@@ -14,6 +14,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from slaforge.spec.durations import Duration, parse_duration
 from slaforge.spec.model import SLA, Alerting, EscalationStep, Maintenance, Metadata, Objective, Probe
 
 M = TypeVar("M", bound=BaseModel)
@@ -53,6 +54,7 @@ class PartialSLA:
     objectives: Items[Objective]
     maintenance: Items[Maintenance]
     escalation: Items[EscalationStep]
+    window: Duration | None  # spec.window, None when it did not validate
 
     @classmethod
     def of(cls, sla: SLA) -> PartialSLA:
@@ -60,7 +62,7 @@ class PartialSLA:
         spec = sla.spec
         return cls(
             sla.metadata.labels, spec.alerting, Items.all(spec.probes), Items.all(spec.objectives),
-            Items.all(spec.maintenance), Items.all(spec.escalation),
+            Items.all(spec.maintenance), Items.all(spec.escalation), spec.window,
         )
 
 
@@ -91,4 +93,12 @@ def partial_sla(raw: Any) -> PartialSLA | None:
         objectives=_many(Objective, spec.get("objectives")),
         maintenance=_many(Maintenance, spec.get("maintenance")),
         escalation=_many(EscalationStep, spec.get("escalation")),
+        window=_window(spec.get("window")),
     )
+
+
+def _window(raw: Any) -> Duration | None:
+    try:
+        return parse_duration(raw)
+    except (ValueError, TypeError):
+        return None

@@ -43,7 +43,7 @@ spec:
 EXPECTED = (
     "sla.yaml:3:38: metadata.labels.sla: label 'sla' is set by slaforge and cannot be overridden\n"
     "sla.yaml:9:3: spec.bogus: unknown field 'bogus' (known fields: "
-    "alerting, calendar, customer, description, escalation, maintenance, objectives, probes, provider, "
+    "alerting, calendar, customer, description, escalation, incidents, maintenance, objectives, probes, provider, "
     "service, timezone, window)\n"
     "sla.yaml:12:59: spec.probes[1].tiemout: unknown field 'tiemout'; did you mean 'timeout'?\n"
     "sla.yaml:13:14: spec.probes[2].name: probe name 'a' is used twice in this SLA\n"
