@@ -20,7 +20,6 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -172,29 +171,46 @@ def inline_burn_alerts(groups: list[Group], slas: Sequence[SLA]) -> list[Group]:
 
 # how far back from a chunk's limit a clean cut is looked for
 SEARCH = 64
-_NAME = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
+_SELECTOR = re.compile(r'([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?')
+_SLA_MATCH = re.compile(r'\bsla(=~?)"([^"]*)"')
+ANY = "*"
 
 
-def _reads(rule: Rule, recorded: set[str]) -> set[str]:
-    """Names recorded in the group that the rule's expression mentions."""
-    return {name for name in _NAME.findall(str(rule["expr"])) if name in recorded}
+def _reads(rule: Rule, recorded: set[str]) -> set[tuple[str, str]]:
+    """(name, sla) pairs of recorded series the rule's expression selects (sla ANY: every SLA)."""
+    out: set[tuple[str, str]] = set()
+    for name, braces in _SELECTOR.findall(str(rule["expr"])):
+        if name not in recorded:
+            continue
+        match = _SLA_MATCH.search(braces or "")
+        slas = [ANY] if match is None else match[2].split("|") if match[1] == "=~" else [match[2]]
+        out.update((name, sla) for sla in slas)
+    return out
+
+
+def _writes(rule: Rule) -> tuple[str, str] | None:
+    if "record" not in rule:
+        return None
+    return rule["record"], rule.get("labels", {}).get(LABEL_SLA, ANY)
 
 
 def cut_points(rules: Sequence[Rule], limit: int) -> list[int]:
     """Where to cut ``rules`` into chunks of at most ``limit``: from each chunk's start, the last
     place within the limit (looking back at most :data:`SEARCH` rules) after which no rule of the
-    next chunk reads a rule of this one; the full limit when there is none (a cut chain)."""
-    writers: dict[str, list[int]] = {}
-    for i, rule in enumerate(rules):
-        if "record" in rule:
-            writers.setdefault(rule["record"], []).append(i)
-    reads = [_reads(r, set(writers)) for r in rules]
+    next chunk reads a series written in this one (same name, same SLA); the full limit when
+    there is none (a cut chain)."""
+    writes = [_writes(r) for r in rules]
+    recorded = {w[0] for w in writes if w is not None}
+    reads = [_reads(r, recorded) for r in rules]
 
     def crosses(start: int, cut: int) -> bool:
+        written = [w for w in writes[start:cut] if w is not None]
+        names = {n for n, sla in written if sla == ANY}
+        pairs = {w for w in written if w[1] != ANY}
+        written_names = {n for n, _ in written}
         for j in range(cut, min(cut + limit, len(rules))):
-            for name in reads[j]:
-                positions = writers[name]
-                if bisect_left(positions, start) < bisect_left(positions, cut):
+            for name, sla in reads[j]:
+                if name in names or (name, sla) in pairs or (sla == ANY and name in written_names):
                     return True
         return False
 

@@ -157,7 +157,9 @@ class VmAlert:
     def __enter__(self) -> VmAlert:
         args = [binary("vmalert"), *(f"-rule={p}" for p in self.rule_files),
                 f"-datasource.url={self.datasource}", f"-remoteWrite.url={self.datasource}",
-                f"-httpListenAddr=127.0.0.1:{self.port}", "-loggerLevel=ERROR"]
+                f"-httpListenAddr=127.0.0.1:{self.port}", "-loggerLevel=ERROR",
+                # vmalert needs a notifier for alerting rules: a free port nobody listens on
+                f"-notifier.url=http://127.0.0.1:{free_port()}"]
         self._proc = subprocess.Popen(args, stdout=self.log_path.open("wb"), stderr=subprocess.STDOUT)
         _wait_ready(f"{self.url}/health", self._proc, self.log_path, 60)
         return self
@@ -168,5 +170,5 @@ class VmAlert:
 
     def alerts(self) -> list[dict[str, Any]]:
         body = requests.get(f"{self.url}/api/v1/alerts", timeout=10).json()
-        alerts: list[dict[str, Any]] = body["data"]["alerts"]
+        alerts: list[dict[str, Any]] = body["data"]["alerts"] or []
         return alerts
