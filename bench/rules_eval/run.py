@@ -1,10 +1,12 @@
-"""Rule evaluation cost: slaforge vs Sloth, N SLOs each, one real Prometheus, 30 days of history.
+"""Rule evaluation cost: slaforge vs Sloth and Pyrra, N SLOs each, one real Prometheus, 30 days of history.
 
     python -m bench rules_eval                 # 200 SLOs per side (about 10 minutes on 2 cores)
     python -m bench rules_eval --slas 1000     # the full comparison (about 15 minutes)
+    python -m bench rules_eval --slas 5 --skip-cli --no-docs   # a smoke run (a few minutes)
 
 Steps: time `slaforge rules` on 1,000 SLAs; write our rules and N replicas of Sloth's
-getting-started output (read from ../shared/peers at run time); backfill 30 days of the raw
+getting-started output and of Pyrra's http-errors rules (read from ../shared/peers at run time);
+the result compares ours against the cheaper of the two per minute; backfill 30 days of the raw
 counters and of both tools' recorded history with `promtool tsdb create-blocks-from openmetrics`;
 start Prometheus with both rule files and a live target that continues the counters; after every
 group has run (the 5m groups too), sample `prometheus_rule_group_last_duration_seconds` and report
@@ -130,13 +132,26 @@ def measure(prom: PrometheusServer, groups: int, minutes: float, log: Any) -> di
     return samples
 
 
-def summarise(samples: dict[str, list[float]], ours_file: str) -> dict[str, float]:
+def summarise(samples: dict[str, list[float]], ours_file: str, pyrra_file: str = "") -> dict[str, Any]:
     # 1m groups: median over the samples; 5m groups: their latest (second or later) evaluation
     med = {g: v[-1] if g.endswith(LONG) else statistics.median(v) for g, v in samples.items()}
     ours_fast = sum(v for g, v in med.items() if g.startswith(ours_file) and g.endswith(FAST))
     ours_long = sum(v for g, v in med.items() if g.startswith(ours_file) and g.endswith(LONG))
-    sloth = sum(v for g, v in med.items() if not g.startswith(ours_file))
+    pyrra = {g: v for g, v in med.items() if pyrra_file and g.startswith(pyrra_file)}
+    sloth = sum(v for g, v in med.items() if not g.startswith(ours_file) and g not in pyrra)
+    # Pyrra's groups run every 30s (burn rates, generic) and every 2m30s (increase[4w])
+    pyrra_cycle = sum(pyrra.values())
+    pyrra_minute = sum(v * 60 / data.pyrra_group_interval(g) for g, v in pyrra.items())
+    peers = {"sloth": (sloth, sloth)}
+    if pyrra:
+        peers["pyrra"] = (pyrra_cycle, pyrra_minute)
+    cheaper = min(peers, key=lambda name: peers[name][1])
     return {
+        "pyrra_s_per_cycle": pyrra_cycle if pyrra else None,
+        "pyrra_s_per_minute": pyrra_minute if pyrra else None,
+        "cheaper_peer": cheaper,
+        "ratio_per_cycle_cheaper": (ours_fast + ours_long) / peers[cheaper][0],
+        "ratio_per_minute_cheaper": (ours_fast + ours_long / 5) / peers[cheaper][1],
         "ours_fast_group_s_per_cycle": ours_fast,
         "ours_long_group_s_per_cycle": ours_long,
         "ours_s_per_cycle": ours_fast + ours_long,
@@ -153,8 +168,9 @@ def rule_costs(prom: PrometheusServer, ours_file: str) -> dict[str, dict[str, li
     groups = prom.session.get(f"{prom.url}/api/v1/rules", timeout=120).json()["data"]["groups"]
     out: dict[str, dict[str, list[float]]] = {}
     for group in groups:
-        side = "ours" if group["file"] == ours_file else "sloth"
-        key = f"{side} {group['name']}" if side == "ours" else "sloth"
+        side = "ours" if group["file"] == ours_file else "pyrra" if group["file"].endswith("pyrra.rules.yml") \
+            else "sloth"
+        key = f"{side} {group['name']}" if side == "ours" else side
         costs = out.setdefault(key, {})
         for rule in group["rules"]:
             name = rule["name"] + (f" ({rule['labels']['severity']})" if rule.get("labels", {}).get("severity")
@@ -173,6 +189,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--report-only", type=Path, default=None, metavar="RESULT_JSON",
                         help="only rewrite the docs section from a previous run's result.json")
     parser.add_argument("--no-docs", action="store_true", help="do not rewrite docs/benchmarks.md")
+    parser.add_argument("--skip-cli", action="store_true", help="do not time `slaforge rules` on 1,000 SLAs")
     args = parser.parse_args(argv)
     if args.report_only is not None:
         write_section(json.loads(args.report_only.read_text()))
@@ -187,15 +204,18 @@ def main(argv: list[str]) -> int:
     n = args.slas
     result: dict[str, Any] = {"slas": n}
 
-    log("timing `slaforge rules` on 1,000 SLAs")
-    result["cli"] = time_cli(workdir)
-    log(f"  {result['cli']}")
+    if not args.skip_cli:
+        log("timing `slaforge rules` on 1,000 SLAs")
+        result["cli"] = time_cli(workdir)
+        log(f"  {result['cli']}")
 
     ours = workdir / "slaforge.rules.yml"
     sloth = workdir / "sloth.rules.yml"
     ours.write_text(render(data.slas(n)))
     sloth.write_text(data.sloth_rules(n))
-    for path in (ours, sloth):
+    pyrra = workdir / "pyrra.rules.yml"
+    pyrra.write_text(data.pyrra_rules(n))
+    for path in (ours, sloth, pyrra):
         subprocess.run([promtool(), "check", "rules", str(path)], check=True, capture_output=True)
 
     end = int(time.time()) // 60 * 60 - 60
@@ -211,15 +231,15 @@ def main(argv: list[str]) -> int:
     om.unlink()
     log(f"  backfilled in {time.perf_counter() - t0:.0f}s")
 
-    groups = 2 + 3 * n  # ours: one 1m and one 5m group; Sloth: three groups per SLO
+    groups = 2 + 3 * n + 3 * n  # ours: one 1m and one 5m group; Sloth and Pyrra: three groups per SLO
     with live_target(n, origin) as target:
         # honor_labels: the target's job and instance continue the backfilled series exactly
         scrape = [{"job_name": "bench", "honor_labels": True, "static_configs": [{"targets": [target]}]}]
-        with PrometheusServer(workdir / "prom", rule_files=[ours, sloth], scrape_configs=scrape,
+        with PrometheusServer(workdir / "prom", rule_files=[ours, sloth, pyrra], scrape_configs=scrape,
                               storage=storage, evaluation_interval="1m", scrape_interval="1m") as prom:
             log(f"prometheus at {prom.url}; waiting for every rule group to run twice")
             samples = measure(prom, groups, args.minutes, log)
-            result.update(summarise(samples, str(ours.resolve())))
+            result.update(summarise(samples, str(ours.resolve()), str(pyrra.resolve())))
             result["rule_costs"] = rule_costs(prom, str(ours.resolve()))
             svc = data.service(0)
             result["ours_ratio_30d"] = prom.value(f'slaforge:sli_errors:ratio_rate30d{{sla="{svc}"}}')
@@ -299,7 +319,7 @@ def write_section(result: dict[str, Any]) -> None:
 
 
 def markdown(r: dict[str, Any]) -> str:
-    cli = r["cli"]
+    cli = r.get("cli") or {"cli_best_s": float("nan"), "cli_median_s": float("nan"), "render_s": float("nan")}
     return "\n".join([
         f"| SLOs per side | {r['slas']} |",
         "|---|---|",
@@ -307,6 +327,11 @@ def markdown(r: dict[str, Any]) -> str:
         f"({r['ours_fast_group_s_per_cycle'] * 1000:.1f} + {r['ours_long_group_s_per_cycle'] * 1000:.1f}) |",
         f"| slaforge, per minute (the 5m group runs every 5th minute) | {r['ours_s_per_minute'] * 1000:.1f} ms |",
         f"| Sloth, per cycle (= per minute) | {r['sloth_s_per_cycle'] * 1000:.1f} ms |",
+        *([f"| Pyrra, per cycle (each group once) / per minute (30s groups twice, increase[4w] 0.4 times) | "
+           f"{r['pyrra_s_per_cycle'] * 1000:.1f} ms / {r['pyrra_s_per_minute'] * 1000:.1f} ms |",
+           f"| **ratio against the cheaper peer ({r['cheaper_peer']}) per cycle / per minute** | "
+           f"**{r['ratio_per_cycle_cheaper']:.3f} / {r['ratio_per_minute_cheaper']:.3f}** |"]
+          if r.get("pyrra_s_per_cycle") is not None else []),
         f"| **ratio per cycle / per minute** | **{r['ratio_per_cycle']:.3f} / {r['ratio_per_minute']:.3f}** |",
         f"| 30d error ratio: truth / slaforge / Sloth | {r['true_ratio_30d']:.5f} / "
         f"{r['ours_ratio_30d'] or float('nan'):.5f} / {r['sloth_ratio_30d'] or float('nan'):.5f} |",
