@@ -373,7 +373,8 @@ def markdown(r: dict[str, Any]) -> str:
            f"| **ratio against the cheaper peer ({r['cheaper_peer']}) per cycle / per minute** | "
            f"**{r['ratio_per_cycle_cheaper']:.3f} / {r['ratio_per_minute_cheaper']:.3f}** |"]
           if r.get("pyrra_s_per_cycle") is not None else []),
-        f"| **ratio against Sloth per cycle / per minute** | **{r['ratio_per_cycle']:.3f} / {r['ratio_per_minute']:.3f}** |",
+        f"| **ratio against Sloth per cycle / per minute** | "
+        f"**{r['ratio_per_cycle']:.3f} / {r['ratio_per_minute']:.3f}** |",
         f"| 30d error ratio: truth / slaforge / Sloth | {r['true_ratio_30d']:.5f} / "
         f"{r['ours_ratio_30d'] or float('nan'):.5f} / {r['sloth_ratio_30d'] or float('nan'):.5f} |",
         *([f"| `slaforge rules` on 1,000 SLAs (CLI wall: best / median of {cli.get('runs', 3)}) | "
