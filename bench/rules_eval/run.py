@@ -288,7 +288,7 @@ def main(argv: list[str]) -> int:
             rss = [line for line in own if line.startswith("process_resident_memory_bytes ")]
             result["prometheus_rss_bytes"] = float(rss[0].split()[1]) if rss else None
     result["date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    result["command"] = "python -m bench rules_eval" + (f" --slas {n}" if n != 200 else "")
+    result["command"] = " ".join(["python -m bench rules_eval", *argv])
     (workdir / "result.json").write_text(json.dumps(result, indent=2))
     log(json.dumps(result, indent=2))
     if not args.ours_only:
