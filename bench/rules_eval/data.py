@@ -28,8 +28,15 @@ from slaforge.conventions import (
 )
 from slaforge.spec.model import SLA
 
-PEERS = Path(__file__).resolve().parents[3] / "shared" / "peers"
+# ../shared/peers next to the checkout (found from a git worktree one level deeper too)
+PEERS = next(
+    (p / "shared" / "peers" for p in Path(__file__).resolve().parents[3:5] if (p / "shared" / "peers").is_dir()),
+    Path(__file__).resolve().parents[3] / "shared" / "peers",
+)
 SLOTH_GEN = PEERS / "sloth" / "getting-started.gen.yml"
+PYRRA_GEN = PEERS / "pyrra" / "http-errors.gen.yaml"
+# Pyrra's fixture: its selector's job, its SLO name and its counter, rewritten per replica
+PYRRA_JOB, PYRRA_SLO, PYRRA_METRIC = "thanos-receive-default", "monitoring-http-errors", "http_requests_total"
 METRIC = "http_request_duration_seconds_count"
 DAY = 86400
 BUSY = (1000.0, 0.0005)  # requests per minute, error ratio: first half of each day
@@ -82,6 +89,23 @@ def sloth_rules(n: int) -> str:
         raise RuntimeError(f"{SLOTH_GEN}: expected the getting-started output for 'myservice'")
     body = text.split("\ngroups:\n", 1)[1]
     return "groups:\n" + "".join(body.replace("myservice", service(i)) for i in range(n))
+
+
+def pyrra_rules(n: int) -> str:
+    """Pyrra's groups (increase every 2m30s, burn rates and generic rules every 30s), replicated per
+    service: its job selector, SLO name and counter rewritten to ours (``code=~"5.."`` matches 500)."""
+    text = PYRRA_GEN.read_text()
+    if any(word not in text for word in (PYRRA_JOB, PYRRA_SLO, PYRRA_METRIC)) or "\ngroups:\n" not in text:
+        raise RuntimeError(f"{PYRRA_GEN}: expected the http-errors fixture of {PYRRA_JOB}")
+    body = text.split("\ngroups:\n", 1)[1].replace(PYRRA_METRIC, METRIC)
+    return "groups:\n" + "".join(
+        body.replace(PYRRA_JOB, service(i)).replace(PYRRA_SLO, f"{service(i)}-http-errors") for i in range(n)
+    )
+
+
+def pyrra_group_interval(group: str) -> float:
+    """Seconds between two runs of a replicated Pyrra group (from its name, as in the fixture)."""
+    return 150.0 if group.endswith("-increase") else 30.0
 
 
 def sloth_ratio5m_labels(i: int) -> dict[str, str]:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from slaforge.rules import render
+from slaforge.rules import EngineOptions, render
 from slaforge.spec.model import SLA
 from tests.rules.helpers import assert_passes, counter, fixture, only, run_promtool_tests
 
@@ -229,7 +229,8 @@ def with_alerting(sla: SLA, **fields: Any) -> SLA:
     return SLA.model_validate(raw)
 
 
-def test_custom_policy_pages_on_a_burn_the_defaults_only_ticket(shop: SLA) -> None:
+@pytest.mark.parametrize("engine", [None, EngineOptions("vmalert")], ids=["prometheus", "vmalert"])
+def test_custom_policy_pages_on_a_burn_the_defaults_only_ticket(shop: SLA, engine: EngineOptions | None) -> None:
     total = 'http_requests_total{job="shop",code="200"}'
     errors = 'http_requests_total{job="shop",code="503"}'
     series = {total: counter((70, 996)), errors: counter((70, 4))}  # 0.4% errors = 4x the budget
@@ -237,7 +238,7 @@ def test_custom_policy_pages_on_a_burn_the_defaults_only_ticket(shop: SLA) -> No
     defaults = with_alerting(only(shop, "api-errors"))
     assert_passes(run_promtool_tests([defaults], [group(series, [
         expect(by_severity, 40, ('{severity="ticket"}', 1)), expect(by_severity, 65, ('{severity="ticket"}', 1)),
-    ])]))
+    ])], engine=engine))
     # 10% of the 30d budget within 1d (2h): factor 3, so a 4x burn pages
     policies = [
         {"severity": "page", "budget_spent": "2%", "long": "1h", "short": "5m"},
@@ -248,20 +249,23 @@ def test_custom_policy_pages_on_a_burn_the_defaults_only_ticket(shop: SLA) -> No
     assert_passes(run_promtool_tests([custom], [group(series, [
         expect(by_severity, 40, ('{severity="page"}', 1), ('{severity="ticket"}', 1)),
         expect(by_severity, 65, ('{severity="page"}', 1), ('{severity="ticket"}', 1)),
-    ])]))
+    ])], engine=engine))
 
 
-def test_min_events_keeps_a_low_traffic_service_quiet(shop: SLA) -> None:
+@pytest.mark.parametrize("engine", [None, EngineOptions("vmalert")], ids=["prometheus", "vmalert"])
+def test_min_events_keeps_a_low_traffic_service_quiet(shop: SLA, engine: EngineOptions | None) -> None:
     # 2 probes a minute, 3 failures in one minute (minute 400, after 6h40m of clean traffic: the
     # 1h/5m pair pages, 3/720 over 6h stays under the 6h/30m pair's 0.6%)
     series = {PROBES: counter((460, 2)), FAILURES: counter((400, 0), (1, 3), (59, 0))}
     page = firing("SLAErrorBudgetBurn", 'severity="page"', 'objective="availability"')
     avail = ('{objective="availability"}', 1)
     plain = with_alerting(only(shop, "availability"))
-    assert_passes(run_promtool_tests([plain], [group(series, [expect(page, 399), expect(page, 404, avail)])]))
+    assert_passes(run_promtool_tests([plain], [group(series, [expect(page, 399), expect(page, 404, avail)])],
+                                     engine=engine))
     # 200 events: more than the 1h window holds at 2 a minute (120)
     quiet = with_alerting(only(shop, "availability"), min_events=200)
-    assert_passes(run_promtool_tests([quiet], [group(series, [expect(page, m) for m in range(399, 460, 2)])]))
+    assert_passes(run_promtool_tests([quiet], [group(series, [expect(page, m) for m in range(399, 460, 2)])],
+                                     engine=engine))
 
 
 def with_credits(sla: SLA, **alerting: Any) -> SLA:
