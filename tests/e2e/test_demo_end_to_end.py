@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 from slaforge.burnrate import burn_alerts
-from slaforge.conventions import ALERT_BURN, PROBE_SUCCESS, error_ratio_rule
+from slaforge.conventions import ALERT_BURN, ALERT_ESCALATION, PROBE_SUCCESS, error_ratio_rule
 from slaforge.spec import load_slas
 from tests.support.prometheus import PrometheusServer, free_port
 
@@ -151,15 +151,23 @@ def test_break_page_repair_resolve_report(tmp_path: Path) -> None:
             labels = prom.query(firing)[0]["metric"]
             assert labels["sla"] == "demo" and labels["objective"] == OBJECTIVE
             assert labels["severity"] == "page"
+            # the first escalation step (after: 0m) notifies while errors are being spent
+            escalating = f'ALERTS{{alertname="{ALERT_ESCALATION}",{sel},level="1",alertstate="firing"}}'
+            prom.wait_for(escalating, timeout=3 * GROUP_INTERVAL)
+            assert prom.query(escalating)[0]["metric"]["receiver"] == "demo-oncall"
 
             # repair it; traffic dilutes the bad events in the short window and the page resolves
             assert _get(target_port, "/-/recover", "POST") == 200
             repaired = time.monotonic()
             with Load(target_port, threads=4):
                 prom.wait_for(firing, lambda result: result == [], timeout=6 * GROUP_INTERVAL)
-            resolved_after = time.monotonic() - repaired
+                resolved_after = time.monotonic() - repaired
+                # escalation stops within 5 minutes of recovery (here no later than the page)
+                prom.wait_for(escalating, lambda result: result == [], timeout=5 * 60 + 2 * GROUP_INTERVAL)
+            stopped_after = time.monotonic() - repaired
+            assert stopped_after <= 5 * 60 + 2 * GROUP_INTERVAL
             print(f"page fired {fired_after:.0f}s after the break (expected <= {expected:.0f}s), "
-                  f"resolved {resolved_after:.0f}s after the repair")
+                  f"resolved {resolved_after:.0f}s after the repair; escalation stopped {stopped_after:.0f}s after it")
 
             # the report runs against the same Prometheus and marks the running month as partial
             out = subprocess.run(
