@@ -7,8 +7,9 @@ PY := $(VENV)/bin/python
 OUT ?= out
 LOCK := requirements.lock
 DEV_LOCK := requirements-dev.lock
-# pytest workers: the suite's servers use free ports and private folders, so test files run in parallel
-JOBS ?= auto
+# pytest workers, two per core: the suite's servers use free ports and private folders, so test files run in
+# parallel, and the long end-to-end files mostly wait on real time (Prometheus, vmalert), so they need not hold a core
+JOBS ?= $(shell echo $$(( 2 * $$(nproc) )))
 # pip: no version nag, no progress bars; what is installed is named by our own echo lines. A machine whose pip
 # configuration names local package folders that do not exist makes pip warn once per package: those lines go.
 PIP := PIP_DISABLE_PIP_VERSION_CHECK=1 $(PY) -m pip --quiet
