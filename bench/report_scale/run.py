@@ -1,6 +1,6 @@
 """Report and review at scale: `slaforge report` and `slaforge review` against a backfilled Prometheus.
 
-    python -m bench report_scale                          # 1,000 SLAs, review on 200 (about 10 minutes)
+    python -m bench report_scale                          # 1,000 SLAs, review on 200 (about 25 minutes)
     python -m bench report_scale --slas 10 --review-slas 10 --no-docs   # a quick check that it works
 
 Steps: write N SLAs (one or two ratio objectives each, some with credit tiers and a weekly
@@ -251,7 +251,8 @@ def write_section(result: dict[str, Any]) -> None:
         BEGIN,
         "## Report and review at scale",
         "",
-        f"Rerun with `.venv/bin/{r['bench_command']}` (about 10 minutes). Last run: {r.get('date', '?')}, "
+        f"Rerun with `.venv/bin/{r['bench_command']}` (about 25 minutes on the shared machine). "
+        f"Last run: {r.get('date', '?')}, "
         f"on this project's machine ({r['machine']}, shared with other work).",
         "",
         f"{r['slas']:,} synthetic SLAs, {r['objectives']:,} objectives (one or two ratio objectives each; credit",
@@ -277,8 +278,9 @@ def write_section(result: dict[str, Any]) -> None:
         "is about 100 million samples, more than this shared 2-core machine backfills in the time of a",
         "benchmark; its cost is per SLA and period (the same queries as the report), so it scales linearly.",
         "",
-        "**Where the time goes** (py-spy and cProfile of the review on 10 SLAs): not in Prometheus, in the",
-        "client's Python. A month of one objective is 3 series of 2,976 15-minute buckets (bad, valid, pieces),",
+        "**Where the time goes** (py-spy of the report, cProfile of the review on 10 SLAs): three quarters",
+        "in the client's Python (the CPU column), a quarter in Prometheus. A month of one objective is",
+        "3 series of 2,976 15-minute buckets (bad, valid, pieces),",
         "about 12,500 samples per SLA here, and each is checked (`answer.py`: a real time, a finite number),",
         "sorted into buckets (`collect.py`) and summed exactly (`assemble.py`). Summing as `Fraction`s cost a",
         "gcd per addition and 6 parses per bucket; summing exact decimals (a `decimal` context that never",
@@ -289,8 +291,7 @@ def write_section(result: dict[str, Any]) -> None:
         "SLAs queried concurrently (the queries run one after the other, so Prometheus and the client",
         "never work at the same time). The wall times above are on a machine whose load average was",
         "the `load` column (2 cores shared with other engineers' test runs), so the CPU columns are the",
-        "reproducible part: on an idle machine the wall time is about their sum (the queries run one",
-        "after the other).",
+        "reproducible part: on an idle machine the wall time is about their sum.",
         END,
     ])
     text = DOCS.read_text() if DOCS.exists() else "# Benchmarks\n\nOne section per benchmark.\n"
