@@ -64,10 +64,19 @@ def _value(raw: Any, where: str) -> str:
     return raw
 
 
-def _sample(raw: Any, where: str) -> tuple[float, str]:
+def _sample(raw: Any, where: str, index: int | None = None) -> tuple[float, str]:
+    """A checked ``[time, "value"]``: ``where`` names it, or with ``index`` its series (then it is
+    ``where.values[index]``). The place is written out only when something is wrong: a month of
+    15-minute buckets is thousands of samples per query."""
+    if isinstance(raw, list) and len(raw) == 2:
+        try:
+            return _time(raw[0], where), _value(raw[1], where)
+        except Malformed:
+            pass  # checked again below, naming the place
+    place = where if index is None else f"{where}.values[{index}]"
     if not isinstance(raw, list) or len(raw) != 2:
-        raise Malformed(f"{where}: expected [time, \"value\"]")
-    return _time(raw[0], f"{where}[0]"), _value(raw[1], f"{where}[1]")
+        raise Malformed(f"{place}: expected [time, \"value\"]")
+    return _time(raw[0], f"{place}[0]"), _value(raw[1], f"{place}[1]")
 
 
 def _labels(raw: Any, where: str) -> dict[str, str]:
@@ -106,7 +115,7 @@ def series(data: Any) -> tuple[str, list[Series]]:
                 values = item.get("values")
                 if not isinstance(values, list):
                     raise Malformed(f"{where}.values: missing or not a list")
-                samples = tuple(_sample(v, f"{where}.values[{i}]") for i, v in enumerate(values))
+                samples = tuple(_sample(v, where, i) for i, v in enumerate(values))
             out.append(Series(labels, samples))
         return kind, out
     if kind == "scalar":

@@ -5,18 +5,23 @@ from __future__ import annotations
 import bisect
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, Inexact, Rounded
 from fractions import Fraction
 
 from slaforge.maintenance import Interval, maintenance_windows, total_seconds
 from slaforge.report.collect import RAW, RECORDED, Bucket, RawSLA
 from slaforge.report.counts import apportion, whole
-from slaforge.report.credits import count_problems, exact, outcome
+from slaforge.report.credits import count_problems, outcome
 from slaforge.report.incidents import DEFAULT_GAP, merge_firing, time_to_detect
 from slaforge.report.model import DayValue, ObjectiveReport, SLAReport
 from slaforge.report.periods import Period
 from slaforge.spec.model import SLA, Objective
 
 CURVE_POINTS = 400  # at most this many points of the period-to-date curve
+# The buckets' counts are summed as decimals, exactly: this context never rounds (it would raise).
+# Thousands of buckets per objective; as Fractions each sum would cost a gcd (issue 17, the bench).
+EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=[Inexact, Rounded])
+Counts = list[tuple[Decimal, Decimal]]  # (bad, valid) of each bucket, exact
 
 
 def _utc(seconds: float) -> datetime:
@@ -44,10 +49,11 @@ def assemble_sla(sla: SLA, period: Period, raw: RawSLA, gap: timedelta = DEFAULT
 def _objective(objective: Objective, period: Period, raw: RawSLA, maintenance: float,
                gap: timedelta, sla: SLA) -> ObjectiveReport:
     buckets = raw.buckets.get(objective.name, [])
-    bad = sum((exact(b.bad) for b in buckets), Fraction(0)) if buckets else None
-    valid = sum((exact(b.valid) for b in buckets), Fraction(0)) if buckets else None
+    counts = [(Decimal(b.bad), Decimal(b.valid)) for b in buckets]
+    days, curve, coverage, (total_bad, total_valid) = _series(period, buckets, counts)
+    bad = Fraction(total_bad) if buckets else None
+    valid = Fraction(total_valid) if buckets else None
     result = outcome(bad, valid, objective.target, objective.credits)
-    days, curve, coverage = _series(period, buckets)
     incidents = merge_firing(
         (_utc(t) for t in raw.firing.get(objective.name, [])),
         period.start, period.until, gap,
@@ -56,7 +62,7 @@ def _objective(objective: Objective, period: Period, raw: RawSLA, maintenance: f
     resolve = sla.spec.incidents.resolve_within
     valid_count = None if valid is None else whole(valid)
     bad_count = None if bad is None else whole(bad)  # as counted: more than valid is a data problem, not clamped
-    problems = bucket_problems(buckets, raw.step)
+    problems = bucket_problems(buckets, counts, raw.step)
     if days and bad_count is not None and valid_count is not None and not problems and not result.problems:
         day_bad = apportion([d.bad for d in days], bad_count)
         day_valid = apportion([d.valid for d in days], valid_count)
@@ -87,9 +93,9 @@ def _objective(objective: Objective, period: Period, raw: RawSLA, maintenance: f
     )
 
 
-def bucket_problems(buckets: list[Bucket], step: int) -> tuple[str, ...]:
+def bucket_problems(buckets: list[Bucket], counts: Counts, step: int) -> tuple[str, ...]:
     """One sentence when some buckets hold counts that cannot be right (negative, more bad than valid)."""
-    wrong = [b.end for b in buckets if count_problems(exact(b.bad), exact(b.valid), None, None)]
+    wrong = [b.end for b, (bad, valid) in zip(buckets, counts, strict=True) if count_problems(bad, valid, None, None)]
     if not wrong:
         return ()
     return (
@@ -121,44 +127,50 @@ def _stretches(buckets: list[Bucket]) -> tuple[Interval, ...]:
     return tuple(out)
 
 
-def _series(period: Period, buckets: list[Bucket]) -> tuple[
-    tuple[DayValue, ...], tuple[tuple[datetime, float], ...], float | None
+def _series(period: Period, buckets: list[Bucket], counts: Counts) -> tuple[
+    tuple[DayValue, ...], tuple[tuple[datetime, float], ...], float | None, tuple[Decimal, Decimal]
 ]:
     """Per-day counts, the period-to-date achieved curve and the data coverage from the buckets.
 
     A bucket holds the events of the 5m pieces stamped in ``(begin, end]``: it belongs to the local
     day of ``begin`` (buckets never straddle local midnight). Days are exact sums of the same
-    buckets as the totals, so they always add up to them.
+    buckets as the totals, so they always add up to them (the totals are returned too, exact).
     """
     days = period.days()
     starts = [begin.timestamp() for _, begin, _ in days]
-    day_bad = [Fraction(0)] * len(days)
-    day_valid = [Fraction(0)] * len(days)
+    zero = Decimal(0)
+    day_bad = [zero] * len(days)
+    day_valid = [zero] * len(days)
     day_raw = [False] * len(days)
     seen = [False] * len(days)
-    curve: list[tuple[datetime, float]] = []
-    total_bad = total_valid = Fraction(0)
+    running: list[tuple[float, Decimal, Decimal]] = []  # bucket end, totals so far (valid > 0)
+    total_bad = total_valid = zero
     covered = 0.0
-    for b in buckets:
+    add = EXACT.add
+    for b, (bad, v) in zip(buckets, counts, strict=True):
         index = max(bisect.bisect_right(starts, b.begin) - 1, 0)
-        v, bad = exact(b.valid), exact(b.bad)
-        day_bad[index] += bad
-        day_valid[index] += v
+        day_bad[index] = add(day_bad[index], bad)
+        day_valid[index] = add(day_valid[index], v)
         day_raw[index] = day_raw[index] or b.source == RAW
         seen[index] = True
-        total_bad += bad
-        total_valid += v
+        total_bad = add(total_bad, bad)
+        total_valid = add(total_valid, v)
         covered += b.end - b.begin
         if total_valid > 0:
-            curve.append((_utc(b.end), float((1 - min(total_bad, total_valid) / total_valid) * 100)))
+            running.append((b.end, total_bad, total_valid))
     seconds = period.covered_seconds
     coverage = round(min(covered / seconds, 1.0), 4) if seconds >= 300 else None
     out_days = tuple(
-        DayValue(day, day_bad[i], day_valid[i], source=RAW if day_raw[i] else RECORDED)
+        DayValue(day, Fraction(day_bad[i]), Fraction(day_valid[i]), source=RAW if day_raw[i] else RECORDED)
         for i, (day, _, _) in enumerate(days) if seen[i] and day_valid[i] > 0
     )
-    if len(curve) > CURVE_POINTS:
-        stride = -(-len(curve) // CURVE_POINTS)
-        curve = curve[::stride] + ([curve[-1]] if (len(curve) - 1) % stride else [])
-    return out_days, tuple(curve), coverage
+    if len(running) > CURVE_POINTS:
+        stride = -(-len(running) // CURVE_POINTS)
+        running = running[::stride] + ([running[-1]] if (len(running) - 1) % stride else [])
+    curve = tuple((_utc(end), _achieved_percent(Fraction(tb), Fraction(tv))) for end, tb, tv in running)
+    return out_days, curve, coverage, (total_bad, total_valid)
+
+
+def _achieved_percent(bad: Fraction, valid: Fraction) -> float:
+    return float((1 - min(bad, valid) / valid) * 100)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 
 from slaforge.spec.model import CreditTier
@@ -66,7 +67,8 @@ def credit_owed(achieved: Fraction, tiers: Sequence[CreditTier]) -> tuple[float,
     return (best.credit if best is not None else 0.0), best
 
 
-def count_problems(bad_q: Fraction, valid_q: Fraction, bad: object, valid: object) -> tuple[str, ...]:
+def count_problems(bad_q: Fraction | Decimal, valid_q: Fraction | Decimal, bad: object,
+                   valid: object) -> tuple[str, ...]:
     """What is wrong with a pair of counts, if anything (``bad`` and ``valid`` as they are shown)."""
     if isinstance(bad, Fraction):
         bad = f"{float(bad):g}"

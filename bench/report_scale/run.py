@@ -1,0 +1,308 @@
+"""Report and review at scale: `slaforge report` and `slaforge review` against a backfilled Prometheus.
+
+    python -m bench report_scale                          # 1,000 SLAs, review on 200 (about 25 minutes)
+    python -m bench report_scale --slas 10 --review-slas 10 --no-docs   # a quick check that it works
+
+Steps: write N SLAs (one or two ratio objectives each, some with credit tiers and a weekly
+maintenance window); stream the recorded 5m pieces of the last complete month for all of them,
+and of the 5 months before for the first R (the review's), to OpenMetrics text, one file per
+TSDB block (`promtool tsdb create-blocks-from openmetrics`, one pass each); every tenth SLA has
+no pieces for the first days of the month but its raw counters (every 30 s), so that the report
+computes that stretch from the SLI's own series. Start Prometheus 2.42 on 127.0.0.1 on that
+storage, then time the CLI as a user runs it and count the HTTP API requests it made (from
+Prometheus's own `prometheus_http_requests_total`, before and after):
+
+1. `slaforge report ALL --period MONTH --format json` (N SLAs, a tenth of them partly raw);
+2. `slaforge report RAW --period MONTH --format json` (the raw subset alone: queries per SLA with the fallback);
+3. `slaforge review REVIEW --periods 6 --format json` (the first R SLAs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench.report_scale import data
+from tests.support.prometheus import PrometheusServer, backfill_openmetrics
+
+ROOT = Path(__file__).resolve().parents[2]
+SLAFORGE = Path(sys.executable).parent / "slaforge"
+BLOCK_HOURS = 486  # promtool's block size for --max-block-duration=486h; Prometheus keeps such blocks as they are
+GOAL_S = 60.0
+CPU = "cpu"
+
+
+def months_back(year: int, month: int, n: int) -> tuple[int, int]:
+    index = year * 12 + (month - 1) - n
+    return index // 12, index % 12 + 1
+
+
+def stamp(year: int, month: int) -> int:
+    return int(datetime(year, month, 1, tzinfo=UTC).timestamp())
+
+
+def api_requests(prom: PrometheusServer) -> dict[str, float]:
+    """Requests Prometheus has answered so far, per API handler, and its CPU seconds (its own /metrics)."""
+    text = prom.session.get(f"{prom.url}/metrics", timeout=30).text
+    out: dict[str, float] = {}
+    for line in text.splitlines():
+        if line.startswith("prometheus_http_requests_total{") and 'handler="/api/v1/' in line:
+            handler = line.split('handler="', 1)[1].split('"', 1)[0]
+            out[handler] = out.get(handler, 0.0) + float(line.rsplit(" ", 1)[1])
+        elif line.startswith("process_cpu_seconds_total "):
+            out[CPU] = float(line.split()[1])
+    return out
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(prom: PrometheusServer, args: list[str], out: Path, slas: int, log: Any) -> dict[str, Any]:
+    """Run the CLI once; wall time, the requests it made, and a summary of its JSON."""
+    before = api_requests(prom)
+    cpu0 = children_cpu()
+    t0 = time.perf_counter()
+    proc = subprocess.run([str(SLAFORGE), *args, "--prometheus", prom.url, "--format", "json", "-o", str(out)],
+                          capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    cpu = children_cpu() - cpu0
+    after = api_requests(prom)
+    prom_cpu = after.pop(CPU, 0.0) - before.pop(CPU, 0.0)
+    if proc.returncode != 0:
+        raise RuntimeError(f"slaforge {args[0]} failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    per_handler = {h: int(after.get(h, 0) - before.get(h, 0)) for h in after if after.get(h, 0) != before.get(h, 0)}
+    queries = sum(per_handler.values())
+    result = {"command": "slaforge " + " ".join(args) + " --prometheus URL --format json -o FILE",
+              "wall_s": round(wall, 2), "cli_cpu_s": round(cpu, 2), "prometheus_cpu_s": round(prom_cpu, 2),
+              "load": round(os.getloadavg()[0], 1), "slas": slas, "queries": queries,
+              "queries_per_sla": round(queries / slas, 3), "by_handler": per_handler,
+              "warnings": len(proc.stderr.splitlines()), **summary(json.loads(out.read_text()))}
+    log(f"  {result['command']}: {wall:.1f}s (CPU: CLI {cpu:.1f}s, Prometheus {prom_cpu:.1f}s), "
+        f"{queries} queries ({queries / slas:.2f} per SLA) {per_handler}")
+    return result
+
+
+def summary(doc: dict[str, Any]) -> dict[str, Any]:
+    """Counts over the objectives of a report or a review, to show that the numbers are there."""
+    objectives = [o for s in doc.get("slas", []) for o in s.get("objectives", [])]
+    out: dict[str, Any] = {"objectives": len(objectives)}
+    if objectives and "periods" in objectives[0]:  # a review
+        cells = [p for o in objectives for p in o["periods"]]
+        out["objective_periods"] = len(cells)
+        out["no_data"] = sum(1 for p in cells if p.get("no_data"))
+        out["missed"] = sum(1 for p in cells if p.get("met") is False)
+        out["raw"] = sum(1 for p in cells if p.get("source") == "raw")
+        out["findings"] = sum(len(o.get("findings", [])) for o in objectives)
+    else:
+        out["no_data"] = sum(1 for o in objectives if o.get("no_data"))
+        out["missed"] = sum(1 for o in objectives if o.get("met") is False)
+        out["raw"] = sum(1 for o in objectives if o.get("source") == "raw")
+        out["credits"] = sum(1 for o in objectives if o.get("credit"))
+    return out
+
+
+def backfill(layout: data.Layout, workdir: Path, storage: Path, result: dict[str, Any], log: Any) -> None:
+    """Stream each block's samples to a file and let promtool write the block (one pass each)."""
+    shutil.rmtree(storage, ignore_errors=True)
+    samples = 0
+    t0 = time.perf_counter()
+    for lo, hi in data.windows(layout, BLOCK_HOURS * 3600):
+        om = workdir / "window.om"
+        with om.open("w") as out:
+            count = data.write_window(out, layout, lo, hi)
+            out.write("# EOF\n")
+        if count:
+            t1 = time.perf_counter()
+            backfill_openmetrics(om, storage, block_hours=BLOCK_HOURS)
+            log(f"  {datetime.fromtimestamp(lo, UTC):%Y-%m-%d}: {count:,} samples "
+                f"({om.stat().st_size / 1e6:.0f} MB), promtool {time.perf_counter() - t1:.0f}s")
+        om.unlink()
+        samples += count
+    result["backfilled_samples"] = samples
+    result["backfill_s"] = round(time.perf_counter() - t0, 1)
+    log(f"backfilled {samples:,} samples in {result['backfill_s']:.0f}s")
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench report_scale", description=__doc__.split("\n")[0])
+    parser.add_argument("--slas", type=int, default=1000, help="SLAs in the month's report (default 1000)")
+    parser.add_argument("--review-slas", type=int, default=200,
+                        help="SLAs with 6 months of pieces, reviewed (default 200)")
+    parser.add_argument("--raw-days", type=int, default=4, help="days at the month's start read from raw counters")
+    parser.add_argument("--workdir", type=Path, default=None, help="keep the data here")
+    parser.add_argument("--report-only", type=Path, default=None, metavar="RESULT_JSON",
+                        help="only rewrite the docs section from a previous run's result.json")
+    parser.add_argument("--no-docs", action="store_true", help="do not rewrite docs/benchmarks.md")
+    args = parser.parse_args(argv)
+    if args.report_only is not None:
+        write_section(json.loads(args.report_only.read_text()))
+        return 0
+
+    def log(msg: str) -> None:
+        print(msg, flush=True)
+
+    n, r = args.slas, min(args.review_slas, args.slas)
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="slaforge-bench-report-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    today = datetime.now(UTC)
+    year, month = months_back(today.year, today.month, 1)  # the last complete month
+    first_year, first_month = months_back(year, month, 5)
+    layout = data.Layout(month_start=stamp(year, month), month_end=stamp(today.year, today.month),
+                         review_start=stamp(first_year, first_month), review_slas=r, slas=n,
+                         raw_days=args.raw_days)
+    period = f"{year:04d}-{month:02d}"
+    raw = [i for i in range(n) if data.is_raw(i)]
+    files = {"all": workdir / "all.yaml", "raw": workdir / "raw.yaml", "review": workdir / "review.yaml"}
+    data.write_slas(files["all"], list(range(n)))
+    data.write_slas(files["raw"], raw)
+    data.write_slas(files["review"], list(range(r)))
+    result: dict[str, Any] = {
+        "slas": n, "review_slas": r, "raw_slas": len(raw), "raw_days": args.raw_days, "period": period,
+        "objectives": sum(len(data.objectives(i)) for i in range(n)),
+        "machine": f"{os.cpu_count()} cores, {platform.machine()}, Prometheus 2.42",
+    }
+
+    storage = workdir / "data"
+    done = workdir / "backfill.json"
+    if done.exists() and json.loads(done.read_text()).get("layout") == repr((layout, data.VERSION)):
+        result.update(json.loads(done.read_text())["result"])
+        log(f"reusing the backfilled storage in {storage}")
+    else:
+        backfill(layout, workdir, storage, result, log)
+        done.write_text(json.dumps({"layout": repr((layout, data.VERSION)), "result": {
+            k: result[k] for k in ("backfilled_samples", "backfill_s")}}))
+
+    with PrometheusServer(workdir / "prom", storage=storage) as prom:
+        log(f"prometheus at {prom.url}")
+        result["report"] = timed(prom, ["report", str(files["all"]), "--period", period],
+                                 workdir / "report.json", n, log)
+        if raw:
+            result["report_raw"] = timed(prom, ["report", str(files["raw"]), "--period", period],
+                                         workdir / "report-raw.json", len(raw), log)
+        result["review"] = timed(prom, ["review", str(files["review"]), "--periods", "6"],
+                                 workdir / "review.json", r, log)
+    result["date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    options = [f"--slas {n}" if n != 1000 else "", f"--review-slas {r}" if r != 200 else "",
+               f"--raw-days {args.raw_days}" if args.raw_days != 4 else ""]
+    result["bench_command"] = " ".join(["python -m bench report_scale", *filter(None, options)])
+    (workdir / "result.json").write_text(json.dumps(result, indent=2))
+    log(json.dumps(result, indent=2))
+    log(markdown(result))
+    if not args.no_docs:
+        write_section(result)
+    slow = [k for k in ("report", "review") if result[k]["wall_s"] > GOAL_S]
+    return 1 if slow else 0
+
+
+BEGIN, END = "<!-- bench:report_scale:begin -->", "<!-- bench:report_scale:end -->"
+DOCS = ROOT / "docs" / "benchmarks.md"
+
+
+def markdown(r: dict[str, Any]) -> str:
+    rows = ["| run | SLAs | objectives | wall | CPU: CLI + Prometheus | load | queries | per SLA | checks |",
+            "|---|---|---|---|---|---|---|---|---|"]
+    for key, label in (("report", f"`report --period {r['period']}`"),
+                       ("report_raw", f"`report --period {r['period']}`, raw subset alone"),
+                       ("review", "`review --periods 6`")):
+        run = r.get(key)
+        if run is None:
+            continue
+        if key == "review":
+            checks = (f"{run['objective_periods']} objective-periods: {run['missed']} missed, "
+                      f"{run['raw']} partly raw, {run['no_data']} no data; {run['findings']} findings")
+        else:
+            checks = (f"{run['missed']} missed, {run['credits']} with a credit, {run['raw']} partly raw, "
+                      f"{run['no_data']} no data")
+        rows.append(f"| {label} | {run['slas']} | {run['objectives']} | **{run['wall_s']:.1f} s** | "
+                    f"{run['cli_cpu_s']:.1f} + {run['prometheus_cpu_s']:.1f} s | {run['load']:.1f} | "
+                    f"{run['queries']} | {run['queries_per_sla']:.2f} | {checks} |")
+    return "\n".join(rows)
+
+
+def verdict(r: dict[str, Any]) -> str:
+    """Whether each run met the goal, and its CPU (client + Prometheus): about its wall time when idle."""
+    parts = []
+    for key, label in (("report", "The report"), ("review", "the review")):
+        run = r[key]
+        cpu = run["cli_cpu_s"] + run["prometheus_cpu_s"]
+        met = "met" if run["wall_s"] <= GOAL_S else "**not met**"
+        parts.append(f"{label} took {run['wall_s']:.0f} s ({met}; {cpu:.0f} s of CPU, "
+                     f"{cpu / run['slas'] * 1000:.0f} ms per SLA)")
+    return "; ".join(parts) + "."
+
+
+def write_section(result: dict[str, Any]) -> None:
+    """Rewrite this benchmark's section of docs/benchmarks.md (other sections untouched)."""
+    r = result
+    section = "\n".join([
+        BEGIN,
+        "## Report and review at scale",
+        "",
+        f"Rerun with `.venv/bin/{r['bench_command']}` (about 25 minutes on the shared machine). "
+        f"Last run: {r.get('date', '?')}, "
+        f"on this project's machine ({r['machine']}, shared with other work).",
+        "",
+        f"{r['slas']:,} synthetic SLAs, {r['objectives']:,} objectives (one or two ratio objectives each; credit",
+        "tiers on half, a weekly 2h maintenance window on a fifth). Their recorded 5m pieces were",
+        f"backfilled with `promtool tsdb create-blocks-from openmetrics`: the month {r['period']} for all",
+        f"of them, and the 5 months before for the first {r['review_slas']} (the review's 6 periods), "
+        f"{r['backfilled_samples']:,} samples",
+        f"in {r['backfill_s']:.0f} s. Every tenth SLA ({r['raw_slas']}) has no pieces for the first "
+        f"{r['raw_days']} days of the month, only its",
+        "raw counters (every 30 s): the report computes that stretch from the SLI's own series",
+        "([sources](reports.md#sources-recorded-and-raw)). One Prometheus 2.42 on that storage; each run is",
+        "the CLI as a user runs it (`slaforge report|review FILE --prometheus URL --format json -o FILE`,",
+        "process start to exit), once; queries are the API requests Prometheus counted",
+        "(`prometheus_http_requests_total`, before and after).",
+        "",
+        markdown(r),
+        "",
+        f"Goal (issue 17): both under {GOAL_S:.0f} s. {verdict(r)} Queries per SLA: a month of recorded pieces costs 2",
+        "(buckets, incidents); an objective with a raw stretch adds one range query over the stretch, whatever",
+        "its number of days, and the SLA one query reading when its pieces are stamped (see",
+        "[queries per SLA](reports.md#the-numbers)). The review runs the report's queries once per period.",
+        f"The review was measured on {r['review_slas']} SLAs, not 1,000: 6 months of 5m pieces for 1,000 SLAs",
+        "is about 100 million samples, more than this shared 2-core machine backfills in the time of a",
+        "benchmark; its cost is per SLA and period (the same queries as the report), so it scales linearly.",
+        "",
+        "**Where the time goes** (py-spy of the report, cProfile of the review on 10 SLAs): three quarters",
+        "in the client's Python (the CPU column), a quarter in Prometheus. A month of one objective is",
+        "3 series of 2,976 15-minute buckets (bad, valid, pieces),",
+        "about 12,500 samples per SLA here, and each is checked (`answer.py`: a real time, a finite number),",
+        "sorted into buckets (`collect.py`) and summed exactly (`assemble.py`). Summing as `Fraction`s cost a",
+        "gcd per addition and 6 parses per bucket; summing exact decimals (a `decimal` context that never",
+        "rounds) made assembling 3 times cheaper (60 SLA-periods: 34.5 s to 10.9 s on the loaded machine;",
+        "the same numbers, `tests/report` passes unchanged). What is left is about 1-2 µs per sample in each",
+        "of the three steps, and Prometheus's own evaluation. Meeting the goal needs fewer samples per SLA",
+        "(e.g. hourly buckets when the SLA's timezone is a whole number of hours from UTC: 4 times fewer) or",
+        "SLAs queried concurrently (the queries run one after the other, so Prometheus and the client",
+        "never work at the same time). The wall times above are on a machine whose load average was",
+        "the `load` column (2 cores shared with other engineers' test runs), so the CPU columns are the",
+        "reproducible part: on an idle machine the wall time is about their sum.",
+        END,
+    ])
+    text = DOCS.read_text() if DOCS.exists() else "# Benchmarks\n\nOne section per benchmark.\n"
+    if BEGIN in text and END in text:
+        head, _, rest = text.partition(BEGIN)
+        _, _, tail = rest.partition(END)
+        text = head + section + tail
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    DOCS.write_text(text)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
