@@ -33,6 +33,7 @@ from slaforge.conventions import (
 )
 from slaforge.escaping import template_literal as t
 from slaforge.promql_text import num
+from slaforge.rules.group_alerts import group_budget_left, group_text
 from slaforge.rules.recording import (
     maintenance_selector,
     objective_labels,
@@ -68,18 +69,20 @@ def _silenced(expr: str, sla: SLA) -> str:
 
 def _budget_left(sla: SLA, objective: Objective) -> str:
     series = objective_selector(ERROR_BUDGET_REMAINING, sla, objective)
+    if objective.group_by:
+        return group_budget_left(series, objective)
     return (
         f"{{{{ with query `{series}` }}}}{{{{ . | first | value | humanizePercentage }}}}"
         "{{ else }}unknown{{ end }}"
     )
 
 
-def _describe(sla: SLA, objective: Objective) -> str:
+def _describe(sla: SLA, objective: Objective, per_group: bool = True) -> str:
     spec = sla.spec
     return (
         f"SLA {t(sla.name)} ({t(spec.service)}, {t(spec.provider)} for {t(spec.customer)}), objective "
         f"{t(objective.name)}: target {num(objective.target)}% over {prom(spec.window)}, error budget "
-        f"{num(objective.error_budget * 100)}% of valid events."
+        f"{num(objective.error_budget * 100)}% of valid events.{group_text(objective) if per_group else ''}"
     )
 
 
@@ -165,7 +168,8 @@ def absent_alert(sla: SLA, objective: Objective) -> Rule:
     )
     summary = f"{t(sla.name)}/{t(objective.name)}: no SLI data for {ABSENT_FOR}"
     description = (
-        f"{_describe(sla, objective)} No valid events in the last {ABSENT_FOR}: the series {t(valid)} are "
+        f"{_describe(sla, objective, per_group=False)} No valid events in the last {ABSENT_FOR}: "
+        f"the series {t(valid)} are "
         "missing or not increasing (no traffic). The error ratio is unknown, so the burn-rate alerts "
         "cannot fire: check the exporter, the scrape job and the selector."
     )

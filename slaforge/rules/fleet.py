@@ -41,6 +41,7 @@ from slaforge.conventions import (
     error_ratio_rule,
 )
 from slaforge.promql_text import num
+from slaforge.rules.groups import by_clause
 from slaforge.rules.recording import (
     FAST,
     LONG_READ,
@@ -119,9 +120,10 @@ def ratio_rule(window: Duration, slas: Sequence[SLA]) -> Rule:
         bad, valid, rng = BAD_EVENTS_1M, VALID_EVENTS_1M, range_of(window, FAST)
     else:
         bad, valid, rng = BAD_EVENTS_5M, VALID_EVENTS_5M, range_of(window, SLOW)
+    by = by_clause(slas)
     expr = (
-        f"sum by ({BY}) (sum_over_time({select(bad, slas)}[{rng}]))\n/\n"
-        f"sum by ({BY}) (sum_over_time({select(valid, slas)}[{rng}]))\n"
+        f"sum by ({by}) (sum_over_time({select(bad, slas)}[{rng}]))\n/\n"
+        f"sum by ({by}) (sum_over_time({select(valid, slas)}[{rng}]))\n"
     )
     return _record(error_ratio_rule(prom(window)), _with_metadata(expr, slas))
 
@@ -138,9 +140,9 @@ def five_minute_pieces(slas: Sequence[SLA]) -> list[Rule]:
     Consecutive evaluations are exactly 5m apart and read ``[5m]`` ranges, so that every 1m piece
     is counted in exactly one 5m piece, wherever the two groups' evaluation offsets fall.
     """
-    rng, lag = prom(SLOW), prom(FIVE_MINUTE_LAG)
+    rng, lag, by = prom(SLOW), prom(FIVE_MINUTE_LAG), by_clause(slas)
     return [
-        _record(five, f"sum by ({BY}) (sum_over_time({select(one, slas)}[{rng}] offset {lag}))")
+        _record(five, f"sum by ({by}) (sum_over_time({select(one, slas)}[{rng}] offset {lag}))")
         for one, five in ((BAD_EVENTS_1M, BAD_EVENTS_5M), (VALID_EVENTS_1M, VALID_EVENTS_5M))
     ]
 
@@ -182,12 +184,12 @@ def budget_rules(slas: Sequence[SLA]) -> list[Rule]:
     return _union(ERROR_BUDGET_REMAINING, parts)
 
 
-def _burn(window: Duration, ratio: Callable[[Duration], str], policy: BurnPolicy) -> str:
+def _burn(window: Duration, ratio: Callable[[Duration], str], policy: BurnPolicy, by: str = BY) -> str:
     f = num(factor(policy, window))
     long_, short = ratio(policy.long_window), ratio(policy.short_window)
     return _block(
         f"{long_} / on ({BY}) group_left () {BUDGET} > {f}\n"
-        f"and on ({BY})\n"
+        f"and on ({by})\n"
         f"{short} / on ({BY}) group_left () {BUDGET} > {f}"
     )
 
@@ -203,8 +205,10 @@ def burn_condition(severity: str, window: Duration, slas: Sequence[SLA]) -> str 
     if not policies or not slas:
         return None
     long_group = severity == SEVERITY_TICKET
-    parts = [_burn(window, lambda w: read_ratio(w, slas, long_group), p) for p in policies]
-    body = f"\nor on ({BY})\n".join(parts)
+    # the two windows of a pair, and the pairs, are matched group by group
+    by = by_clause(slas)
+    parts = [_burn(window, lambda w: read_ratio(w, slas, long_group), p, by) for p in policies]
+    body = f"\nor on ({by})\n".join(parts)
     return f"{_block(body)}\nunless on ({LABEL_SLA}) ({MAINTENANCE_ACTIVE} == 1)\n"
 
 

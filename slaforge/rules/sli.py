@@ -28,24 +28,38 @@ def _terms(value: str | Terms) -> Terms:
     return (value,) if isinstance(value, str) else value
 
 
-def sum_increase(terms: Terms, rng: str) -> str:
-    """Events of the selectors over ``rng``, one sample; empty only when none of them has a series.
+def _sum(term: str, rng: str, by: Terms) -> str:
+    if by:
+        return f"sum by ({', '.join(by)}) (increase({term}[{rng}]))"
+    return f"sum(increase({term}[{rng}]))"
+
+
+def sum_increase(terms: Terms, rng: str, by: Terms = ()) -> str:
+    """Events of the selectors over ``rng``, one sample (per group); empty only when none of them has a
+    series.
 
     A sum of several selectors counts a selector without series as 0 (as a single error counter
     without series counts 0), but stays empty when every one is missing, so that absence shows.
+    Grouped (``by``), a selector without series for a group counts 0 for every group another
+    selector has.
     """
     if len(terms) == 1:
-        return f"sum(increase({terms[0]}[{rng}]))"
+        return _sum(terms[0], rng, by)
+    if by:
+        zero = "0 * (" + " or ".join(_sum(t, rng, by) for t in terms) + ")"
+        return "(" + " + ".join(f"({_sum(t, rng, by)} or {zero})" for t in terms) + ")"
     zeroed = " + ".join(f"(sum(increase({t}[{rng}])) or vector(0))" for t in terms)
     present = " or ".join(f"sum(increase({t}[{rng}]))" for t in terms)
     return f"(({zeroed}) and on() ({present}))"
 
 
-def _zeroed(terms: Terms, rng: str) -> str:
-    """Events of the selectors over ``rng``, 0 when none has a series yet."""
+def _zeroed(terms: Terms, rng: str, by: Terms = (), valid: str = "") -> str:
+    """Events of the selectors over ``rng``, 0 when none has a series yet (grouped: 0 for each group
+    that has valid events)."""
+    zero = f"0 * {valid}" if by else "vector(0)"
     if len(terms) == 1:
-        return f"(sum(increase({terms[0]}[{rng}])) or vector(0))"
-    return "(" + " + ".join(f"(sum(increase({t}[{rng}])) or vector(0))" for t in terms) + ")"
+        return f"({_sum(terms[0], rng, by)} or {zero})"
+    return "(" + " + ".join(f"({_sum(t, rng, by)} or {zero})" for t in terms) + ")"
 
 
 @dataclass(frozen=True)
@@ -60,18 +74,20 @@ class Events:
     bad: Terms | None = None
     good: Terms | None = None
 
-    def increase(self, rng: str, divide: int = 1) -> tuple[str, str]:
-        """(bad, valid) event counts over ``rng``, one sample each, optionally divided."""
+    def increase(self, rng: str, divide: int = 1, by: Terms = ()) -> tuple[str, str]:
+        """(bad, valid) event counts over ``rng``, one sample each (one per group with ``by``),
+        optionally divided."""
         div = f" / {divide}" if divide != 1 else ""
-        valid = f"{sum_increase(self.valid, rng)}{div}"
+        total = sum_increase(self.valid, rng, by)
+        valid = f"{total}{div}"
         if self.bad is not None:
             # an error counter often has no series until the first error: count that as 0
-            bad = f"{_zeroed(self.bad, rng)}{div}"
+            bad = f"{_zeroed(self.bad, rng, by, total)}{div}"
         else:
             assert self.good is not None
             # no good series counts every event as bad: a wrong le fails loudly, not silently;
             # more good than valid events (counters scraped at different times) counts 0 bad
-            bad = f"clamp_min({sum_increase(self.valid, rng)} - {_zeroed(self.good, rng)}, 0){div}"
+            bad = f"clamp_min({total} - {_zeroed(self.good, rng, by, total)}, 0){div}"
         return bad, valid
 
 

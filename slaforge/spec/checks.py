@@ -252,6 +252,25 @@ def annotations_are_templates(sla: SLA) -> Iterator[Finding]:
                 f"not a valid Prometheus template: {exc} (write {{{{ \"{{{{\" }}}} for a literal {{{{)",
             )
 
+def group_by_is_sound(sla: SLA) -> Iterator[Finding]:
+    """group_by only on ratio and latency SLIs, and never a label slaforge or the SLA sets itself."""
+    own = set(sla.metadata.labels) | set(sla.spec.alerting.labels)
+    for index, objective in enumerate(sla.spec.objectives):
+        if objective is None or not objective.group_by:
+            continue
+        here: Path = ("spec", "objectives", index, "group_by")
+        if objective.sli.kind in ("probe", "probe_latency"):
+            yield here, (
+                f"group_by needs a ratio or latency SLI: a {objective.sli.kind} SLI has one series per probe, "
+                "nothing to group"
+            )
+            continue
+        for position, key in enumerate(objective.group_by):
+            if key in RESERVED_LABELS:
+                yield (*here, position), f"label {key!r} is set by slaforge and cannot be a group label"
+            elif key in own:
+                yield (*here, position), f"label {key!r} is already set by metadata.labels or alerting.labels"
+
 
 def _same_series(a: Selector, b: Selector) -> bool:
     return a.metric == b.metric and set(a.matchers) == set(b.matchers)
@@ -264,6 +283,7 @@ CHECKS: tuple[Check, ...] = (
     slis_are_sound,
     maintenance_is_sound,
     labels_are_sound,
+    group_by_is_sound,
     escalation_is_sound,
     annotations_are_templates,
 )
