@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from slaforge.report.collect import RawSLA
 from slaforge.report.credits import count_problems, exact, outcome
+from slaforge.report.groups import Group, rows_of
 from slaforge.report.incidents import DEFAULT_GAP, merge_firing
 from slaforge.report.maintenance import maintenance_windows, total_seconds
 from slaforge.report.model import DayValue, ObjectiveReport, SLAReport
@@ -24,7 +25,9 @@ def assemble_sla(sla: SLA, period: Period, raw: RawSLA, gap: timedelta = DEFAULT
     windows = maintenance_windows(sla.spec.maintenance, sla.spec.timezone, period.start, period.until)
     maintenance = total_seconds(windows)
     objectives = tuple(
-        _objective(objective, period, raw, maintenance, gap) for objective in sla.spec.objectives
+        row
+        for objective in sla.spec.objectives
+        for row in _rows(objective, period, raw, maintenance, gap)
     )
     return SLAReport(
         sla=sla.name,
@@ -38,16 +41,27 @@ def assemble_sla(sla: SLA, period: Period, raw: RawSLA, gap: timedelta = DEFAULT
     )
 
 
+def _rows(objective: Objective, period: Period, raw: RawSLA, maintenance: float,
+          gap: timedelta) -> list[ObjectiveReport]:
+    """One row per group of a grouped objective (one without data when no group was seen)."""
+    if objective.group_by:
+        rows = rows_of(objective, [*raw.totals, *raw.buckets, *raw.firing])
+        if rows:
+            return [_objective(objective, period, raw, maintenance, gap, key, group) for key, group in rows]
+    return [_objective(objective, period, raw, maintenance, gap)]
+
+
 def _objective(objective: Objective, period: Period, raw: RawSLA, maintenance: float,
-               gap: timedelta) -> ObjectiveReport:
-    totals = raw.totals.get(objective.name, {})
+               gap: timedelta, key: str | None = None, group: Group = ()) -> ObjectiveReport:
+    key = objective.name if key is None else key
+    totals = raw.totals.get(key, {})
     bad, valid = totals.get("bad"), totals.get("valid")
     result = outcome(bad, valid, objective.target, objective.credits)
-    buckets = raw.buckets.get(objective.name, {})
+    buckets = raw.buckets.get(key, {})
     bad_buckets, valid_buckets = buckets.get("bad", {}), buckets.get("valid", {})
     days, curve, coverage = _series(period, bad_buckets, valid_buckets, raw.step)
     incidents = merge_firing(
-        (_utc(t) for t in raw.firing.get(objective.name, [])),
+        (_utc(t) for t in raw.firing.get(key, [])),
         period.start, period.until, gap,
         seen_until=_utc(raw.firing_seen_until) if raw.firing_seen_until else None,
     )
@@ -65,6 +79,7 @@ def _objective(objective: Objective, period: Period, raw: RawSLA, maintenance: f
         coverage=coverage,
         curve=curve,
         bucket_problems=bucket_problems(bad_buckets, valid_buckets, raw.step),
+        group=group,
     )
 
 

@@ -32,6 +32,7 @@ from slaforge.conventions import (
 )
 from slaforge.promql_text import quote
 from slaforge.report.client import MAX_POINTS, PrometheusClient, is_number
+from slaforge.report.groups import row_key
 from slaforge.report.incidents import DEFAULT_GAP
 from slaforge.report.periods import Period
 
@@ -46,13 +47,14 @@ def range_ms(seconds: float) -> str:
     return f"{max(round(seconds * 1000) - 1, 1)}ms"
 
 
-def sums_query(sla: str, seconds: float) -> str:
-    """Bad and valid event sums per objective over the ``seconds`` before the evaluation time."""
+def sums_query(sla: str, seconds: float, groups: tuple[str, ...] = ()) -> str:
+    """Bad and valid event sums per objective (and group) over the ``seconds`` before the evaluation time."""
+    by = ", ".join((LABEL_OBJECTIVE, *groups))
     parts = []
     for kind, metric in (("bad", BAD_EVENTS_5M), ("valid", VALID_EVENTS_5M)):
         inner = f"sum_over_time({metric}{{{LABEL_SLA}={quote(sla)}}}[{range_ms(seconds)}])"
         parts.append(
-            f'label_replace(sum by ({LABEL_OBJECTIVE}) ({inner}), "{KIND_LABEL}", "{kind}", "", "")'
+            f'label_replace(sum by ({by}) ({inner}), "{KIND_LABEL}", "{kind}", "", "")'
         )
     return " or ".join(parts)
 
@@ -78,6 +80,7 @@ def bucket_step(seconds: float) -> int:
 class RawSLA:
     """What Prometheus said about one SLA over one period; values kept as Prometheus wrote them."""
 
+    # keys: the objective's name, or for a grouped objective its row key (report.groups.row_key)
     totals: dict[str, dict[str, str]] = field(default_factory=dict)  # objective -> kind -> sum
     buckets: dict[str, dict[str, dict[float, str]]] = field(default_factory=dict)  # obj -> kind -> t -> v
     step: int = STEPS[0]
@@ -85,25 +88,27 @@ class RawSLA:
     firing_seen_until: float = 0.0
 
 
-def collect(client: PrometheusClient, sla: str, period: Period, gap: timedelta = DEFAULT_GAP) -> RawSLA:
-    """Run the three queries for one SLA. Raises :class:`~slaforge.report.client.PrometheusError`."""
+def collect(client: PrometheusClient, sla: str, period: Period, gap: timedelta = DEFAULT_GAP,
+            groups: tuple[str, ...] = ()) -> RawSLA:
+    """Run the three queries for one SLA (``groups``: its objectives' group labels). Raises
+    :class:`~slaforge.report.client.PrometheusError`."""
     raw = RawSLA()
     covered = period.covered_seconds
-    _, series = client.query(sums_query(sla, covered), period.until, expect="vector")
+    _, series = client.query(sums_query(sla, covered, groups), period.until, expect="vector")
     for item in series:
         objective, kind = item.labels.get(LABEL_OBJECTIVE), item.labels.get(KIND_LABEL)
         if objective and kind and is_number(item.value):
-            raw.totals.setdefault(objective, {})[kind] = item.value
+            raw.totals.setdefault(row_key(objective, item.labels, groups), {})[kind] = item.value
 
     raw.step = bucket_step(covered)
     first = period.start.timestamp() + raw.step
     last = first + math.floor((period.until.timestamp() - first) / raw.step) * raw.step
     if last >= first:
-        for item in client.query_range(sums_query(sla, raw.step), first, last, raw.step):
+        for item in client.query_range(sums_query(sla, raw.step, groups), first, last, raw.step):
             objective, kind = item.labels.get(LABEL_OBJECTIVE), item.labels.get(KIND_LABEL)
             if objective and kind:
                 values = {t: v for t, v in item.samples if is_number(v)}
-                raw.buckets.setdefault(objective, {})[kind] = values
+                raw.buckets.setdefault(row_key(objective, item.labels, groups), {})[kind] = values
 
     # Look `gap` beyond the period on both sides (when that is already in the past) to tell
     # whether an incident was open at its edges.
@@ -113,6 +118,6 @@ def collect(client: PrometheusClient, sla: str, period: Period, gap: timedelta =
     for item in series:
         objective = item.labels.get(LABEL_OBJECTIVE)
         if objective:
-            raw.firing.setdefault(objective, []).extend(t for t, _ in item.samples)
+            raw.firing.setdefault(row_key(objective, item.labels, groups), []).extend(t for t, _ in item.samples)
     raw.firing_seen_until = seen_until.timestamp()
     return raw

@@ -46,6 +46,14 @@ class ObjectiveReport:
     coverage: float | None  # share of the covered time with recorded events
     curve: tuple[tuple[datetime, float], ...]  # period-to-date achieved percent, for the chart
     bucket_problems: tuple[str, ...] = ()  # inconsistent counts in the per-day buckets
+    group: tuple[tuple[str, str], ...] = ()  # a grouped objective's group labels and values
+
+    @property
+    def title(self) -> str:
+        """The objective's name, with its group when grouped: ``availability (customer=acme)``."""
+        if not self.group:
+            return self.name
+        return f"{self.name} ({', '.join(f'{k}={v}' for k, v in self.group)})"
 
     @property
     def data_problems(self) -> tuple[str, ...]:
@@ -135,8 +143,10 @@ def period_json(period: Period) -> dict[str, Any]:
 
 def objective_json(obj: ObjectiveReport) -> dict[str, Any]:
     o = obj.outcome
+    grouped = {"group": dict(obj.group)} if obj.group else {}
     return {
         "objective": obj.name,
+        **grouped,
         "target": number(obj.target),
         "achieved": percent(o.achieved),
         "met": o.met,

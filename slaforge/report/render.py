@@ -70,7 +70,7 @@ def _objective_view(obj: ObjectiveReport, sla: SLAReport, with_chart: bool) -> d
     elif obj.coverage is not None and obj.coverage < 0.99:
         notes.append(f"events were recorded for only {obj.coverage * 100:.1f}% of the period")
     return {
-        "name": obj.name,
+        "name": obj.title,
         "description": obj.description,
         "target": pct(obj.target),
         "achieved": unknown if achieved is None else pct(achieved),
