@@ -19,7 +19,7 @@ from slaforge.report.client import (
     QueryRejected,
 )
 from slaforge.report.collect import collect
-from slaforge.report.groups import select_group, sla_group_labels
+from slaforge.report.groups import group_matchers, select_group, sla_group_labels
 from slaforge.report.incidents import DEFAULT_GAP
 from slaforge.report.model import Report, report_json
 from slaforge.report.periods import PERIOD_HELP, Period, PeriodError, resolve_period
@@ -61,9 +61,13 @@ def build_report(slas: Sequence[SLA], client: PrometheusClient, period: str, now
     ``group`` (``{"customer": "acme"}``) keeps only what concerns that group (see
     :func:`slaforge.report.groups.select_group`).
     """
+    wanted = group or {}
+    # with a group: only the SLAs that group by every selected label, and only that group's series
+    slas = [s for s in slas if set(wanted) <= set(sla_group_labels(s))]
     periods = periods_for(slas, period, now)
+    only = group_matchers(wanted)
     reports = tuple(
-        assemble_sla(s, p, collect(client, s.name, p, gap, sla_group_labels(s)), gap)
+        assemble_sla(s, p, collect(client, s.name, p, gap, sla_group_labels(s), only), gap)
         for s, p in zip(slas, periods, strict=True)
     )
-    return select_group(Report(as_of=now, prometheus=client.shown_url, slas=reports), group or {})
+    return select_group(Report(as_of=now, prometheus=client.shown_url, slas=reports), wanted)

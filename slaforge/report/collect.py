@@ -47,23 +47,23 @@ def range_ms(seconds: float) -> str:
     return f"{max(round(seconds * 1000) - 1, 1)}ms"
 
 
-def sums_query(sla: str, seconds: float, groups: tuple[str, ...] = ()) -> str:
+def sums_query(sla: str, seconds: float, groups: tuple[str, ...] = (), only: str = "") -> str:
     """Bad and valid event sums per objective (and group) over the ``seconds`` before the evaluation time."""
     by = ", ".join((LABEL_OBJECTIVE, *groups))
     parts = []
     for kind, metric in (("bad", BAD_EVENTS_5M), ("valid", VALID_EVENTS_5M)):
-        inner = f"sum_over_time({metric}{{{LABEL_SLA}={quote(sla)}}}[{range_ms(seconds)}])"
+        inner = f"sum_over_time({metric}{{{LABEL_SLA}={quote(sla)}{only}}}[{range_ms(seconds)}])"
         parts.append(
             f'label_replace(sum by ({by}) ({inner}), "{KIND_LABEL}", "{kind}", "", "")'
         )
     return " or ".join(parts)
 
 
-def firing_query(sla: str, seconds: float) -> str:
+def firing_query(sla: str, seconds: float, only: str = "") -> str:
     """Raw firing samples of the SLA's page alerts over the ``seconds`` before the evaluation time."""
     selector = (
         f'ALERTS{{alertname="{ALERT_BURN}",alertstate="firing",'
-        f'{LABEL_SEVERITY}="{SEVERITY_PAGE}",{LABEL_SLA}={quote(sla)}}}'
+        f'{LABEL_SEVERITY}="{SEVERITY_PAGE}",{LABEL_SLA}={quote(sla)}{only}}}'
     )
     return f"{selector}[{range_ms(seconds)}]"
 
@@ -89,12 +89,13 @@ class RawSLA:
 
 
 def collect(client: PrometheusClient, sla: str, period: Period, gap: timedelta = DEFAULT_GAP,
-            groups: tuple[str, ...] = ()) -> RawSLA:
-    """Run the three queries for one SLA (``groups``: its objectives' group labels). Raises
+            groups: tuple[str, ...] = (), only: str = "") -> RawSLA:
+    """Run the three queries for one SLA (``groups``: its objectives' group labels; ``only``: extra
+    matchers selecting one group, see :func:`~slaforge.report.groups.group_matchers`). Raises
     :class:`~slaforge.report.client.PrometheusError`."""
     raw = RawSLA()
     covered = period.covered_seconds
-    _, series = client.query(sums_query(sla, covered, groups), period.until, expect="vector")
+    _, series = client.query(sums_query(sla, covered, groups, only), period.until, expect="vector")
     for item in series:
         objective, kind = item.labels.get(LABEL_OBJECTIVE), item.labels.get(KIND_LABEL)
         if objective and kind and is_number(item.value):
@@ -104,7 +105,7 @@ def collect(client: PrometheusClient, sla: str, period: Period, gap: timedelta =
     first = period.start.timestamp() + raw.step
     last = first + math.floor((period.until.timestamp() - first) / raw.step) * raw.step
     if last >= first:
-        for item in client.query_range(sums_query(sla, raw.step, groups), first, last, raw.step):
+        for item in client.query_range(sums_query(sla, raw.step, groups, only), first, last, raw.step):
             objective, kind = item.labels.get(LABEL_OBJECTIVE), item.labels.get(KIND_LABEL)
             if objective and kind:
                 values = {t: v for t, v in item.samples if is_number(v)}
@@ -114,7 +115,7 @@ def collect(client: PrometheusClient, sla: str, period: Period, gap: timedelta =
     # whether an incident was open at its edges.
     seen_until = min(period.until + gap, period.now)
     look = (seen_until - period.start).total_seconds() + gap.total_seconds()
-    _, series = client.query(firing_query(sla, look), seen_until, expect="matrix")
+    _, series = client.query(firing_query(sla, look, only), seen_until, expect="matrix")
     for item in series:
         objective = item.labels.get(LABEL_OBJECTIVE)
         if objective:

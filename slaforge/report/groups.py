@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
+from slaforge.promql_text import quote
 from slaforge.report.model import Report
 from slaforge.spec.model import SLA, Objective
 
@@ -40,6 +41,19 @@ def rows_of(objective: Objective, keys: Iterable[str]) -> list[tuple[str, Group]
             if {k for k, _ in group} == set(objective.group_by):
                 out.append((key, group))
     return out
+
+
+def group_matchers(wanted: Mapping[str, str]) -> str:
+    """``,customer=~"acme|"`` for ``--group customer=acme``: that group's series, and the series
+    without the label (the SLA's ungrouped objectives), so that the answer holds one group only."""
+    out = ""
+    for key, value in sorted(wanted.items()):
+        literal = "".join("\\" + c if c in _REGEX_SPECIAL else c for c in value)
+        out += f",{key}=~{quote(literal + '|')}"
+    return out
+
+
+_REGEX_SPECIAL = frozenset("\\.+*?()|[]{}^$")
 
 
 def parse_selection(texts: Iterable[str]) -> dict[str, str]:

@@ -22,6 +22,7 @@ from click.testing import CliRunner
 from slaforge.cli import cli
 from slaforge.conventions import BAD_EVENTS_5M, VALID_EVENTS_5M
 from slaforge.report import PrometheusClient, build_report, report_json
+from slaforge.report.groups import group_matchers
 from slaforge.spec import load_slas
 from tests.report.data import OpenMetrics, at, stamps
 from tests.support.prometheus import PrometheusServer, backfill_openmetrics
@@ -135,3 +136,13 @@ def test_group_option_selects_one_customer(server: PrometheusServer, sla_file: P
     assert html.exit_code == 0 and "customer=acme" in html.stdout and "globex" not in html.stdout
     bad = CliRunner().invoke(cli, ["report", str(sla_file), "--prometheus", server.url, "--group", "acme"])
     assert bad.exit_code == 1 and "expected LABEL=VALUE" in bad.output
+    none = CliRunner().invoke(cli, ["report", str(sla_file), "--prometheus", server.url, "--group", "region=eu"])
+    assert none.exit_code == 1 and "no SLA groups its objectives by region" in none.output
+
+
+def test_group_selection_asks_prometheus_for_that_group_only() -> None:
+    from slaforge.report.collect import sums_query
+
+    query = sums_query("tenant", 300, ("customer",), group_matchers({"customer": "a.c|me"}))
+    assert 'sum by (objective, customer)' in query
+    assert 'customer=~"a\\\\.c\\\\|me|"' in query
