@@ -198,3 +198,19 @@ def test_group_by_refused_located(tmp_path: Path, group_by: str, sli: str, messa
     result = CliRunner().invoke(cli, ["validate", str(path)])
     assert result.exit_code == 1
     assert f"{path}:14:" in result.output and message in result.output
+
+
+def test_a_pair_matches_long_and_short_windows_of_the_same_group(tmp_path: Path) -> None:
+    # acme's outage (minutes 100-110) keeps its 1h window over the page factor until minute ~170, but
+    # its 5m and 30m windows are clean by 145; globex's burst (5% errors in minutes 138-146) puts its
+    # 5m window over the factor, its 1h window never. Neither group pages at 145: acme's long window
+    # is never paired with globex's short one.
+    series = {
+        ok("acme"): counter((100, 1000), (10, 0), (90, 1000)),
+        err("acme"): counter((100, 0), (10, 1000), (90, 0)),
+        ok("globex"): counter((138, 1999), (8, 1900), (54, 1999)),
+        err("globex"): counter((138, 1), (8, 100), (54, 1)),
+    }
+    page = 'count by (customer) (ALERTS{alertname="SLAErrorBudgetBurn",alertstate="firing",severity="page"})'
+    checks = [expect(page, 105, ACME), expect(page, 145), expect(page, 150)]
+    assert_passes(run_promtool_tests([tenant(tmp_path)], [group(series, checks)]))
