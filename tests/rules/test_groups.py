@@ -214,3 +214,63 @@ def test_a_pair_matches_long_and_short_windows_of_the_same_group(tmp_path: Path)
     page = 'count by (customer) (ALERTS{alertname="SLAErrorBudgetBurn",alertstate="firing",severity="page"})'
     checks = [expect(page, 105, ACME), expect(page, 145), expect(page, 150)]
     assert_passes(run_promtool_tests([tenant(tmp_path)], [group(series, checks)]))
+
+
+LISTS = """\
+apiVersion: slaforge/v1
+kind: SLA
+metadata: {name: tenant}
+spec:
+  service: tenant-api
+  provider: Platform
+  customer: every tenant
+  window: 30d
+  maintenance:
+    - daily: {start: "01:00", duration: 1h}
+  objectives:
+    - name: availability
+      target: 99.9
+      group_by: [customer]
+      sli:
+        ratio:
+          errors: [edge_errors_total, api_errors_total]
+          total: [edge_requests_total, api_requests_total]
+    - name: served
+      target: 99
+      group_by: [customer]
+      sli:
+        ratio:
+          good: [api_ok_total]
+          total: [api_requests_total]
+"""
+
+
+def test_selector_lists_good_and_maintenance_per_group(tmp_path: Path) -> None:
+    """Lists add up group by group (a selector without series for a group counts 0), `good` gives
+    bad = total - good per group, and maintenance (minutes 60-120) zeroes every group's pieces."""
+    path = tmp_path / "lists.yaml"
+    path.write_text(LISTS)
+    sla = load_slas([str(path)])[0]
+    series = {
+        # acme only behind the edge, globex on both; errors: acme 10/min at the edge, none for globex
+        'edge_requests_total{customer="acme"}': counter((150, 1000)),
+        'edge_errors_total{customer="acme"}': counter((150, 10)),
+        'edge_requests_total{customer="globex"}': counter((150, 500)),
+        'api_requests_total{customer="globex"}': counter((150, 500)),
+        'api_ok_total{customer="globex"}': counter((150, 490)),
+    }
+    labels = 'sla="tenant"'
+    ratio = 'round(100000 * slaforge:sli_errors:ratio_rate5m{sla="tenant"})'
+    valid = 'slaforge:sli_valid_events:increase1m{sla="tenant"}'
+    checks = [
+        expect(ratio, 50,
+               (f'{{customer="acme",objective="availability",{labels}}}', 1000),
+               (f'{{customer="globex",objective="availability",{labels}}}', 0),
+               (f'{{customer="globex",objective="served",{labels}}}', 2000)),
+        expect(f"{valid} > 0", 90),
+        expect(valid, 90,
+               (f'slaforge:sli_valid_events:increase1m{{customer="acme",objective="availability",{labels}}}', 0),
+               (f'slaforge:sli_valid_events:increase1m{{customer="globex",objective="availability",{labels}}}', 0),
+               (f'slaforge:sli_valid_events:increase1m{{customer="globex",objective="served",{labels}}}', 0)),
+    ]
+    assert_passes(run_promtool_tests([sla], [group(series, checks)]))
