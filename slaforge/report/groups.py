@@ -31,15 +31,20 @@ def row_key(objective: str, labels: Mapping[str, str], keys: Iterable[str]) -> s
 
 
 def rows_of(objective: Objective, keys: Iterable[str]) -> list[tuple[str, Group]]:
-    """(row key, group) of every group of a grouped objective found among ``keys``, sorted."""
+    """(row key, group) of every group of a grouped objective found among ``keys``, sorted.
+
+    Series that lack some of the group labels (a client that does not set them) are a group of
+    their own with empty values, rather than events left out of the report.
+    """
     prefix = objective.name + SEP
+    wanted = sorted(objective.group_by)
     out = []
     for key in sorted(set(keys)):
-        if key.startswith(prefix):
-            pairs = tuple(tuple(p.split("=", 1)) for p in key[len(prefix):].split(SEP))
-            group = tuple((k, v) for k, v in pairs)
-            if {k for k, _ in group} == set(objective.group_by):
-                out.append((key, group))
+        if key != objective.name and not key.startswith(prefix):
+            continue
+        labels = dict(p.split("=", 1) for p in key[len(prefix):].split(SEP)) if key != objective.name else {}
+        if set(labels) <= set(wanted):
+            out.append((key, tuple((k, labels.get(k, "")) for k in wanted)))
     return out
 
 

@@ -146,3 +146,22 @@ def test_group_selection_asks_prometheus_for_that_group_only() -> None:
     query = sums_query("tenant", 300, ("customer",), group_matchers({"customer": "a.c|me"}))
     assert 'sum by (objective, customer)' in query
     assert 'customer=~"a\\\\.c\\\\|me|"' in query
+
+
+def test_series_without_the_group_label_are_a_group_of_their_own() -> None:
+    from slaforge.report.groups import SEP, row_key, rows_of
+
+    objective = next(o for o in _tenant_objectives() if o.name == "availability")
+    keys = [row_key("availability", {"customer": "acme"}, ["customer"]), row_key("availability", {}, ["customer"]),
+            row_key("fleet", {}, ["customer"])]
+    assert keys[0] == f"availability{SEP}customer=acme" and keys[1] == "availability"
+    assert rows_of(objective, keys) == [
+        ("availability", (("customer", ""),)),
+        (f"availability{SEP}customer=acme", (("customer", "acme"),)),
+    ]
+
+
+def _tenant_objectives():  # type: ignore[no-untyped-def]
+    from slaforge.spec import load_text
+
+    return load_text(TENANT, "tenant.yaml")[0].spec.objectives
