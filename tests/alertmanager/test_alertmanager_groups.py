@@ -35,7 +35,7 @@ def test_premium_customer_recipe_routes_its_escalations(tmp_path: Path) -> None:
     data["receivers"].append({"name": "acme-premium"})
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     check(path)
-    esc = ["alertname=SLAEscalation", "sla=tenant-api", "objective=availability", "receiver=platform-oncall"]
+    esc = ["alertname=SLAEscalation", "sla=tenant-api", "objective=tenant-availability", "receiver=platform-oncall"]
     assert route(path, *esc, "level=1", "customer=acme") == "acme-premium"
     assert route(path, *esc, "level=1", "customer=globex") == "platform-oncall"
     assert route(path, "alertname=SLAGroupsExceeded", "severity=ticket", "sla=tenant-api") == "slaforge-ticket"
@@ -64,7 +64,7 @@ def test_a_customers_page_inhibits_only_its_own_tickets(tmp_path: Path) -> None:
             assert time.monotonic() < deadline, "alertmanager did not start"
             time.sleep(0.1)
         page = {"alertname": "SLAErrorBudgetBurn", "severity": "page", "sla": "tenant-api",
-                "objective": "availability", "customer": "acme"}
+                "objective": "tenant-availability", "customer": "acme"}
         alerts = [page, {**page, "severity": "ticket"}, {**page, "severity": "ticket", "customer": "globex"}]
         requests.post(f"{url}/api/v2/alerts", json=[{"labels": a} for a in alerts], timeout=5).raise_for_status()
         state: dict[tuple[str, str], str] = {}

@@ -23,6 +23,6 @@ def test_explain_json_has_group_by() -> None:
     result = CliRunner().invoke(cli, ["explain", "--format", "json", EXAMPLE])
     assert result.exit_code == 0, result.output
     objectives = {o["objective"]: o for o in json.loads(result.output)["slas"][0]["objectives"]}
-    assert objectives["availability"]["group_by"] == ["customer"]
-    assert objectives["availability"]["max_groups"] == 500
-    assert objectives["latency"]["max_groups"] == 1000
+    assert objectives["tenant-availability"]["group_by"] == ["customer"]
+    assert objectives["tenant-availability"]["max_groups"] == 500
+    assert objectives["tenant-latency"]["max_groups"] == 1000
