@@ -36,7 +36,7 @@ run: venv
 
 # The whole suite, as CI runs it: lint, types, then every test against the real tools (about 5 minutes).
 test: venv system-deps lint
-	$(PY) -m pytest -n $(JOBS) --dist loadfile -v
+	$(PY) -m pytest -n $(JOBS) --dist loadfile -v --durations=15
 
 # The edit loop: lint, types and the tests that start no server (well under a minute).
 check: venv lint

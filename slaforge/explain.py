@@ -14,14 +14,16 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from slaforge.burnrate import BurnAlert, burn_alerts, downtime_below, error_budget_time
+from slaforge.burnrate import BurnAlert, burn_alerts, downtime_below, error_budget_time, sla_policies
 from slaforge.conventions import (
     ABSENT_FOR,
     ALERT_ABSENT,
     ALERT_BURN,
+    ALERT_CREDIT_AT_RISK,
     ALERT_ESCALATION,
     ALERT_EXHAUSTED,
     ALERT_GROUPS,
+    LABEL_CREDIT,
     LABEL_LEVEL,
     LABEL_OBJECTIVE,
     LABEL_RECEIVER,
@@ -29,8 +31,9 @@ from slaforge.conventions import (
     SEVERITY_PAGE,
     SEVERITY_TICKET,
 )
-from slaforge.report.maintenance import Interval
+from slaforge.maintenance import Interval
 from slaforge.rules.alerts import ABSENT_GRACE, alert_rules, applicable_conditions, long_alert_rules
+from slaforge.rules.credit import PERIOD_WORDS, credit_text, crossed
 from slaforge.rules.group_alerts import groups_exceeded_alerts
 from slaforge.schedule import (
     LOOKAHEAD,
@@ -72,8 +75,9 @@ MAINTENANCE_EFFECT = (
 )
 ESCALATION_MEANING = (
     f"while an objective's page keeps firing, {ALERT_ESCALATION}{{receiver, level}} fires for each step "
-    "whose time has come; the Alertmanager routes send it to that receiver, and a page that stops "
-    "resets every step"
+    "whose time has come, as long as errors are still spent faster than the budget allows over the last "
+    "5 minutes (it stops within 5 minutes of that, even while the page waits for its windows to clear); "
+    "the Alertmanager routes send it to that receiver, and a page that stops resets every step"
 )
 
 
@@ -125,11 +129,21 @@ def alert_set(sla: SLA, objective: Objective, rules: list[dict[str, Any]]) -> li
             f"the SLI has more than {objective.max_groups} groups of {', '.join(objective.group_by)} (max_groups)",
             None)
     for step in escalation_steps(sla):
-        when = "the page fires: notifies immediately" if step.after.ms == 0 else (
-            f"the page has kept firing for {step.after.human()}"
+        when = "the page fires: notifies immediately, while the 5m burn rate is over 1" if step.after.ms == 0 else (
+            f"the page has kept firing for {step.after.human()} and the 5m burn rate is over 1"
         )
         add(ALERT_ESCALATION, {LABEL_RECEIVER: step.receiver, LABEL_LEVEL: str(step.level)}, when,
             None if page_off is None else f"no page to escalate: {page_off}")
+    credit_off = None
+    if spec.calendar not in PERIOD_WORDS:
+        credit_off = "no calendar period (calendar: none)"
+    elif not spec.alerting.credit_at_risk.enabled:
+        credit_off = "disabled in spec.alerting.credit_at_risk"
+    for tier, floor in crossed(objective.credits):
+        band = f"below {tier.below:g}%" + (f" (and not below {floor:g}%)" if floor is not None else "")
+        add(ALERT_CREDIT_AT_RISK, {LABEL_SEVERITY: SEVERITY_TICKET, LABEL_CREDIT: credit_text(tier.credit)},
+            f"the current {PERIOD_WORDS.get(spec.calendar, 'period')} would end {band} even with no further error "
+            "and traffic at its average rate so far", credit_off)
     return out
 
 
@@ -137,7 +151,8 @@ def explain_objective(sla: SLA, objective: Objective, rules: list[dict[str, Any]
     window = sla.spec.window
     label, period = CALENDAR_PERIODS.get(sla.spec.calendar, (f"{window} window", window))
     alerts = []
-    for alert in burn_alerts(objective, window):
+    min_events = sla.spec.alerting.min_events
+    for alert in burn_alerts(objective, window, sla_policies(sla)):
         enabled = (sla.spec.alerting.page if alert.severity == "page" else sla.spec.alerting.ticket).enabled
         fire = alert.time_to_fire_on_outage
         note = None
@@ -162,6 +177,7 @@ def explain_objective(sla: SLA, objective: Objective, rules: list[dict[str, Any]
                 "time_to_fire_seconds": fire.seconds if fire else None,
                 "generated": enabled and alert.applicable,
                 "note": note,
+                "min_events_per_minute": round(min_events / (alert.long_window.ms / 60_000), 6) if min_events else None,
             }
         )
     credits = [
@@ -186,6 +202,15 @@ def explain_objective(sla: SLA, objective: Objective, rules: list[dict[str, Any]
         "error_budget_human": budget.human(),
         "error_budget_seconds": budget.seconds,
         "alerts": alerts,
+        "min_events": min_events,
+        "min_events_meaning": (
+            f"a burn alert stays silent unless its long window holds at least {min_events} valid events: "
+            "it needs on average "
+            + ", ".join(
+                f"{a['min_events_per_minute']:.3g}/min over {a['long_window']}" for a in alerts if a["generated"]
+            )
+            if min_events else None
+        ),
         "credit_period": label,
         "credits": credits,
         "alert_rules": alert_set(sla, objective, _rules(sla) if rules is None else rules),
@@ -327,6 +352,8 @@ def render_text(data: list[dict[str, Any]]) -> str:
                     ]
                 )
             out.extend(_table(rows))
+            if obj["min_events_meaning"]:
+                out.append(f"    min_events {obj['min_events']}: {obj['min_events_meaning']}")
             if obj["credits"]:
                 out.append(f"    credits per {obj['credit_period']}:")
                 rows = [["achieved below", "credit", "reached after downtime of"]]

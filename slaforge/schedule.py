@@ -2,7 +2,7 @@
 
 Shared by `slaforge explain`, the exporter's status page, the Alertmanager file and the alert texts,
 so that they all say the same. Nothing is decided here that the rules decide: the windows are laid
-out by :func:`slaforge.report.maintenance.maintenance_windows` (the report's calendar, which has the
+out by :func:`slaforge.maintenance.maintenance_windows` (the report's calendar, which has the
 semantics of the generated rules: wall-clock weekly and daily windows in the SLA's timezone,
 absolute ``once`` windows, overlaps counted once), and escalation levels are numbered 1, 2, ... in
 the order of the file, as the rules label ``SLAEscalation``.
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from slaforge.report.maintenance import Interval, maintenance_windows
+from slaforge.maintenance import Interval, maintenance_windows
 from slaforge.spec.durations import Duration
 from slaforge.spec.model import SLA, Maintenance
 from slaforge.timezones import wall_clock

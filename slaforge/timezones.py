@@ -14,9 +14,14 @@ from zoneinfo import ZoneInfo
 SAMPLE_SECONDS = 6 * 3600
 
 
+def utc(seconds: float) -> datetime:
+    """A unix time as an aware datetime in UTC."""
+    return datetime.fromtimestamp(seconds, tz=UTC)
+
+
 def utc_offset(zone: ZoneInfo, instant: int) -> int:
     """The zone's UTC offset in seconds at a unix instant."""
-    delta = datetime.fromtimestamp(instant, tz=UTC).astimezone(zone).utcoffset()
+    delta = utc(instant).astimezone(zone).utcoffset()
     return int(delta.total_seconds()) if delta is not None else 0
 
 

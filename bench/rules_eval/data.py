@@ -9,17 +9,34 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TextIO
 
 import yaml
 
-from slaforge.conventions import BAD_EVENTS_1M, BAD_EVENTS_5M, VALID_EVENTS_1M, VALID_EVENTS_5M
+from slaforge.conventions import (
+    BAD_EVENTS_1D,
+    BAD_EVENTS_1M,
+    BAD_EVENTS_5M,
+    BAD_EVENTS_DAY5M,
+    VALID_EVENTS_1D,
+    VALID_EVENTS_1M,
+    VALID_EVENTS_5M,
+    VALID_EVENTS_DAY5M,
+)
 from slaforge.spec.model import SLA
 
-PEERS = Path(__file__).resolve().parents[3] / "shared" / "peers"
+# ../shared/peers next to the checkout (found from a git worktree one level deeper too)
+PEERS = next(
+    (p / "shared" / "peers" for p in Path(__file__).resolve().parents[3:5] if (p / "shared" / "peers").is_dir()),
+    Path(__file__).resolve().parents[3] / "shared" / "peers",
+)
 SLOTH_GEN = PEERS / "sloth" / "getting-started.gen.yml"
+PYRRA_GEN = PEERS / "pyrra" / "http-errors.gen.yaml"
+# Pyrra's fixture: its selector's job, its SLO name and its counter, rewritten per replica
+PYRRA_JOB, PYRRA_SLO, PYRRA_METRIC = "thanos-receive-default", "monitoring-http-errors", "http_requests_total"
 METRIC = "http_request_duration_seconds_count"
 DAY = 86400
 BUSY = (1000.0, 0.0005)  # requests per minute, error ratio: first half of each day
@@ -48,6 +65,8 @@ def sla_document(i: int) -> dict[str, Any]:
                     "errors": f'{METRIC}{{job="{svc}",code=~"(5..|429)"}}',
                     "total": f'{METRIC}{{job="{svc}"}}',
                 }},
+                # credit tiers: the SLACreditAtRisk period-to-date rules are part of the cost
+                "credits": [{"below": 99.9, "credit": 10}, {"below": 99.0, "credit": 25}],
             }],
             "alerting": {"annotations": {"runbook_url": f"https://runbooks.example.com/{svc}"}},
             "escalation": [{"after": "0m", "receiver": "oncall"}, {"after": "30m", "receiver": "lead"}],
@@ -70,6 +89,23 @@ def sloth_rules(n: int) -> str:
         raise RuntimeError(f"{SLOTH_GEN}: expected the getting-started output for 'myservice'")
     body = text.split("\ngroups:\n", 1)[1]
     return "groups:\n" + "".join(body.replace("myservice", service(i)) for i in range(n))
+
+
+def pyrra_rules(n: int) -> str:
+    """Pyrra's groups (increase every 2m30s, burn rates and generic rules every 30s), replicated per
+    service: its job selector, SLO name and counter rewritten to ours (``code=~"5.."`` matches 500)."""
+    text = PYRRA_GEN.read_text()
+    if any(word not in text for word in (PYRRA_JOB, PYRRA_SLO, PYRRA_METRIC)) or "\ngroups:\n" not in text:
+        raise RuntimeError(f"{PYRRA_GEN}: expected the http-errors fixture of {PYRRA_JOB}")
+    body = text.split("\ngroups:\n", 1)[1].replace(PYRRA_METRIC, METRIC)
+    return "groups:\n" + "".join(
+        body.replace(PYRRA_JOB, service(i)).replace(PYRRA_SLO, f"{service(i)}-http-errors") for i in range(n)
+    )
+
+
+def pyrra_group_interval(group: str) -> float:
+    """Seconds between two runs of a replicated Pyrra group (from its name, as in the fixture)."""
+    return 150.0 if group.endswith("-increase") else 30.0
 
 
 def sloth_ratio5m_labels(i: int) -> dict[str, str]:
@@ -149,6 +185,7 @@ def write_openmetrics(out: TextIO, n: int, origin: int, end: int, raw_detail_fro
                 lines.append(f"{name}{{{labels}}} {value / scale:.6g} {t}\n")
             out.writelines(lines)
             count += len(lines)
+    count += _period_pieces(out, n, origin, end)
     times = list(_times(start, end, 300))
     ratios = []
     for t in times:
@@ -160,6 +197,31 @@ def write_openmetrics(out: TextIO, n: int, origin: int, end: int, raw_detail_fro
         out.writelines(f"slo:sli_error:ratio_rate5m{{{labels}}} {r}" for r in ratios)
         count += len(ratios)
     out.write("# EOF\n")
+    return count
+
+
+def _period_pieces(out: TextIO, n: int, origin: int, end: int) -> int:
+    """History of the SLACreditAtRisk pieces (UTC calendar months): the 5m pieces numbered by day
+    for the last 26h, and one daily sum per midnight of the last 31 days, numbered by period."""
+    count = 0
+    five = list(_times(end - 26 * 3600, end, 300))
+    midnights = list(_times(end - 31 * DAY, end, DAY))
+    for name, times, span in ((BAD_EVENTS_DAY5M, five, 300), (VALID_EVENTS_DAY5M, five, 300),
+                              (BAD_EVENTS_1D, midnights, DAY), (VALID_EVENTS_1D, midnights, DAY)):
+        for i in range(n):
+            base = {"sla": service(i), "objective": "requests-availability"}
+            lines = []
+            for t in times:
+                g1, b1 = cumulative(t - origin)
+                g0, b0 = cumulative(t - span - origin)
+                value = (b1 - b0) if "bad" in name else (g1 + b1 - g0 - b0)
+                if span == DAY:
+                    number = {"period": str((datetime.fromtimestamp(t - DAY, UTC).month - 1) % 3)}
+                else:
+                    number = {"day": str(t // DAY % 3)}
+                lines.append(f"{name}{{{_labels({**base, **number})}}} {value:.6g} {t}\n")
+            out.writelines(lines)
+            count += len(lines)
     return count
 
 

@@ -19,8 +19,17 @@ def fail(message: str) -> NoReturn:
     sys.exit(1)
 
 
-def not_built_yet(name: str) -> NoReturn:
-    fail(f"'{name}' is not built yet; see the project's open issues")
+def parse_listen(text: str, example: str) -> tuple[str, int]:
+    """A ``--listen`` value, ``HOST:PORT`` (``[::1]:9105`` for IPv6), as (host, port).
+
+    The host is required: an empty one (``:9105``) is refused rather than taken to mean every
+    interface, so that what a process is reachable on is always written out. ValueError with a
+    message that shows ``example``.
+    """
+    host, sep, port = text.rpartition(":")
+    if not sep or not host.strip("[]") or not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise ValueError(f"--listen: expected HOST:PORT such as {example}, got {text!r}")
+    return host.strip("[]"), int(port)
 
 
 def load_or_exit(paths: Sequence[str], checks: Sequence[Check] = ()) -> list[SLA]:

@@ -8,8 +8,8 @@ from types import FrameType
 
 import click
 
-from slaforge.cli.common import fail
-from slaforge.demo.server import DEFAULT_LISTEN, DemoTarget, parse_listen
+from slaforge.cli.common import fail, parse_listen
+from slaforge.demo.server import DEFAULT_LISTEN, DemoTarget
 
 
 def _stop(signum: int, frame: FrameType | None) -> None:
@@ -35,7 +35,7 @@ def command(listen: str, traffic: float, log_requests: bool) -> None:
       curl -X POST 'http://127.0.0.1:8099/-/recover'
     """
     try:
-        host, port = parse_listen(listen)
+        host, port = parse_listen(listen, DEFAULT_LISTEN)
         target = DemoTarget(host, port, traffic=traffic, log_requests=log_requests)
     except ValueError as exc:
         fail(str(exc))

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import click
 
-from slaforge.cli.common import fail, load_or_exit
+from slaforge.cli.common import fail, load_or_exit, parse_listen
+
+DEFAULT_LISTEN = "0.0.0.0:9105"
 
 
 @click.command(name="exporter")
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--listen", default="0.0.0.0:9105", show_default=True, help="HOST:PORT to serve /metrics on.")
+@click.option("--listen", default=DEFAULT_LISTEN, show_default=True, help="HOST:PORT to serve /metrics on.")
 @click.option("--shard", default="0/1", show_default=True,
               help="I/N: run only the probes whose stable hash falls in share I of N (I from 0).")
 @click.option("--log-format", type=click.Choice(["logfmt", "json"]), default="logfmt", show_default=True)
@@ -34,13 +36,13 @@ def command(
     Also serves a status page at /, /-/healthy and /-/ready. Reloads on SIGHUP and when the files
     change (a bad new configuration is rejected and the running one kept); stops on SIGTERM.
     """
-    from slaforge.exporter.app import Exporter, StartError, parse_listen, run
+    from slaforge.exporter.app import Exporter, StartError, run
     from slaforge.exporter.log import Logger
     from slaforge.exporter.reload import LOAD_CHECKS
     from slaforge.exporter.targets import parse_shard
 
     try:
-        host, port = parse_listen(listen)
+        host, port = parse_listen(listen, DEFAULT_LISTEN)
         shard_pair = parse_shard(shard)
     except ValueError as exc:
         fail(str(exc))

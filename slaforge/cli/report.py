@@ -62,11 +62,8 @@ def command(paths: tuple[str, ...], url: str, period: str, fmt: str, output: Pat
     for s in report.slas:
         for o in s.objectives:
             if o.outcome.no_data:
-                click.echo(
-                    f"slaforge: warning: {s.sla}/{o.title}: no data in {s.period.label} (no valid events "
-                    "recorded; are the slaforge recording rules loaded in this Prometheus?)",
-                    err=True,
-                )
+                click.echo(f"slaforge: warning: {s.sla}/{o.title}: no data in {s.period.label}: {o.missing}",
+                           err=True)
             for problem in o.data_problems:
                 click.echo(f"slaforge: warning: {s.sla}/{o.title}: data problem in {s.period.label}: {problem}",
                            err=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import click
 
@@ -22,19 +23,31 @@ from slaforge.cli.output import write_file
 @click.option("--rule-file", default=None, metavar="NAME",
               help="with --tests: the rule file the tests load, relative to the test file "
               "(default: slaforge.rules.yml)")
-def command(paths: tuple[str, ...], output: Path | None, fmt: str, tests: bool, rule_file: str | None) -> None:
+@click.option("--engine", type=click.Choice(["prometheus", "vmalert", "thanos", "mimir"]), default="prometheus",
+              show_default=True,
+              help="lay the rules out for this rule engine (same results; see docs/deploying.md): vmalert "
+              "computes each burn alert from the pieces, thanos sets partial_response_strategy, mimir "
+              "splits groups at its default limit of 20 rules")
+@click.option("--max-rules-per-group", type=click.IntRange(min=1), default=None, metavar="N",
+              help="split each group into consecutive groups of at most N rules (Mimir, Cortex, Thanos limits)")
+def command(paths: tuple[str, ...], output: Path | None, fmt: str, tests: bool, rule_file: str | None,
+            engine: str, max_rules_per_group: int | None) -> None:
     """Generate recording rules and burn-rate alerts for the SLAs in PATHS."""
-    from slaforge.rules import render, render_tests
+    from slaforge.rules import EngineOptions, render, render_tests
+    from slaforge.rules.engines import Engine
 
     slas = load_or_exit(paths)
     if tests:
+        if engine != "prometheus" or max_rules_per_group is not None:
+            fail("--tests writes promtool tests for the Prometheus layout; drop --engine and --max-rules-per-group")
         if fmt != "prometheus":
             fail("--tests writes promtool tests; it cannot be combined with --format operator")
         text = render_tests(slas, rule_file or "slaforge.rules.yml")
     else:
         if rule_file is not None:
             fail("--rule-file only applies with --tests")
-        text = render(slas, "operator" if fmt == "operator" else "prometheus")
+        options = EngineOptions(cast(Engine, engine), max_rules_per_group)
+        text = render(slas, "operator" if fmt == "operator" else "prometheus", options)
     if output is None:
         click.echo(text, nl=False)
     else:

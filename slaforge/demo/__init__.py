@@ -3,7 +3,7 @@
 `slaforge demo-target` runs it; see docs/getting-started.md.
 """
 
-from slaforge.demo.server import DemoTarget, parse_listen
+from slaforge.demo.server import DemoTarget
 from slaforge.demo.state import FailureState, Mode
 
-__all__ = ["DemoTarget", "FailureState", "Mode", "parse_listen"]
+__all__ = ["DemoTarget", "FailureState", "Mode"]

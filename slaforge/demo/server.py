@@ -30,14 +30,6 @@ DEFAULT_LISTEN = "127.0.0.1:8099"
 METRICS_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 
-def parse_listen(text: str) -> tuple[str, int]:
-    """``HOST:PORT`` (``[::1]:8099`` for IPv6) -> (host, port); ValueError with a readable message."""
-    host, sep, port = text.rpartition(":")
-    if not sep or not host or not port.isdigit() or not 0 <= int(port) <= 65535:
-        raise ValueError(f"expected HOST:PORT such as {DEFAULT_LISTEN}, got {text!r}")
-    return host.strip("[]"), int(port)
-
-
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     state: FailureState

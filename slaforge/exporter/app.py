@@ -285,14 +285,6 @@ def raise_open_files_limit() -> int:
     return soft
 
 
-def parse_listen(text: str) -> tuple[str, int]:
-    host, sep, port = text.rpartition(":")
-    if not sep or not port.isdigit() or not 0 <= int(port) < 65536:
-        raise ValueError(f"--listen must be HOST:PORT (like 0.0.0.0:9105), got {text!r}")
-    host = host.strip("[]") or "0.0.0.0"
-    return host, int(port)
-
-
 def run(exporter: Exporter, slas: list[SLA]) -> None:
     try:
         import uvloop

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -17,7 +17,7 @@ from slaforge.exporter.collector.families import ExporterInfo
 from slaforge.exporter.state import ObjectiveState, ProbeState
 from slaforge.schedule import describe_window, escalation_steps, outlook
 from slaforge.spec.model import SLA
-from slaforge.timezones import wall_clock
+from slaforge.timezones import utc, wall_clock
 from slaforge.titles import distinct_service
 
 # far enough for the next weekly window; a `once` window further ahead is listed with its date
@@ -123,7 +123,7 @@ def _maintenance(sla: SLA, now: float) -> str:
     if not spec.maintenance:
         return ""
     zone = ZoneInfo(spec.timezone)
-    ahead = outlook(sla, datetime.fromtimestamp(now, tz=UTC), count=1, lookahead=STATUS_LOOKAHEAD)
+    ahead = outlook(sla, utc(now), count=1, lookahead=STATUS_LOOKAHEAD)
     if ahead.open_now is not None:
         state = (f'<span class="pill maint">maintenance now</span> until '
                  f"{escape(wall_clock(ahead.open_now[1], zone))}")

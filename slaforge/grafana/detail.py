@@ -6,7 +6,7 @@ from grafana_foundation_sdk.builders import dashboard as db
 from grafana_foundation_sdk.models import common as cm
 from grafana_foundation_sdk.models import dashboard as dm
 
-from slaforge.burnrate import BurnAlert, burn_alerts, error_budget_time
+from slaforge.burnrate import BurnAlert, burn_alerts, error_budget_time, sla_policies
 from slaforge.escaping import grafana_markdown as md
 from slaforge.grafana import queries as q
 from slaforge.grafana.common import (
@@ -32,6 +32,7 @@ from slaforge.grafana.panels import (
     value_text,
 )
 from slaforge.promql_text import num
+from slaforge.rules.credit import credit_objectives
 from slaforge.spec.model import SLA, Objective, Probe, RatioSLI, selectors_text
 from slaforge.titles import distinct_service
 
@@ -224,7 +225,9 @@ def _objective_panels(sla: SLA, objective: Objective) -> list[PanelBuilder]:
             decimals=1,
         ),
     ]
-    alerts = q.applicable(burn_alerts(objective, sla.spec.window), sla)
+    if objective in credit_objectives(sla):
+        panels.append(_period_to_date_panel(sla, objective))
+    alerts = q.applicable(burn_alerts(objective, sla.spec.window, sla_policies(sla)), sla)
     if alerts:
         width = 24 // len(alerts)
         panels += [_burn_panel(objective, a, width) for a in alerts]
@@ -257,6 +260,26 @@ def _burn_panel(objective: Objective, alert: BurnAlert, width: int) -> PanelBuil
         threshold_style=cm.GraphThresholdsStyleMode.LINE,
         width=width,
         soft_min=0,
+    )
+
+
+def _period_to_date_panel(sla: SLA, objective: Objective) -> PanelBuilder:
+    """The calendar period so far and where it is heading, against the credit tiers."""
+    tiers = sorted(objective.credits, key=lambda t: t.below)
+    steps = [Step(None, "red")] + [Step(t.below / 100, "orange") for t in tiers[:-1]]
+    steps.append(Step(tiers[-1].below / 100, "green"))
+    tier_text = "; ".join(f"below {t.below:g}%: {t.credit:g}%" for t in tiers)
+    return graph_panel(
+        "Period to date",
+        f"Achieved since the start of the current calendar {sla.spec.calendar} ({sla.spec.timezone}), maintenance "
+        "excluded, and the value it would end at with no further error and traffic at its average rate so far "
+        f"(SLACreditAtRisk fires when that crosses a tier). Thresholds: the credit tiers ({tier_text}).",
+        [Query(q.period_to_date(objective), "so far"), Query(q.period_projected(objective), "projected end")],
+        unit="percentunit",
+        steps=steps,
+        threshold_style=cm.GraphThresholdsStyleMode.LINE_AND_AREA,
+        decimals=decimals_for(objective),
+        width=24,
     )
 
 

@@ -126,6 +126,20 @@ def period_achieved(objective: Objective) -> str:
     return f"1 - ({bad} / {valid})"
 
 
+def period_to_date(objective: Objective) -> str:
+    """Achieved ratio since the start of the current calendar period (the SLACreditAtRisk rules'
+    period-to-date sums, written every 5m: read through last_over_time)."""
+    s = objective_sel(objective)
+    bad = f"last_over_time({c.BAD_EVENTS_PERIOD}{s}[10m])"
+    valid = f"last_over_time({c.VALID_EVENTS_PERIOD}{s}[10m])"
+    return f"1 - ({bad} / {valid})"
+
+
+def period_projected(objective: Objective) -> str:
+    """The achieved ratio at the period's end if no further error occurs (SLACreditAtRisk's value)."""
+    return f"last_over_time({c.PERIOD_PROJECTED}{objective_sel(objective)}[10m])"
+
+
 def credit_at_risk(objective: Objective, tiers: Sequence[CreditTier] | None = None) -> str:
     """Percent of the fee owed if the period ended now: the largest credit whose tier applies.
 

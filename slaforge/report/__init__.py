@@ -67,7 +67,7 @@ def build_report(slas: Sequence[SLA], client: PrometheusClient, period: str, now
     periods = periods_for(slas, period, now)
     only = group_matchers(wanted)
     reports = tuple(
-        assemble_sla(s, p, collect(client, s.name, p, gap, sla_group_labels(s), only), gap)
+        assemble_sla(s, p, collect(client, s, p, gap, only), gap)
         for s, p in zip(slas, periods, strict=True)
     )
     return select_group(Report(as_of=now, prometheus=client.shown_url, slas=reports), wanted)

@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from html import escape
 
-from slaforge.report.maintenance import Interval
+from slaforge.maintenance import Interval
 from slaforge.report.model import ObjectiveReport
 from slaforge.report.periods import Period, local_midnight
 

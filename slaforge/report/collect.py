@@ -1,14 +1,23 @@
-"""What the report asks Prometheus: the PromQL (pure) and the three queries per SLA (I/O).
+"""What the report asks Prometheus: the PromQL (pure) and the queries per SLA (I/O).
 
 Per SLA, whatever its number of objectives, and whatever the period's length:
 
-1. totals: one instant query at the end of the period summing the recorded 5m event counts
-   (``BAD_EVENTS_5M`` / ``VALID_EVENTS_5M``, maintenance already excluded) over the period, for
-   every objective at once;
-2. buckets: one range query of the same sums per 15 minutes (a coarser step for periods so long
-   that 15m would exceed Prometheus' 11,000 points), for the days and the chart;
+1. buckets: one range query summing the recorded 5m event counts (``BAD_EVENTS_5M`` /
+   ``VALID_EVENTS_5M``, maintenance already excluded) per 15 minutes (a coarser step for periods so
+   long that 15m would exceed Prometheus' 11,000 points), with the number of 5m pieces in each;
+2. tail: for a partial period, one instant query of the same sums over what follows the last
+   whole bucket, up to now; the totals are the sum of the buckets and the tail, so that the days
+   always add up to them;
 3. incidents: one instant query of the raw ``ALERTS`` samples of the SLA's page alerts over the
    period (a range vector: no points limit, and only firing samples exist).
+
+Then, only where needed:
+
+4. per objective with buckets the pieces do not fully cover, one range query of the SLI's own
+   series over the span from the first such bucket to the last (:mod:`slaforge.report.raw`), and
+   one instant query for the tail when the pieces miss it;
+5. when an objective has no data at all, one instant query telling whether the SLA's rules were
+   loaded, to say what is missing.
 
 A sample of the 5m counts stamped ``t`` counts the events of ``(t-5m, t]``; so a period
 ``[start, end)`` is the samples stamped in ``(start, end]``: ranges end 1ms short of their
@@ -18,28 +27,39 @@ length so that the sample stamped exactly at ``start`` (the previous period's la
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from slaforge.burnrate import burn_alerts
 from slaforge.conventions import (
     ALERT_BURN,
     BAD_EVENTS_5M,
     LABEL_OBJECTIVE,
     LABEL_SEVERITY,
     LABEL_SLA,
+    OBJECTIVE_RATIO,
     SEVERITY_PAGE,
+    VALID_EVENTS_1M,
     VALID_EVENTS_5M,
+    error_ratio_rule,
 )
+from slaforge.maintenance import Interval, maintenance_windows
 from slaforge.promql_text import quote
-from slaforge.report.client import MAX_POINTS, PrometheusClient, is_number
-from slaforge.report.groups import row_key
-from slaforge.report.incidents import DEFAULT_GAP
+from slaforge.report.client import MAX_POINTS, PrometheusClient, Series, is_number
+from slaforge.report.groups import row_key, rows_of, sla_group_labels
+from slaforge.report.incidents import DEFAULT_GAP, DETECT_LOOKBACK
 from slaforge.report.periods import Period
+from slaforge.report.raw import KIND_LABEL, Offsets, raw_sums_query, windows_near
+from slaforge.spec.model import SLA, Objective
 
-KIND_LABEL = "slaforge_kind"  # added by the report's own queries to tell bad from valid sums
+PIECE = 300  # seconds between two recorded 5m pieces
 # Bucket steps, finest first; all are multiples of 15m, so with every real UTC offset a bucket
 # never straddles local midnight.
 STEPS = (900, 1800, 3600, 7200, 10800, 21600, 43200, 86400)
+
+RECORDED, RAW = "recorded", "raw"
+DETECT_WINDOW = "5m"  # the error ratio compared with the page threshold for the time to detect
 
 
 def range_ms(seconds: float) -> str:
@@ -48,11 +68,14 @@ def range_ms(seconds: float) -> str:
 
 
 def sums_query(sla: str, seconds: float, groups: tuple[str, ...] = (), only: str = "") -> str:
-    """Bad and valid event sums per objective (and group) over the ``seconds`` before the evaluation time."""
+    """Bad and valid event sums per objective (and group) over the ``seconds`` before the evaluation
+    time, and the number of 5m pieces they add up (``slaforge_kind="pieces"``)."""
     by = ", ".join((LABEL_OBJECTIVE, *groups))
     parts = []
-    for kind, metric in (("bad", BAD_EVENTS_5M), ("valid", VALID_EVENTS_5M)):
-        inner = f"sum_over_time({metric}{{{LABEL_SLA}={quote(sla)}{only}}}[{range_ms(seconds)}])"
+    for kind, function, metric in (("bad", "sum_over_time", BAD_EVENTS_5M),
+                                   ("valid", "sum_over_time", VALID_EVENTS_5M),
+                                   ("pieces", "count_over_time", VALID_EVENTS_5M)):
+        inner = f"{function}({metric}{{{LABEL_SLA}={quote(sla)}{only}}}[{range_ms(seconds)}])"
         parts.append(
             f'label_replace(sum by ({by}) ({inner}), "{KIND_LABEL}", "{kind}", "", "")'
         )
@@ -68,6 +91,38 @@ def firing_query(sla: str, seconds: float, only: str = "") -> str:
     return f"{selector}[{range_ms(seconds)}]"
 
 
+def rules_query(sla: str, seconds: float) -> str:
+    """Which objectives of the SLA had their rules loaded at some time in the ``seconds`` before."""
+    selector = f"{OBJECTIVE_RATIO}{{{LABEL_SLA}={quote(sla)}}}"
+    return f"count by ({LABEL_OBJECTIVE}) (count_over_time({selector}[{range_ms(seconds)}]))"
+
+
+def burning_query(sla: SLA, seconds: float, only: str = "") -> str | None:
+    """The whole minutes of the ``seconds`` before the evaluation time when each objective's 5m
+    error ratio was above its lowest page threshold (for the time to detect); None without pages."""
+    parts = []
+    for objective in sla.spec.objectives:
+        # the page conditions the rules generate (slaforge.rules.alerts.applicable_conditions)
+        thresholds = [a.threshold for a in burn_alerts(objective, sla.spec.window)
+                      if a.severity == SEVERITY_PAGE and a.applicable]
+        if thresholds:
+            selector = (f"{error_ratio_rule(DETECT_WINDOW)}{{{LABEL_SLA}={quote(sla.name)},"
+                        f"{LABEL_OBJECTIVE}={quote(objective.name)}{only}}}")
+            parts.append(f"{selector} > {min(thresholds)!r}")
+    if not parts:
+        return None
+    return f"({' or '.join(parts)})[{range_ms(seconds)}:1m]"
+
+
+def offsets_query(sla: str) -> str:
+    """When the SLA's latest 5m and 1m pieces were stamped (for :class:`~slaforge.report.raw.Offsets`)."""
+    parts = []
+    for kind, metric in (("five", VALID_EVENTS_5M), ("one", VALID_EVENTS_1M)):
+        inner = f"max(timestamp({metric}{{{LABEL_SLA}={quote(sla)}}}))"
+        parts.append(f'label_replace({inner}, "{KIND_LABEL}", "{kind}", "", "")')
+    return " or ".join(parts)
+
+
 def bucket_step(seconds: float) -> int:
     """The finest bucket step that keeps a range query over ``seconds`` within the points limit."""
     for step in STEPS:
@@ -76,49 +131,199 @@ def bucket_step(seconds: float) -> int:
     return math.ceil(seconds / (MAX_POINTS - 1) / 86400) * 86400
 
 
+@dataclass(frozen=True)
+class Bucket:
+    """The events of the 5m pieces stamped in ``(begin, end]`` (unix seconds), as Prometheus wrote them."""
+
+    begin: float
+    end: float
+    bad: str
+    valid: str
+    source: str  # recorded | raw
+
+
 @dataclass
 class RawSLA:
     """What Prometheus said about one SLA over one period; values kept as Prometheus wrote them."""
 
-    # keys: the objective's name, or for a grouped objective its row key (report.groups.row_key)
-    totals: dict[str, dict[str, str]] = field(default_factory=dict)  # objective -> kind -> sum
-    buckets: dict[str, dict[str, dict[float, str]]] = field(default_factory=dict)  # obj -> kind -> t -> v
+    buckets: dict[str, list[Bucket]] = field(default_factory=dict)  # objective -> buckets in time order
     step: int = STEPS[0]
     firing: dict[str, list[float]] = field(default_factory=dict)  # objective -> sample times
     firing_seen_until: float = 0.0
+    burning: dict[str, list[float]] = field(default_factory=dict)  # objective -> minutes above the page threshold
+    pieces_seen: set[str] = field(default_factory=set)  # objectives with at least one recorded 5m piece
+    raw_seen: set[str] = field(default_factory=set)  # objectives whose SLI series answered
+    rules_loaded: set[str] | None = None  # objectives whose rules were loaded (asked only when needed)
 
 
-def collect(client: PrometheusClient, sla: str, period: Period, gap: timedelta = DEFAULT_GAP,
-            groups: tuple[str, ...] = (), only: str = "") -> RawSLA:
-    """Run the three queries for one SLA (``groups``: its objectives' group labels; ``only``: extra
-    matchers selecting one group, see :func:`~slaforge.report.groups.group_matchers`). Raises
-    :class:`~slaforge.report.client.PrometheusError`."""
-    raw = RawSLA()
-    covered = period.covered_seconds
-    _, series = client.query(sums_query(sla, covered, groups, only), period.until, expect="vector")
+@dataclass
+class _Side:
+    """One source's answer for one objective: bucket end -> (bad, valid, pieces)."""
+
+    values: dict[float, dict[str, str]] = field(default_factory=dict)
+
+
+def _by_objective(series: list[Series], at: float | None = None, groups: tuple[str, ...] = (),
+                  objective: str | None = None) -> dict[str, _Side]:
+    """Series by row key (:func:`~slaforge.report.groups.row_key`: the objective's name, with its
+    group for a grouped objective); ``objective`` names the series that carry no objective label."""
+    out: dict[str, _Side] = {}
     for item in series:
-        objective, kind = item.labels.get(LABEL_OBJECTIVE), item.labels.get(KIND_LABEL)
-        if objective and kind and is_number(item.value):
-            raw.totals.setdefault(row_key(objective, item.labels, groups), {})[kind] = item.value
+        name = item.labels.get(LABEL_OBJECTIVE, "") if objective is None else objective
+        kind = item.labels.get(KIND_LABEL)
+        if not kind or (objective is not None and LABEL_OBJECTIVE in item.labels):
+            continue  # the raw sums carry no objective label
+        side = out.setdefault(row_key(name, item.labels, groups), _Side())
+        for t, v in item.samples:
+            if is_number(v):
+                side.values.setdefault(at if at is not None else t, {})[kind] = v
+    return out
 
-    raw.step = bucket_step(covered)
-    first = period.start.timestamp() + raw.step
-    last = first + math.floor((period.until.timestamp() - first) / raw.step) * raw.step
-    if last >= first:
-        for item in client.query_range(sums_query(sla, raw.step, groups, only), first, last, raw.step):
-            objective, kind = item.labels.get(LABEL_OBJECTIVE), item.labels.get(KIND_LABEL)
-            if objective and kind:
-                values = {t: v for t, v in item.samples if is_number(v)}
-                raw.buckets.setdefault(row_key(objective, item.labels, groups), {})[kind] = values
+
+def _grid(period: Period, step: int) -> tuple[list[float], float]:
+    """Ends of the whole buckets of the covered part, and where the tail after them ends."""
+    first = period.start.timestamp() + step
+    count = math.floor((period.until.timestamp() - period.start.timestamp()) / step)
+    return [first + i * step for i in range(count)], period.until.timestamp()
+
+
+def _expected(begin: float, end: float) -> int:
+    return math.floor((end - begin) / PIECE + 1e-9)
+
+
+def _row_keys(objective: Objective, keys: Iterable[str]) -> list[str]:
+    """The objective's rows among ``keys``: its name, or for a grouped objective each group seen."""
+    if not objective.group_by:
+        return [objective.name]
+    return [key for key, _ in rows_of(objective, keys)]
+
+
+def collect(client: PrometheusClient, sla: SLA, period: Period, gap: timedelta = DEFAULT_GAP,
+            only: str = "") -> RawSLA:
+    """Run the queries for one SLA (``only``: extra matchers selecting one group, see
+    :func:`~slaforge.report.groups.group_matchers`). Raises :class:`~slaforge.report.client.PrometheusError`.
+
+    A grouped objective's rows are keyed by :func:`~slaforge.report.groups.row_key`; each group's
+    buckets fall back to the raw history where that group's pieces do not cover them."""
+    name = sla.name
+    groups = sla_group_labels(sla)
+    raw = RawSLA(step=bucket_step(period.covered_seconds))
+    step = raw.step
+    ends, until = _grid(period, step)
+    start = period.start.timestamp()
+    recorded: dict[str, _Side] = {}
+    if ends:
+        recorded = _by_objective(client.query_range(sums_query(name, step, groups, only), ends[0], ends[-1], step),
+                                 groups=groups)
+    last = ends[-1] if ends else start
+    tail = until - last
+    if tail > 0:
+        _, series = client.query(sums_query(name, tail, groups, only), until, expect="vector")
+        for key, side in _by_objective(series, at=until, groups=groups).items():
+            recorded.setdefault(key, _Side()).values.update(side.values)
+    spans = [(t - step, t) for t in ends] + ([(last, until)] if tail > 0 else [])
+
+    rows = {o.name: _row_keys(o, recorded) for o in sla.spec.objectives}
+    row_missing = {
+        key: {(b, e) for b, e in spans
+              if float(recorded.get(key, _Side()).values.get(e, {}).get("pieces", "0")) < _expected(b, e)}
+        for keys in rows.values() for key in keys
+    }
+    # per objective: the spans some group's pieces miss (all of them when no group was recorded)
+    missing = {}
+    for o in sla.spec.objectives:
+        gaps = set().union(*(row_missing[key] for key in rows[o.name])) if rows[o.name] else set(spans)
+        missing[o.name] = [span for span in spans if span in gaps]
+    offsets = Offsets()
+    if any(missing.values()):
+        offsets = _offsets(client, name, recorded, spans)
+    windows = maintenance_windows(sla.spec.maintenance, sla.spec.timezone,
+                                  period.start - timedelta(days=1), period.until + timedelta(days=1))
+    every = set(spans)
+    for target in sla.spec.objectives:
+        fallback = _raw(client, sla, target, missing[target.name], step, last, windows, offsets)
+        keys = rows[target.name] if not target.group_by else sorted({*rows[target.name], *fallback})
+        for key in keys:
+            got = recorded.get(key, _Side()).values
+            if any(float(v.get("pieces", "0")) > 0 for v in got.values()):
+                raw.pieces_seen.update((key, target.name))
+            back = fallback.get(key, {})
+            if any("valid" in v for v in back.values()):
+                raw.raw_seen.update((key, target.name))
+            gaps = row_missing.get(key, every)
+            buckets = []
+            for b, e in spans:
+                if (b, e) in gaps and "valid" in back.get(e, {}):
+                    v = back[e]
+                    buckets.append(Bucket(b, e, v.get("bad", "0"), v["valid"], RAW))
+                elif "valid" in got.get(e, {}):
+                    v = got[e]
+                    buckets.append(Bucket(b, e, v.get("bad", "0"), v["valid"], RECORDED))
+            raw.buckets[key] = buckets
 
     # Look `gap` beyond the period on both sides (when that is already in the past) to tell
     # whether an incident was open at its edges.
     seen_until = min(period.until + gap, period.now)
     look = (seen_until - period.start).total_seconds() + gap.total_seconds()
-    _, series = client.query(firing_query(sla, look, only), seen_until, expect="matrix")
+    _, series = client.query(firing_query(name, look, only), seen_until, expect="matrix")
     for item in series:
-        objective = item.labels.get(LABEL_OBJECTIVE)
-        if objective:
-            raw.firing.setdefault(row_key(objective, item.labels, groups), []).extend(t for t, _ in item.samples)
+        objective_name = item.labels.get(LABEL_OBJECTIVE)
+        if objective_name:
+            key = row_key(objective_name, item.labels, groups)
+            raw.firing.setdefault(key, []).extend(t for t, _ in item.samples)
     raw.firing_seen_until = seen_until.timestamp()
+    if any(raw.firing.values()):
+        look_back = look + DETECT_LOOKBACK.total_seconds()
+        query = burning_query(sla, look_back, only)
+        if query is not None:
+            _, series = client.query(query, seen_until, expect="matrix")
+            for item in series:
+                objective_name = item.labels.get(LABEL_OBJECTIVE)
+                if objective_name:
+                    key = row_key(objective_name, item.labels, groups)
+                    raw.burning.setdefault(key, []).extend(t for t, _ in item.samples)
+
+    if any(not any(float(b.valid) > 0 for key in _row_keys(o, raw.buckets) for b in raw.buckets.get(key, []))
+           for o in sla.spec.objectives):
+        _, series = client.query(rules_query(name, period.covered_seconds), period.until, expect="vector")
+        raw.rules_loaded = {item.labels.get(LABEL_OBJECTIVE, "") for item in series}
     return raw
+
+
+def _offsets(client: PrometheusClient, sla: str, recorded: dict[str, _Side],
+             spans: list[tuple[float, float]]) -> Offsets:
+    """The groups' evaluation offsets, read at the end of the latest fully recorded bucket."""
+    full = [e for b, e in spans
+            if any(float(side.values.get(e, {}).get("pieces", "0")) >= _expected(b, e) > 0
+                   for side in recorded.values())]
+    if not full:
+        return Offsets()
+    _, series = client.query(offsets_query(sla), full[-1], expect="vector")
+    stamps = {item.labels.get(KIND_LABEL): float(item.value) for item in series if is_number(item.value)}
+    return Offsets.from_stamps(stamps.get("five"), stamps.get("one"))
+
+
+def _raw(client: PrometheusClient, sla: SLA, target: Objective, missing: list[tuple[float, float]], step: int,
+         last: float, windows: list[Interval], offsets: Offsets) -> dict[str, dict[float, dict[str, str]]]:
+    """The missing buckets from the SLI's own series, by row key (summed by the objective's group
+    labels): one range query over the whole buckets from the first missing to the last, one
+    instant query for a missing tail."""
+    if not missing:
+        return {}
+    out: dict[str, dict[float, dict[str, str]]] = {}
+    keys = tuple(sorted(target.group_by))
+    whole = [(b, e) for b, e in missing if e - b == step and e <= last]
+    if whole:
+        first, final = whole[0][1], whole[-1][1]
+        query = raw_sums_query(sla, target, step, windows_near(windows, first - step, final), offsets)
+        wanted = {e for _, e in whole}
+        answer = client.query_range(query, first, final, step)
+        for key, side in _by_objective(answer, groups=keys, objective=target.name).items():
+            out.setdefault(key, {}).update({t: v for t, v in side.values.items() if t in wanted})
+    rest = [(b, e) for b, e in missing if (b, e) not in whole]
+    for b, e in rest:  # at most the tail of a partial period
+        query = raw_sums_query(sla, target, e - b, windows_near(windows, b, e), offsets)
+        _, series = client.query(query, e, expect="vector")
+        for key, side in _by_objective(series, at=e, groups=keys, objective=target.name).items():
+            out.setdefault(key, {}).update(side.values)
+    return out

@@ -19,8 +19,10 @@ from slaforge.spec.model import CreditTier
 DECIMALS = 4
 
 
-def exact(value: float | str) -> Fraction:
+def exact(value: Fraction | float | str) -> Fraction:
     """A percent or count as an exact rational, read from its shortest decimal form."""
+    if isinstance(value, Fraction):
+        return value
     if isinstance(value, str):
         return Fraction(value.strip())
     return Fraction(repr(float(value)))
@@ -66,6 +68,10 @@ def credit_owed(achieved: Fraction, tiers: Sequence[CreditTier]) -> tuple[float,
 
 def count_problems(bad_q: Fraction, valid_q: Fraction, bad: object, valid: object) -> tuple[str, ...]:
     """What is wrong with a pair of counts, if anything (``bad`` and ``valid`` as they are shown)."""
+    if isinstance(bad, Fraction):
+        bad = f"{float(bad):g}"
+    if isinstance(valid, Fraction):
+        valid = f"{float(valid):g}"
     problems = []
     if valid_q < 0:
         problems.append(f"negative valid events ({valid})")
@@ -76,7 +82,7 @@ def count_problems(bad_q: Fraction, valid_q: Fraction, bad: object, valid: objec
     return tuple(problems)
 
 
-def outcome(bad: float | str | None, valid: float | str | None, target: float,
+def outcome(bad: Fraction | float | str | None, valid: Fraction | float | str | None, target: float,
             tiers: Sequence[CreditTier]) -> Outcome:
     """Numbers for ``bad`` of ``valid`` events against ``target`` percent.
 

@@ -7,6 +7,7 @@ merged: samples no more than ``gap`` apart belong to the same incident.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -58,3 +59,23 @@ def merge_firing(
             )
         )
     return incidents
+
+
+DETECT_LOOKBACK = timedelta(hours=6)  # the longest page policy's window: burning further back is not this page
+DETECT_STEP = 60.0  # the burn is read once a minute
+
+
+def time_to_detect(start: datetime, burning: list[float]) -> float | None:
+    """Seconds from the first minute of the run of burning minutes that led into the page to the
+    page's first firing sample; ``burning`` holds the (sorted) minutes whose 5m error ratio was above
+    the lowest page threshold. None when no such minute is within :data:`DETECT_LOOKBACK` before it."""
+    t = start.timestamp()
+    index = bisect.bisect_right(burning, t) - 1
+    if index < 0 or t - burning[index] > DETECT_LOOKBACK.total_seconds():
+        return None
+    first = burning[index]
+    while index > 0 and first - burning[index - 1] <= DETECT_STEP * 1.5 and t - burning[index - 1] <= \
+            DETECT_LOOKBACK.total_seconds():
+        index -= 1
+        first = burning[index]
+    return t - first

@@ -7,9 +7,9 @@ from datetime import date, datetime
 from fractions import Fraction
 from typing import Any
 
+from slaforge.maintenance import Interval
 from slaforge.report.credits import Outcome, round_half_up, truncate
 from slaforge.report.incidents import Incident
-from slaforge.report.maintenance import Interval
 from slaforge.report.periods import Period, iso
 from slaforge.spec.model import CreditTier
 
@@ -23,6 +23,9 @@ class DayValue:
     day: date
     bad: Fraction
     valid: Fraction
+    bad_count: int = 0  # whole-number estimates for display (see slaforge.report.counts)
+    valid_count: int = 0
+    source: str = "recorded"  # recorded | raw (raw when any of the day came from the SLI's own series)
 
     @property
     def achieved(self) -> Fraction | None:
@@ -45,6 +48,13 @@ class ObjectiveReport:
     incidents: tuple[Incident, ...]
     coverage: float | None  # share of the covered time with recorded events
     curve: tuple[tuple[datetime, float], ...]  # period-to-date achieved percent, for the chart
+    bad_count: int | None = None  # whole-number estimates of the totals, for display
+    valid_count: int | None = None
+    source: str | None = None  # recorded | raw (raw when any number came from the SLI's own series)
+    raw_stretches: tuple[Interval, ...] = ()  # the time computed from the SLI's own series
+    missing: str | None = None  # for no data: what is missing, in words
+    resolve_within: float | None = None  # seconds, incidents.resolve_within
+    detect: tuple[float | None, ...] = ()  # per incident: seconds from burning above the page threshold to paging
     bucket_problems: tuple[str, ...] = ()  # inconsistent counts in the per-day buckets
     group: tuple[tuple[str, str], ...] = ()  # a grouped objective's group labels and values
 
@@ -59,6 +69,13 @@ class ObjectiveReport:
     def data_problems(self) -> tuple[str, ...]:
         """Counts from Prometheus that cannot be right, as sentences; reported, never clamped away."""
         return self.outcome.problems + self.bucket_problems
+
+    @property
+    def incidents_over_target(self) -> int | None:
+        """Incidents that lasted longer than ``resolve_within`` (None without that target)."""
+        if self.resolve_within is None:
+            return None
+        return sum(1 for i in self.incidents if i.seconds > self.resolve_within)
 
     @property
     def worst_days(self) -> list[DayValue]:
@@ -144,7 +161,7 @@ def period_json(period: Period) -> dict[str, Any]:
 def objective_json(obj: ObjectiveReport) -> dict[str, Any]:
     o = obj.outcome
     grouped = {"group": dict(obj.group)} if obj.group else {}
-    return {
+    out: dict[str, Any] = {
         "objective": obj.name,
         **grouped,
         "target": number(obj.target),
@@ -158,16 +175,26 @@ def objective_json(obj: ObjectiveReport) -> dict[str, Any]:
                 "start": iso(i.start),
                 "end": iso(i.end),
                 "duration_seconds": number(i.seconds),
+                "time_to_resolve_seconds": None if i.open_at_end else number(i.seconds),
+                "time_to_detect_seconds": number(detect),
+                "over_target": None if obj.resolve_within is None else i.seconds > obj.resolve_within,
                 "open_at_start": i.open_at_start,
                 "open_at_end": i.open_at_end,
             }
-            for i in obj.incidents
+            for i, detect in zip(obj.incidents, obj.detect or (None,) * len(obj.incidents), strict=True)
         ],
+        "incidents_over_target": obj.incidents_over_target,
+        "resolve_within_seconds": number(obj.resolve_within),
+        "source": obj.source,
+        "raw_stretches": [{"start": iso(a), "end": iso(b)} for a, b in obj.raw_stretches],
         "no_data": o.no_data,
+        "no_data_reason": obj.missing,
         "data_problems": list(obj.data_problems),
         "description": obj.description,
-        "valid_events": number(obj.valid_events),
-        "bad_events": number(obj.bad_events),
+        "valid_events": obj.valid_count,
+        "bad_events": obj.bad_count,
+        "valid_events_exact": number(obj.valid_events),
+        "bad_events_exact": number(obj.bad_events),
         "data_coverage": obj.coverage,
         "credit_tier": None if o.tier is None else {"below": number(o.tier.below), "credit": number(o.tier.credit)},
         "credit_tiers": [{"below": number(t.below), "credit": number(t.credit)} for t in obj.tiers],
@@ -175,12 +202,14 @@ def objective_json(obj: ObjectiveReport) -> dict[str, Any]:
             {
                 "date": d.day.isoformat(),
                 "achieved": percent(d.achieved),
-                "bad_events": number(d.bad),
-                "valid_events": number(d.valid),
+                "bad_events": d.bad_count,
+                "valid_events": d.valid_count,
+                "source": d.source,
             }
             for d in obj.worst_days
         ],
     }
+    return out
 
 
 def report_json(report: Report) -> dict[str, Any]:

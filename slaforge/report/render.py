@@ -17,8 +17,9 @@ from markupsafe import Markup
 from slaforge import __version__
 from slaforge.escaping import markdown_text
 from slaforge.report.chart import sli_chart
+from slaforge.report.counts import ESTIMATE_NOTE
 from slaforge.report.credits import round_half_up, truncate
-from slaforge.report.model import ObjectiveReport, Report, SLAReport, number, report_json
+from slaforge.report.model import ObjectiveReport, Report, SLAReport, report_json
 from slaforge.spec.durations import Duration
 from slaforge.timezones import wall_clock
 from slaforge.titles import sla_heading
@@ -66,9 +67,15 @@ def _objective_view(obj: ObjectiveReport, sla: SLAReport, with_chart: bool) -> d
     if o.problems:
         notes.append("the period's totals cannot be right: no value, no verdict, no credit")
     if o.no_data:
-        notes.append("no valid events were recorded in the period: no value, no verdict, no credit")
+        notes.append("no data in the period, no value, no verdict, no credit: "
+                     + (obj.missing or "no valid events"))
     elif obj.coverage is not None and obj.coverage < 0.99:
-        notes.append(f"events were recorded for only {obj.coverage * 100:.1f}% of the period")
+        notes.append(f"events were found for only {obj.coverage * 100:.1f}% of the period")
+    if obj.raw_stretches:
+        spans = ", ".join(f"{local(a, tz)} to {local(b, tz)}" for a, b in obj.raw_stretches)
+        notes.append("computed from the SLI's own series, with the meaning of the recorded pieces, where the "
+                     f"recording rules had recorded nothing: {spans}")
+    over = obj.incidents_over_target
     return {
         "name": obj.title,
         "description": obj.description,
@@ -79,21 +86,28 @@ def _objective_view(obj: ObjectiveReport, sla: SLAReport, with_chart: bool) -> d
         "maintenance": human(obj.maintenance_seconds),
         "credit": unknown if o.credit is None else pct(o.credit, 2),
         "credit_value": o.credit,
-        "events": "" if obj.valid_events is None else
-                  f"{number(obj.bad_events)} bad of {number(obj.valid_events)} valid events",
+        "events": "" if obj.valid_count is None else
+                  f"{obj.bad_count:,} bad of {obj.valid_count:,} valid events*",
+        "source": obj.source or "",
         "incident_count": len(obj.incidents),
+        "resolve_within": "" if obj.resolve_within is None else human(obj.resolve_within),
+        "over_target": "" if over is None else str(over),
         "incident_time": human(obj.incident_seconds),
         "incidents": [
             {
                 "start": ("before " if i.open_at_start else "") + local(i.start, tz),
                 "end": local(i.end, tz) + (" (still firing)" if i.open_at_end else ""),
                 "duration": human(i.seconds),
+                "to_resolve": "still firing" if i.open_at_end else human(i.seconds),
+                "to_detect": "unknown" if d is None else human(d),
+                "over": obj.resolve_within is not None and i.seconds > obj.resolve_within,
             }
-            for i in obj.incidents
+            for i, d in zip(obj.incidents, obj.detect or (None,) * len(obj.incidents), strict=True)
         ],
         "worst_days": [
             {"date": d.day.isoformat(), "achieved": pct(None if d.achieved is None else truncate(d.achieved)),
-             "bad": number(d.bad), "valid": number(d.valid)}
+             "bad": f"{d.bad_count:,}", "valid": f"{d.valid_count:,}",
+             "source": d.source}
             for d in obj.worst_days
         ],
         "tiers": [
@@ -135,6 +149,7 @@ def view(report: Report, with_chart: bool = False) -> dict[str, Any]:
         "version": __version__,
         "slas": slas,
         "partial": period["partial"],
+        "estimate_note": ESTIMATE_NOTE[0].upper() + ESTIMATE_NOTE[1:],
     }
 
 

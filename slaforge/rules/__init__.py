@@ -14,6 +14,8 @@ from typing import Any, Literal
 
 from slaforge.conventions import OPERATOR_RULE_NAME, RULE_GROUP, RULE_GROUP_LONG
 from slaforge.rules.alerts import alert_rules, long_alert_rules
+from slaforge.rules.credit import credit_zones, period_rules
+from slaforge.rules.engines import EngineOptions, apply
 from slaforge.rules.fleet import fast_fleet_rules, long_fleet_rules
 from slaforge.rules.group_alerts import groups_exceeded_alerts
 from slaforge.rules.maintenance import offset_rule, zones_needing_offset
@@ -21,7 +23,7 @@ from slaforge.rules.recording import FAST, SLOW, sla_recording_rules
 from slaforge.rules.render import dump
 from slaforge.spec.model import SLA
 
-__all__ = ["generate_groups", "generate_rule_file", "render", "render_tests"]
+__all__ = ["EngineOptions", "generate_groups", "generate_rule_file", "render", "render_tests"]
 
 Format = Literal["prometheus", "operator"]
 
@@ -38,13 +40,14 @@ def generate_groups(slas: Sequence[SLA]) -> list[dict[str, Any]]:
     ordered = sorted(slas, key=lambda s: s.name)
     if not ordered:
         return []
-    fast: list[dict[str, Any]] = [offset_rule(zone) for zone in zones_needing_offset(ordered)]
+    zones = sorted(set(zones_needing_offset(ordered)) | credit_zones(ordered))
+    fast: list[dict[str, Any]] = [offset_rule(zone) for zone in zones]
     for sla in ordered:
         fast += sla_recording_rules(sla)
     fast += fast_fleet_rules(ordered)
     for sla in ordered:
         fast += alert_rules(sla)
-    long_ = long_fleet_rules(ordered)
+    long_ = long_fleet_rules(ordered) + period_rules(ordered)
     for sla in ordered:
         long_ += long_alert_rules(sla)
         long_ += groups_exceeded_alerts(sla)
@@ -54,12 +57,16 @@ def generate_groups(slas: Sequence[SLA]) -> list[dict[str, Any]]:
     ]
 
 
-def generate_rule_file(slas: Sequence[SLA]) -> dict[str, Any]:
-    """One Prometheus rule file for all the SLAs, deterministic for the same SLAs in any order."""
-    return {"groups": generate_groups(slas)}
+def generate_rule_file(slas: Sequence[SLA], engine: EngineOptions | None = None) -> dict[str, Any]:
+    """One Prometheus rule file for all the SLAs, deterministic for the same SLAs in any order;
+    laid out for another rule engine with ``engine`` (:mod:`slaforge.rules.engines`)."""
+    groups = generate_groups(slas)
+    if engine is not None:
+        groups = apply(groups, slas, engine)
+    return {"groups": groups}
 
 
-def operator_document(slas: Sequence[SLA]) -> dict[str, Any]:
+def operator_document(slas: Sequence[SLA], engine: EngineOptions | None = None) -> dict[str, Any]:
     """The rule file wrapped in a monitoring.coreos.com/v1 PrometheusRule."""
     return {
         "apiVersion": "monitoring.coreos.com/v1",
@@ -68,16 +75,16 @@ def operator_document(slas: Sequence[SLA]) -> dict[str, Any]:
             "name": OPERATOR_RULE_NAME,
             "labels": {"app.kubernetes.io/managed-by": "slaforge"},
         },
-        "spec": generate_rule_file(slas),
+        "spec": generate_rule_file(slas, engine),
     }
 
 
-def render(slas: Sequence[SLA], format: Format = "prometheus") -> str:
+def render(slas: Sequence[SLA], format: Format = "prometheus", engine: EngineOptions | None = None) -> str:
     """YAML text of the rules, deterministic for the same SLAs in any order."""
     if format == "prometheus":
-        return dump(generate_rule_file(slas))
+        return dump(generate_rule_file(slas, engine))
     if format == "operator":
-        return dump(operator_document(slas))
+        return dump(operator_document(slas, engine))
     raise ValueError(f"unknown format {format!r}: use prometheus or operator")
 
 

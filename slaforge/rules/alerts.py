@@ -13,13 +13,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from slaforge.burnrate import BurnAlert, burn_alerts
+from slaforge.burnrate import BurnAlert, burn_alerts, sla_policies
 from slaforge.conventions import (
     ABSENT_FOR,
     ALERT_ABSENT,
     ALERT_BURN,
+    ALERT_CREDIT_AT_RISK,
     ALERT_ESCALATION,
     ALERT_EXHAUSTED,
+    BAD_EVENTS_PERIOD,
+    CALENDAR_NOW,
     ERROR_BUDGET_REMAINING,
     LABEL_LEVEL,
     LABEL_OBJECTIVE,
@@ -27,13 +30,24 @@ from slaforge.conventions import (
     LABEL_SEVERITY,
     LABEL_SLA,
     PAGE_BURN_RATE,
+    PAGE_ESCALATING,
     SEVERITY_PAGE,
     SEVERITY_TICKET,
     TICKET_BURN_RATE,
+    VALID_EVENTS_PERIOD,
 )
 from slaforge.escaping import template_literal as t
 from slaforge.promql_text import num
-from slaforge.rules.group_alerts import group_budget_left, group_text
+from slaforge.rules.credit import (
+    PERIOD_WORDS,
+    at_risk_expr,
+    calendar_selector,
+    credit_labels,
+    credit_objectives,
+    crossed,
+)
+from slaforge.rules.fleet import ESCALATION_BURN_WINDOW
+from slaforge.rules.group_alerts import group_budget_left, group_query_value, group_text
 from slaforge.rules.recording import (
     maintenance_selector,
     objective_labels,
@@ -59,7 +73,7 @@ def applicable_conditions(sla: SLA, objective: Objective, severity: str) -> list
     outage, error ratio 1, never exceeds it). `slaforge explain` shows them as not applicable.
     """
     return [
-        a for a in burn_alerts(objective, sla.spec.window) if a.severity == severity and a.applicable
+        a for a in burn_alerts(objective, sla.spec.window, sla_policies(sla)) if a.severity == severity and a.applicable
     ]
 
 
@@ -179,21 +193,24 @@ def absent_alert(sla: SLA, objective: Objective) -> Rule:
 
 
 def escalation_alerts(sla: SLA, objective: Objective) -> list[Rule]:
-    """One alert per escalation step: the page condition held continuously for ``after``.
+    """One alert per escalation step: the page has lasted ``after`` and errors are still being
+    spent faster than the budget allows over the last 5 minutes.
 
-    Built on ``for:`` over the page's own condition series rather than on ALERTS_FOR_STATE: no
-    dependency on the ALERTS series, works the same in Prometheus, Thanos ruler and Mimir,
-    and Prometheus restores ``for`` state across restarts. A page that stops for one evaluation
-    restarts every escalation clock, exactly like the page itself resolving.
+    Reads ``slaforge:page_escalating:seconds`` (:func:`slaforge.rules.fleet.escalation_rules`):
+    the page's age, present only while the 5m burn rate is over 1. The clock counts from the
+    page's start (a dip of the 5m burn does not restart it); once errors stop the step resolves
+    within 5 minutes of the 5m burn falling under 1 (held by ``max_over_time``), even while the page
+    itself waits for its windows to clear. A page that stops for one evaluation restarts the clock.
     """
-    if not sla.spec.alerting.page.enabled:
+    if not sla.spec.alerting.page.enabled or not sla.spec.escalation:
         return []
     if not applicable_conditions(sla, objective, SEVERITY_PAGE):
         return []
-    expr = objective_selector(PAGE_BURN_RATE, sla, objective)
+    series = objective_selector(PAGE_ESCALATING, sla, objective)
     out = []
     for step in escalation_steps(sla):
         level = step.level
+        expr = f"{series} >= {num(step.after.seconds)}" if step.after.ms else series
         # a step with `after: 0m` escalates as soon as the page fires: no "firing for 0s"
         firing = f"firing for {prom(step.after)}" if step.after.ms else "firing"
         lasted = f"has been firing for at least {prom(step.after)}" if step.after.ms else "is firing"
@@ -202,14 +219,55 @@ def escalation_alerts(sla: SLA, objective: Objective) -> list[Rule]:
         )
         description = (
             f"{_describe(sla, objective)} The error-budget page {lasted} "
-            f"(burn rate now {{{{ $value | printf \"%.1f\" }}}}x). Escalation level "
+            f"(for {{{{ $value | humanizeDuration }}}} so far) and errors are still being spent faster than "
+            f"the budget allows over the last {prom(ESCALATION_BURN_WINDOW)}. Escalation level "
             f"{level}: {t(step.receiver)}. Error budget left over {prom(sla.spec.window)}: "
             f"{_budget_left(sla, objective)}."
         )
         labels = {LABEL_RECEIVER: step.receiver, LABEL_LEVEL: str(level)}
-        out.append(
-            _alert(ALERT_ESCALATION, expr, sla, objective, labels, summary, description, for_=step.after)
+        out.append(_alert(ALERT_ESCALATION, expr, sla, objective, labels, summary, description))
+    return out
+
+
+def _query_value(series: str, fmt: str) -> str:
+    """Template text: the first value of ``series``, formatted by ``fmt``; "unknown" without one."""
+    return f"{{{{ with query `{series}` }}}}{{{{ . | first | value | {fmt} }}}}{{{{ else }}}}unknown{{{{ end }}}}"
+
+
+def _count(series: str, objective: Objective) -> str:
+    """Template text: a period-to-date count (a grouped objective's alert tells its own group's)."""
+    if objective.group_by:
+        return group_query_value(series, objective, "humanize")
+    return _query_value(series, "humanize")
+
+
+def credit_at_risk_alerts(sla: SLA, objective: Objective) -> list[Rule]:
+    """SLACreditAtRisk: one rule per credit tier, each firing while the projected end-of-period
+    value is in [next lower tier, this tier): at most one fires per objective, labelled with the
+    credit of the highest tier crossed. Silent during maintenance (the projection is absent)."""
+    if objective not in credit_objectives(sla):
+        return []
+    spec = sla.spec
+    cal = (spec.calendar, spec.timezone)
+    period = f"the current {PERIOD_WORDS[spec.calendar]} ({spec.timezone})"
+    elapsed = _query_value(calendar_selector(CALENDAR_NOW, cal), "humanizePercentage")
+    valid = _count(objective_selector(VALID_EVENTS_PERIOD, sla, objective), objective)
+    bad = _count(objective_selector(BAD_EVENTS_PERIOD, sla, objective), objective)
+    out = []
+    for tier, floor in crossed(objective.credits):
+        summary = (
+            f"{t(sla.name)}/{t(objective.name)}: a {num(tier.credit)}% credit is at risk this {spec.calendar} "
+            f"(projected {{{{ $value | humanizePercentage }}}} < {num(tier.below)}%)"
         )
+        description = (
+            f"{_describe(sla, objective)} In {period}, {elapsed} elapsed, {valid} valid events so far, "
+            f"{bad} of them bad (maintenance excluded). Even with no further error and traffic going on "
+            f"at the period's average rate so far, it would end at {{{{ $value | humanizePercentage }}}}: "
+            f"below the {num(tier.below)}% tier, which owes a {num(tier.credit)}% credit."
+        )
+        # the projection is absent during maintenance (slaforge.rules.credit)
+        expr = at_risk_expr(sla, objective, tier, floor)
+        out.append(_alert(ALERT_CREDIT_AT_RISK, expr, sla, objective, credit_labels(tier), summary, description))
     return out
 
 
@@ -237,4 +295,5 @@ def long_alert_rules(sla: SLA) -> list[Rule]:
                 rules.append(ticket)
         rules.append(exhausted_alert(sla, objective))
         rules.append(absent_alert(sla, objective))
+        rules += credit_at_risk_alerts(sla, objective)
     return rules

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
-from slaforge.burnrate import POLICIES, BurnPolicy, factor, fits
+from slaforge.burnrate import BurnPolicy, factor, fits, sla_policies
 from slaforge.conventions import (
     BAD_EVENTS_1M,
     BAD_EVENTS_5M,
@@ -31,7 +31,9 @@ from slaforge.conventions import (
     LABEL_SLA,
     MAINTENANCE_ACTIVE,
     OBJECTIVE_RATIO,
+    PAGE_ACTIVE_SINCE,
     PAGE_BURN_RATE,
+    PAGE_ESCALATING,
     SEVERITY_PAGE,
     SEVERITY_TICKET,
     SLA_INFO,
@@ -184,32 +186,77 @@ def budget_rules(slas: Sequence[SLA]) -> list[Rule]:
     return _union(ERROR_BUDGET_REMAINING, parts)
 
 
-def _burn(window: Duration, ratio: Callable[[Duration], str], policy: BurnPolicy, by: str = BY) -> str:
+def _enough_events(policy: BurnPolicy, slas: Sequence[SLA], min_events: int) -> str:
+    """``and`` clause: at least ``min_events`` valid events in the policy's long window (the pieces
+    the long window's ratio sums: 1m pieces up to 1h, 5m pieces beyond), per group when grouped."""
+    if policy.long_window <= LONGEST_FAST_WINDOW:
+        valid, rng = VALID_EVENTS_1M, range_of(policy.long_window, FAST)
+    else:
+        valid, rng = VALID_EVENTS_5M, range_of(policy.long_window, SLOW)
+    by = by_clause(slas)
+    return f"\nand on ({by})\nsum by ({by}) (sum_over_time({select(valid, slas)}[{rng}])) >= {min_events}"
+
+
+def _burn(window: Duration, ratio: Callable[[Duration], str], policy: BurnPolicy, by: str = BY,
+          enough: str = "") -> str:
     f = num(factor(policy, window))
     long_, short = ratio(policy.long_window), ratio(policy.short_window)
     return _block(
         f"{long_} / on ({BY}) group_left () {BUDGET} > {f}\n"
         f"and on ({by})\n"
         f"{short} / on ({BY}) group_left () {BUDGET} > {f}"
+        f"{enough}"
     )
 
 
-def burn_condition(severity: str, window: Duration, slas: Sequence[SLA]) -> str | None:
-    """The burn condition of ``severity`` for SLAs sharing ``window``: the long window's burn rate
-    while both windows of a pair are over its factor, absent otherwise and during maintenance.
+def severity_policies(sla: SLA, severity: str) -> tuple[BurnPolicy, ...]:
+    """The SLA's policies of ``severity`` whose long window fits in its SLA window."""
+    return tuple(p for p in sla_policies(sla) if p.severity == severity and fits(p, sla.spec.window))
+
+
+def burn_condition(
+    severity: str, window: Duration, slas: Sequence[SLA],
+    policies: Sequence[BurnPolicy] | None = None, min_events: int = 0,
+) -> str | None:
+    """The burn condition of ``severity`` for SLAs sharing ``window``, policies and min_events:
+    the long window's burn rate while both windows of a pair are over its factor (and the long
+    window holds at least ``min_events`` valid events), absent otherwise and during maintenance.
 
     Left out: pairs whose long window exceeds the SLA window. A pair whose threshold is >= 1 for
     some objective (low targets) simply never holds for it: an error ratio never exceeds 1.
     """
-    policies = [p for p in POLICIES if p.severity == severity and fits(p, window)]
+    if policies is None:
+        policies = [p for p in sla_policies(slas[0]) if p.severity == severity and fits(p, window)] if slas else []
     if not policies or not slas:
         return None
     long_group = severity == SEVERITY_TICKET
     # the two windows of a pair, and the pairs, are matched group by group
     by = by_clause(slas)
-    parts = [_burn(window, lambda w: read_ratio(w, slas, long_group), p, by) for p in policies]
+    parts = [
+        _burn(window, lambda w: read_ratio(w, slas, long_group), p, by,
+              _enough_events(p, slas, min_events) if min_events > 0 else "")
+        for p in policies
+    ]
     body = f"\nor on ({by})\n".join(parts)
     return f"{_block(body)}\nunless on ({LABEL_SLA}) ({MAINTENANCE_ACTIVE} == 1)\n"
+
+
+def _policy_key(policies: tuple[BurnPolicy, ...]) -> tuple[tuple[str, float, int, int], ...]:
+    return tuple((p.severity, p.budget_fraction, p.long_window.ms, p.short_window.ms) for p in policies)
+
+
+def condition_classes(
+    severity: str, slas: Iterable[SLA]
+) -> list[tuple[Duration, tuple[BurnPolicy, ...], int, list[SLA]]]:
+    """SLAs that share a burn condition: same SLA window, same policies of ``severity``, same
+    min_events; in order of window (then policies, then min_events). Without alerting.policies
+    and min_events this is one class per SLA window."""
+    out: dict[tuple[Duration, tuple[BurnPolicy, ...], int], list[SLA]] = {}
+    for sla in slas:
+        key = (sla.spec.window, severity_policies(sla, severity), sla.spec.alerting.min_events)
+        out.setdefault(key, []).append(sla)
+    ordered = sorted(out.items(), key=lambda item: (item[0][0], _policy_key(item[0][1]), item[0][2]))
+    return [(w, pols, n, members) for (w, pols, n), members in ordered]
 
 
 def burn_condition_rules(severity: str, slas: Sequence[SLA]) -> list[Rule]:
@@ -218,14 +265,67 @@ def burn_condition_rules(severity: str, slas: Sequence[SLA]) -> list[Rule]:
         s for s in slas
         if (s.spec.alerting.page if severity == SEVERITY_PAGE else s.spec.alerting.ticket).enabled
     ]
-    parts = [burn_condition(severity, window, members) for window, members in sla_window_classes(enabled)]
+    parts = [
+        burn_condition(severity, window, members, policies, min_events)
+        for window, policies, min_events, members in condition_classes(severity, enabled)
+    ]
     record = PAGE_BURN_RATE if severity == SEVERITY_PAGE else TICKET_BURN_RATE
     return _union(record, [p for p in parts if p is not None])
 
 
+# the escalation steps read the burn rate over this window: "errors are still being spent faster
+# than the budget allows"
+ESCALATION_BURN_WINDOW = Duration.parse("5m")
+# ... at any evaluation within this much time: a noisy SLI whose 5m burn dips under 1 for a few
+# minutes keeps its steps firing (not keep_firing_for: that would also outlast maintenance)
+ESCALATION_HOLD = Duration.parse("5m")
+
+
+def escalating_slas(slas: Sequence[SLA]) -> list[SLA]:
+    """SLAs whose pages escalate: escalation steps, paging enabled and a page policy."""
+    return [
+        s for s in slas
+        if s.spec.escalation and s.spec.alerting.page.enabled and severity_policies(s, SEVERITY_PAGE)
+    ]
+
+
+def escalation_rules(slas: Sequence[SLA]) -> list[Rule]:
+    """When each page started, and how long it has lasted while the 5m burn rate is over 1.
+
+    ``slaforge:page_active_since:timestamp`` is its own value of the previous evaluation while the
+    page condition holds, else ``time()``: a page that stops for one evaluation starts a new clock
+    (the series goes stale), exactly as the page alert resolves. Stored in the TSDB, it survives a
+    restart of Prometheus. ``slaforge:page_escalating:seconds`` is ``time() - since`` while the
+    page holds **and** the 5m error ratio was over the budget at some evaluation of the last 5
+    minutes (``max_over_time``: a noisy SLI does not flap): each SLAEscalation step compares it
+    with its ``after``, so the steps count from the page's start but stop within 5 minutes of the
+    5m burn rate falling under 1, and at once when the page stops (maintenance included).
+    """
+    members = escalating_slas(slas)
+    if not members:
+        return []
+    page = select(PAGE_BURN_RATE, members)
+    since = select(PAGE_ACTIVE_SINCE, members)
+    recent = select(error_ratio_rule(prom(ESCALATION_BURN_WINDOW)), members)
+    ratio = f"max_over_time({recent}[{prom(ESCALATION_HOLD)}])"
+    by = by_clause(members)  # one clock per group of a grouped objective
+    return [
+        _record(
+            PAGE_ACTIVE_SINCE,
+            f"{_block(f'0 * {page}{chr(10)}+ on ({by}) max by ({by}) ({since})')}\n"
+            f"or on ({by})\n"
+            f"(0 * {page} + time())\n",
+        ),
+        _record(
+            PAGE_ESCALATING,
+            f"time() - {since}\nand on ({by})\n{ratio} / on ({BY}) group_left () {BUDGET} > 1\n",
+        ),
+    ]
+
+
 def fast_fleet_rules(slas: Sequence[SLA]) -> list[Rule]:
-    """After every SLA's pieces in the 1m group: maintenance 0, ratios up to 1h, the budget left
-    and the page conditions (which read the ratios of this same evaluation)."""
+    """After every SLA's pieces in the 1m group: maintenance 0, ratios up to 1h, the budget left,
+    the page conditions (which read the ratios of this same evaluation) and the escalation clock."""
     rules: list[Rule] = []
     zero = maintenance_zero(slas)
     if zero is not None:
@@ -233,6 +333,7 @@ def fast_fleet_rules(slas: Sequence[SLA]) -> list[Rule]:
     rules += [ratio_rule(w, members) for w, members in window_classes(slas) if w <= LONGEST_FAST_WINDOW]
     rules += budget_rules(slas)
     rules += burn_condition_rules(SEVERITY_PAGE, slas)
+    rules += escalation_rules(slas)
     return rules
 
 

@@ -32,12 +32,18 @@ def group_text(objective: Objective) -> str:
 
 def group_budget_left(series: str, objective: Objective) -> str:
     """The alert's own group's budget left: the query is built from the alert's labels."""
+    return group_query_value(series, objective, "humanizePercentage")
+
+
+def group_query_value(series: str, objective: Objective, fmt: str) -> str:
+    """Template text: the value of ``series`` for the alert's own group (the query is built from the
+    alert's labels), formatted by ``fmt``; "unknown" without one."""
     keys = group_labels(objective)
     matchers = "".join(f",{key}=%q" for key in keys)
     query = series[:-1] + matchers + "}"
     args = " ".join(f"$labels.{key}" for key in keys)
     return (
-        f"{{{{ with printf `{query}` {args} | query }}}}{{{{ . | first | value | humanizePercentage }}}}"
+        f"{{{{ with printf `{query}` {args} | query }}}}{{{{ . | first | value | {fmt} }}}}"
         "{{ else }}unknown{{ end }}"
     )
 

@@ -76,8 +76,10 @@ STANDARD_WINDOWS = frozenset(Duration.parse(w) for w in ERROR_RATIO_WINDOWS)
 
 
 def windows(sla: SLA) -> list[Duration]:
-    """The contract's windows plus the SLA window, shortest first, without duplicates."""
-    return sorted(STANDARD_WINDOWS | {sla.spec.window})
+    """The contract's windows, the SLA window and the windows of the SLA's own alerting.policies,
+    shortest first, without duplicates."""
+    own = {w for p in sla.spec.alerting.policies or () for w in (p.long, p.short)}
+    return sorted(STANDARD_WINDOWS | {sla.spec.window} | own)
 
 
 @lru_cache(maxsize=1024)

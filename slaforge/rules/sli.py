@@ -28,15 +28,16 @@ def _terms(value: str | Terms) -> Terms:
     return (value,) if isinstance(value, str) else value
 
 
-def _sum(term: str, rng: str, by: Terms) -> str:
+def _sum(term: str, rng: str, by: Terms, offset: str = "") -> str:
+    inc = f"increase({term}[{rng}]{f' offset {offset}' if offset else ''})"
     if by:
-        return f"sum by ({', '.join(by)}) (increase({term}[{rng}]))"
-    return f"sum(increase({term}[{rng}]))"
+        return f"sum by ({', '.join(by)}) ({inc})"
+    return f"sum({inc})"
 
 
-def sum_increase(terms: Terms, rng: str, by: Terms = ()) -> str:
-    """Events of the selectors over ``rng``, one sample (per group); empty only when none of them has a
-    series.
+def sum_increase(terms: Terms, rng: str, by: Terms = (), offset: str = "") -> str:
+    """Events of the selectors over ``rng`` (ending ``offset`` before the evaluation time when given),
+    one sample (per group); empty only when none of them has a series.
 
     A sum of several selectors counts a selector without series as 0 (as a single error counter
     without series counts 0), but stays empty when every one is missing, so that absence shows.
@@ -44,22 +45,22 @@ def sum_increase(terms: Terms, rng: str, by: Terms = ()) -> str:
     selector has.
     """
     if len(terms) == 1:
-        return _sum(terms[0], rng, by)
+        return _sum(terms[0], rng, by, offset)
     if by:
-        zero = "0 * (" + " or ".join(_sum(t, rng, by) for t in terms) + ")"
-        return "(" + " + ".join(f"({_sum(t, rng, by)} or {zero})" for t in terms) + ")"
-    zeroed = " + ".join(f"(sum(increase({t}[{rng}])) or vector(0))" for t in terms)
-    present = " or ".join(f"sum(increase({t}[{rng}]))" for t in terms)
+        zero = "0 * (" + " or ".join(_sum(t, rng, by, offset) for t in terms) + ")"
+        return "(" + " + ".join(f"({_sum(t, rng, by, offset)} or {zero})" for t in terms) + ")"
+    zeroed = " + ".join(f"({_sum(t, rng, by, offset)} or vector(0))" for t in terms)
+    present = " or ".join(_sum(t, rng, by, offset) for t in terms)
     return f"(({zeroed}) and on() ({present}))"
 
 
-def _zeroed(terms: Terms, rng: str, by: Terms = (), valid: str = "") -> str:
+def _zeroed(terms: Terms, rng: str, by: Terms = (), valid: str = "", offset: str = "") -> str:
     """Events of the selectors over ``rng``, 0 when none has a series yet (grouped: 0 for each group
     that has valid events)."""
     zero = f"0 * {valid}" if by else "vector(0)"
     if len(terms) == 1:
-        return f"({_sum(terms[0], rng, by)} or {zero})"
-    return "(" + " + ".join(f"({_sum(t, rng, by)} or {zero})" for t in terms) + ")"
+        return f"({_sum(terms[0], rng, by, offset)} or {zero})"
+    return "(" + " + ".join(f"({_sum(t, rng, by, offset)} or {zero})" for t in terms) + ")"
 
 
 @dataclass(frozen=True)
@@ -74,20 +75,21 @@ class Events:
     bad: Terms | None = None
     good: Terms | None = None
 
-    def increase(self, rng: str, divide: int = 1, by: Terms = ()) -> tuple[str, str]:
-        """(bad, valid) event counts over ``rng``, one sample each (one per group with ``by``),
+    def increase(self, rng: str, divide: int = 1, by: Terms = (), offset: str = "") -> tuple[str, str]:
+        """(bad, valid) event counts over ``rng`` (ending ``offset`` before the evaluation time when
+        given, for the report's reading of history), one sample each (one per group with ``by``),
         optionally divided."""
         div = f" / {divide}" if divide != 1 else ""
-        total = sum_increase(self.valid, rng, by)
+        total = sum_increase(self.valid, rng, by, offset)
         valid = f"{total}{div}"
         if self.bad is not None:
             # an error counter often has no series until the first error: count that as 0
-            bad = f"{_zeroed(self.bad, rng, by, total)}{div}"
+            bad = f"{_zeroed(self.bad, rng, by, total, offset)}{div}"
         else:
             assert self.good is not None
             # no good series counts every event as bad: a wrong le fails loudly, not silently;
             # more good than valid events (counters scraped at different times) counts 0 bad
-            bad = f"clamp_min({total} - {_zeroed(self.good, rng, by, total)}, 0){div}"
+            bad = f"clamp_min({total} - {_zeroed(self.good, rng, by, total, offset)}, 0){div}"
         return bad, valid
 
 

@@ -12,11 +12,13 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from slaforge.burnrate import BurnAlert
 from slaforge.conventions import (
     ALERT_BURN,
+    ALERT_CREDIT_AT_RISK,
     ALERT_ESCALATION,
     LABEL_LEVEL,
     LABEL_OBJECTIVE,
@@ -32,7 +34,8 @@ from slaforge.conventions import (
 )
 from slaforge.promql_text import le_value, quote
 from slaforge.rules.alerts import applicable_conditions
-from slaforge.rules.maintenance import active_at, next_window
+from slaforge.rules.credit import credit_objectives, credit_text, crossed
+from slaforge.rules.maintenance import active_at, next_window, offset_steps
 from slaforge.spec.model import SLA, Objective
 from slaforge.spec.promql import Matcher, Selector
 
@@ -43,6 +46,8 @@ MARGIN_MIN = 10  # detection margin on top of the theoretical time to fire
 # than 10,000 samples of one series, so a window of 5m pieces (recorded every minute there) may
 # not cover more than 9,999 minutes of test time.
 LIMIT_MIN = 9000
+RECOVERY_MIN = 15  # after an outage, every escalation step has stopped by then (5m window + 5m hold)
+PIECE_LAG_MIN = 7  # the 5m pieces trail real time by 1m30s to 6m30s
 
 Labels = dict[str, str]
 
@@ -229,6 +234,63 @@ def _end_of_window(sla: SLA, t: int, stop: int) -> int:
     while t < stop and active_at(sla, t):
         t += 60
     return t
+def projected_credit(sla: SLA, objective: Objective, outage: tuple[int, int], at: int,
+                     shift: int = 0) -> float | None:
+    """Python mirror of SLACreditAtRisk for a total outage (minutes since the epoch, traffic from
+    minute 0 on): the credit the alert shows at minute ``at`` (0 for none), or None before any
+    traffic in the period. ``shift`` moves the counted events by that many minutes (piece lag)."""
+    timezone = sla.spec.timezone
+    now = at * 60
+    local = datetime.fromtimestamp(now + offset_steps(timezone).at(now), UTC)
+    first_month = local.month if sla.spec.calendar == "month" else 3 * ((local.month - 1) // 3) + 1
+    start = local.replace(month=first_month, day=1, hour=0, minute=0, second=0, microsecond=0)
+    months = 1 if sla.spec.calendar == "month" else 3
+    year, month = divmod(start.month - 1 + months, 12)
+    end = start.replace(year=start.year + year, month=month + 1)
+    elapsed = (local - start).total_seconds() / (end - start).total_seconds()
+    period_start = max(0, int((start.timestamp() - (local.timestamp() - now)) // 60))
+    counted_until = at - shift
+    valid = counted_until - period_start
+    bad = max(0, min(outage[1], counted_until) - max(outage[0], period_start))
+    if valid <= 0 or elapsed <= 0:
+        return None
+    achieved = (1 - bad / (valid / elapsed)) * 100
+    for tier, floor in crossed(objective.credits):
+        if achieved < tier.below and (floor is None or achieved >= floor):
+            return tier.credit
+    return 0
+
+
+def _credit_checks(sla: SLA, plans: dict[str, list[Series]], start: int, end: int, at: int) -> list[dict[str, Any]]:
+    """SLACreditAtRisk at minute ``at`` of a total outage from ``start`` to ``end``, for the
+    objectives whose expected credit does not depend on the few minutes the pieces lag."""
+    expected: list[tuple[str, float]] = []
+    for objective in credit_objectives(sla):
+        if objective.name not in plans:
+            continue
+        outcomes = {projected_credit(sla, objective, (start, end), at, shift) for shift in (0, PIECE_LAG_MIN)}
+        if len(outcomes) != 1:
+            continue
+        credit = outcomes.pop()
+        if credit is None:
+            continue
+        expected.append((objective.name, credit))
+    if not expected:
+        return []
+    names = [name for name, _ in expected]
+    sel = Selector(
+        "ALERTS",
+        (Matcher("alertname", "=", ALERT_CREDIT_AT_RISK), Matcher("alertstate", "=", "firing"),
+         Matcher(LABEL_SLA, "=", sla.name), Matcher(LABEL_OBJECTIVE, "=~", "|".join(re.escape(n) for n in names))),
+    ).render()
+    return [{
+        "expr": f"count by ({LABEL_OBJECTIVE}, credit) ({sel})",
+        "eval_time": f"{at}m",
+        "exp_samples": [
+            {"labels": f'{{credit="{credit_text(credit)}",objective="{name}"}}', "value": 1}
+            for name, credit in sorted(expected) if credit
+        ],
+    }]
 
 
 def sla_tests(sla: SLA) -> list[dict[str, Any]]:
@@ -260,7 +322,7 @@ def sla_tests(sla: SLA) -> list[dict[str, Any]]:
     steps = sla.spec.escalation if severity == SEVERITY_PAGE else ()
     outage = detect + max([_minutes(s.after.ms) for s in steps], default=0) + 30
     begin = _clear_of_maintenance(sla, WARMUP_MIN, outage) if fire_at else None
-    if begin is not None and begin + outage > LIMIT_MIN:
+    if begin is not None and begin + outage + RECOVERY_MIN + 1 > LIMIT_MIN:
         begin = None
     if begin is not None:
         checks: list[dict[str, Any]] = [{
@@ -281,10 +343,17 @@ def sla_tests(sla: SLA) -> list[dict[str, Any]]:
                     for n in sorted(fire_at)
                 ],
             })
+        end = begin + outage
+        credits = _credit_checks(sla, plans, begin, end, end - 1)
+        checks += credits
+        if steps:
+            # once the errors stop, every step stops within 15 minutes while the page may go on
+            checks.append({"expr": _firing(sla, ALERT_ESCALATION, LABEL_OBJECTIVE),
+                           "eval_time": f"{end + RECOVERY_MIN}m", "exp_samples": []})
         tests.append({
             "name": f"{sla.name}: a total outage alerts ({severity})",
             "interval": "1m",
-            "input_series": _inputs(plans, [(begin, False), (outage, True)]),
+            "input_series": _inputs(plans, [(begin, False), (outage, True), (RECOVERY_MIN + 1, False)]),
             "promql_expr_test": checks,
         })
 

@@ -1,45 +1,45 @@
 """Checks that relate several fields of a structurally valid SLA.
 
-Each check is a small function that yields ``(path, message)``; the loader turns the path into
-FILE:LINE:COLUMN. Structure and single-field rules are in :mod:`slaforge.spec.model`.
+Each check is a small function that reads the pieces of one SLA that validated on their own (a
+:class:`~slaforge.spec.partial.PartialSLA`: all of them for a valid SLA) and yields ``(path, message)``;
+the loader turns the path into FILE:LINE:COLUMN. Structure and single-field rules are in
+:mod:`slaforge.spec.model`.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from slaforge import gotemplate
 from slaforge.conventions import RESERVED_LABELS
 from slaforge.spec.durations import Duration
 from slaforge.spec.model import LABEL_NAME, SLA, Expect
+from slaforge.spec.partial import PartialSLA
 from slaforge.spec.problems import Path
 from slaforge.spec.promql import Selector
 
 Finding = tuple[Path, str]
-Check = Callable[[SLA], Iterator[Finding]]
+Check = Callable[[SLA], Iterator[Finding]]  # a command's own check of a valid SLA (see load_slas)
+CrossCheck = Callable[[PartialSLA], Iterator[Finding]]  # a built-in check, also run on partial SLAs
 
 DAY = Duration.parse("1d")
 WEEK = Duration.parse("1w")
 
 
-def _duplicates(names: Sequence[str | None]) -> Iterator[tuple[int, str]]:
+def _duplicates(names: Iterable[tuple[int, str]]) -> Iterator[tuple[int, str]]:
     seen: set[str] = set()
-    for index, name in enumerate(names):
-        if name is None:
-            continue
+    for index, name in names:
         if name in seen:
             yield index, name
         seen.add(name)
 
 
-def probes_are_sound(sla: SLA) -> Iterator[Finding]:
-    for index, name in _duplicates([p.name if p else None for p in sla.spec.probes]):
+def probes_are_sound(sla: PartialSLA) -> Iterator[Finding]:
+    for index, name in _duplicates((i, p.name) for i, p in sla.probes):
         yield ("spec", "probes", index, "name"), f"probe name {name!r} is used twice in this SLA"
-    for index, probe in enumerate(sla.spec.probes):
-        if probe is None:
-            continue
+    for index, probe in sla.probes:
         here: Path = ("spec", "probes", index)
         if probe.timeout.ms <= 0:
             yield (*here, "timeout"), "the timeout must be greater than 0"
@@ -69,15 +69,12 @@ def probes_are_sound(sla: SLA) -> Iterator[Finding]:
             yield (*here, "tls", "ca_file"), "ca_file has no effect with insecure_skip_verify: true"
 
 
-def objectives_are_sound(sla: SLA) -> Iterator[Finding]:
-    objectives = sla.spec.objectives
-    probes = {p.name: p for p in sla.spec.probes if p is not None}
-    all_probes_known = None not in sla.spec.probes
-    for index, name in _duplicates([o.name if o else None for o in objectives]):
+def objectives_are_sound(sla: PartialSLA) -> Iterator[Finding]:
+    probes = {p.name: p for _, p in sla.probes}
+    all_probes_known = sla.probes.complete
+    for index, name in _duplicates((i, o.name) for i, o in sla.objectives):
         yield ("spec", "objectives", index, "name"), f"objective name {name!r} is used twice in this SLA"
-    for index, objective in enumerate(objectives):
-        if objective is None:
-            continue
+    for index, objective in sla.objectives:
         sli: Path = ("spec", "objectives", index, "sli")
         ref = objective.sli.probe_name
         if ref is not None:
@@ -129,10 +126,8 @@ def _credits_are_sound(target: float, tiers: Sequence, here: Path) -> Iterator[F
                 )
 
 
-def maintenance_is_sound(sla: SLA) -> Iterator[Finding]:
-    for index, window in enumerate(sla.spec.maintenance):
-        if window is None:
-            continue
+def maintenance_is_sound(sla: PartialSLA) -> Iterator[Finding]:
+    for index, window in sla.maintenance:
         here: Path = ("spec", "maintenance", index)
         for kind, limit in (("weekly", WEEK), ("daily", DAY), ("once", None)):
             item = getattr(window, kind)
@@ -145,24 +140,82 @@ def maintenance_is_sound(sla: SLA) -> Iterator[Finding]:
                 yield path, f"a {kind} window of {item.duration} would never close (must be < {limit})"
 
 
-def labels_are_sound(sla: SLA) -> Iterator[Finding]:
-    for where in (("metadata", "labels"), ("spec", "alerting", "labels")):
-        labels = sla.metadata.labels if where[0] == "metadata" else sla.spec.alerting.labels
+def labels_are_sound(sla: PartialSLA) -> Iterator[Finding]:
+    for where, labels in ((("metadata", "labels"), sla.labels), (("spec", "alerting", "labels"), sla.alerting.labels)):
         for key in labels:
             if key in RESERVED_LABELS:
                 yield (*where, key), f"label {key!r} is set by slaforge and cannot be overridden"
-    for key in sla.spec.alerting.annotations:
+    for key in sla.alerting.annotations:
         if not LABEL_NAME.fullmatch(key):
             yield ("spec", "alerting", "annotations", key), f"{key!r} is not a valid annotation name"
 
 
-def escalation_is_sound(sla: SLA) -> Iterator[Finding]:
-    steps = sla.spec.escalation
-    if steps and not sla.spec.alerting.page.enabled:
+FAST_LIMIT = Duration.parse("1h")
+MINUTE = Duration.parse("1m")
+FIVE_MINUTES = Duration.parse("5m")
+
+
+def policies_are_sound(sla: PartialSLA) -> Iterator[Finding]:
+    """alerting.policies: windows that the rules can sum exactly, short < long <= window, no
+    duplicate, and a factor that can fire for at least one objective (threshold < 100% errors)."""
+    policies = sla.alerting.policies
+    if policies is None:
+        return
+    window = sla.window  # None when the window itself did not validate
+    if not policies:
+        yield ("spec", "alerting", "policies"), "give at least one policy, or leave policies out for the default three"
+    seen: dict[tuple[str, Duration, Duration], int] = {}
+    budgets = [o.error_budget for _, o in sla.objectives]
+    for index, policy in enumerate(policies):
+        here: Path = ("spec", "alerting", "policies", index)
+        bad_window = False
+        for key in ("long", "short"):
+            value: Duration = getattr(policy, key)
+            step = MINUTE if value <= FAST_LIMIT else FIVE_MINUTES
+            if value.ms <= 0 or value.ms % step.ms:
+                bad_window = True
+                yield (*here, key), (
+                    f"{key} ({value}) must be a whole number of minutes up to 1h, of 5 minutes beyond "
+                    "(the windows are sums of 1m and 5m pieces)"
+                )
+        if not 0 < policy.budget_spent <= 100:
+            yield (*here, "budget_spent"), f"budget_spent must be a percent in (0, 100], got {policy.budget_spent:g}"
+            continue
+        if policy.short >= policy.long:
+            yield (*here, "short"), f"short ({policy.short}) must be shorter than long ({policy.long})"
+        if window is None:
+            pass
+        elif policy.long > window:
+            yield (*here, "long"), (
+                f"long ({policy.long}) exceeds the SLA window ({window}): the budget is defined over it"
+            )
+        elif not bad_window and budgets:
+            factor = policy.budget_spent / 100 * window.ms / policy.long.ms
+            if all(factor * b >= 1 for b in budgets):
+                yield (*here, "budget_spent"), (
+                    f"burn factor {factor:.4g} x error budget {max(budgets):g} >= 1: even a total outage "
+                    "could never fire it (spend less budget, or use a longer window)"
+                )
+        key3 = (policy.severity, policy.long, policy.short)
+        if key3 in seen:
+            yield here, (
+                f"duplicate of policy {seen[key3]}: same severity {policy.severity} and windows "
+                f"{policy.long}/{policy.short}"
+            )
+        else:
+            seen[key3] = index
+
+
+def escalation_is_sound(sla: PartialSLA) -> Iterator[Finding]:
+    steps = sla.escalation
+    if steps.count and not sla.alerting.page.enabled:
         yield ("spec", "escalation"), "escalation follows the page alert, but alerting.page.enabled is false"
-    for index, step in enumerate(steps):
-        before = steps[index - 1] if index else None
-        if step is None or before is None:
+    policies = sla.alerting.policies
+    if steps.count and sla.alerting.page.enabled and policies and not any(p.severity == "page" for p in policies):
+        yield ("spec", "escalation"), "escalation follows the page alert, but alerting.policies has no page policy"
+    for index, step in steps:
+        before = steps.get(index - 1)
+        if before is None:  # the first step, or the one before it did not validate
             continue
         if step.after <= before.after:
             yield (
@@ -191,11 +244,9 @@ def header_value_problem(value: str) -> str | None:
     return None
 
 
-def requests_are_sound(sla: SLA) -> Iterator[Finding]:
+def requests_are_sound(sla: PartialSLA) -> Iterator[Finding]:
     """What a probe sends and expects must be something the probe can actually do."""
-    for index, probe in enumerate(sla.spec.probes):
-        if probe is None:
-            continue
+    for index, probe in sla.probes:
         here: Path = ("spec", "probes", index)
         for name, value in probe.headers.items():
             if not HEADER_NAME.fullmatch(name):
@@ -213,11 +264,9 @@ def requests_are_sound(sla: SLA) -> Iterator[Finding]:
             yield (*here, "expect", "body_regex"), "a HEAD response has no body, so body_regex could never match"
 
 
-def slis_are_sound(sla: SLA) -> Iterator[Finding]:
+def slis_are_sound(sla: PartialSLA) -> Iterator[Finding]:
     """Metric-based SLIs that would parse but could never measure anything useful."""
-    for index, objective in enumerate(sla.spec.objectives):
-        if objective is None:
-            continue
+    for index, objective in sla.objectives:
         sli: Path = ("spec", "objectives", index, "sli")
         ratio = objective.sli.ratio
         if ratio is not None:
@@ -240,10 +289,10 @@ def slis_are_sound(sla: SLA) -> Iterator[Finding]:
             yield (*sli, "latency", "buckets"), "buckets must be in strictly increasing order, as Prometheus has them"
 
 
-def annotations_are_templates(sla: SLA) -> Iterator[Finding]:
+def annotations_are_templates(sla: PartialSLA) -> Iterator[Finding]:
     """alerting.annotations are Prometheus templates on purpose: one that Prometheus cannot parse
     would make it refuse the whole rule file, i.e. the monitoring of every SLA in it."""
-    for key, value in sla.spec.alerting.annotations.items():
+    for key, value in sla.alerting.annotations.items():
         try:
             gotemplate.check(value)
         except gotemplate.TemplateError as exc:
@@ -252,11 +301,11 @@ def annotations_are_templates(sla: SLA) -> Iterator[Finding]:
                 f"not a valid Prometheus template: {exc} (write {{{{ \"{{{{\" }}}} for a literal {{{{)",
             )
 
-def group_by_is_sound(sla: SLA) -> Iterator[Finding]:
+def group_by_is_sound(sla: PartialSLA) -> Iterator[Finding]:
     """group_by only on ratio and latency SLIs, and never a label slaforge or the SLA sets itself."""
-    own = set(sla.metadata.labels) | set(sla.spec.alerting.labels)
-    for index, objective in enumerate(sla.spec.objectives):
-        if objective is None or not objective.group_by:
+    own = set(sla.labels) | set(sla.alerting.labels)
+    for index, objective in sla.objectives:
+        if not objective.group_by:
             continue
         here: Path = ("spec", "objectives", index, "group_by")
         if objective.sli.kind in ("probe", "probe_latency"):
@@ -276,7 +325,7 @@ def _same_series(a: Selector, b: Selector) -> bool:
     return a.metric == b.metric and set(a.matchers) == set(b.matchers)
 
 
-CHECKS: tuple[Check, ...] = (
+CHECKS: tuple[CrossCheck, ...] = (
     probes_are_sound,
     requests_are_sound,
     objectives_are_sound,
@@ -284,13 +333,16 @@ CHECKS: tuple[Check, ...] = (
     maintenance_is_sound,
     labels_are_sound,
     group_by_is_sound,
+    policies_are_sound,
     escalation_is_sound,
     annotations_are_templates,
 )
 
 
-def check_sla(sla: SLA) -> list[Finding]:
-    return [finding for check in CHECKS for finding in check(sla)]
+def check_sla(sla: SLA | PartialSLA) -> list[Finding]:
+    """The findings of every built-in check, on a valid SLA or on the valid pieces of an invalid one."""
+    pieces = PartialSLA.of(sla) if isinstance(sla, SLA) else sla
+    return [finding for check in CHECKS for finding in check(pieces)]
 
 
 def _suggest(word: str, choices: Sequence[str]) -> str:

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -81,6 +82,9 @@ def _dns_label(value: str) -> str:
     return value
 
 
+DnsName = Annotated[str, AfterValidator(_dns_label)]  # the names that become label values: sla, probe, objective
+
+
 def _label_names(labels: dict[str, str]) -> dict[str, str]:
     for key in labels:
         if not LABEL_NAME.fullmatch(key) or key.startswith("__"):
@@ -110,7 +114,7 @@ class Base(BaseModel):
 
 
 class Metadata(Base):
-    name: str = Field(
+    name: DnsName = Field(
         description="lowercase DNS label, unique; becomes the label sla=NAME", json_schema_extra=_NAME_SCHEMA
     )
     labels: limits.Labels = Field(
@@ -120,7 +124,6 @@ class Metadata(Base):
         json_schema_extra=_LABELS_SCHEMA,
     )
 
-    _check_name = field_validator("name")(classmethod(lambda cls, v: _dns_label(v)))
     _check_labels = field_validator("labels")(classmethod(lambda cls, v: _label_names(v)))
 
 
@@ -215,7 +218,7 @@ class TLS(Base):
 
 
 class Probe(Base):
-    name: str = Field(
+    name: DnsName = Field(
         description="unique within the SLA; becomes the label probe=NAME", json_schema_extra=_NAME_SCHEMA
     )
     url: str = Field(
@@ -249,11 +252,6 @@ class Probe(Base):
                 return data
             data = {**data, "timeout": Duration(min(5000, interval.ms * 4 // 5)).prom}
         return data
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        return _dns_label(value)
 
     @field_validator("url")
     @classmethod
@@ -490,7 +488,7 @@ class CreditTier(Base):
 
 
 class Objective(Base):
-    name: str = Field(
+    name: DnsName = Field(
         description="unique within the SLA; becomes the label objective=NAME", json_schema_extra=_NAME_SCHEMA
     )
     description: limits.Description | None = None
@@ -510,11 +508,6 @@ class Objective(Base):
         le=limits.MAX_GROUPS,
         description="SLAGroupsExceeded fires when the SLI has more groups than this",
     )
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        return _dns_label(value)
 
     @field_validator("group_by")
     @classmethod
@@ -641,6 +634,16 @@ class AlertToggle(Base):
     enabled: bool = True
 
 
+class AlertPolicy(Base):
+    """Alert when ``budget_spent`` of the window's error budget goes within ``long`` (and ``short``
+    confirms it is still going on): burn factor = budget_spent x window / long."""
+
+    severity: Literal["page", "ticket"]
+    budget_spent: Percent = Field(description="percent of the SLA window's error budget, 2 or \"2%\"")
+    long: DurationField = Field(description="long window: proves the burn is significant")
+    short: DurationField = Field(description="short window, shorter than long: proves it is still going on")
+
+
 class Alerting(Base):
     labels: limits.Labels = Field(
         default_factory=dict,
@@ -653,6 +656,16 @@ class Alerting(Base):
     )
     page: AlertToggle = Field(default_factory=AlertToggle)
     ticket: AlertToggle = Field(default_factory=AlertToggle)
+    policies: tuple[AlertPolicy, ...] | None = Field(
+        default=None,
+        description="burn-rate policies replacing the default three (2%/1h/5m and 5%/6h/30m page, 10%/3d/6h ticket)",
+    )
+    min_events: int = Field(
+        default=0, ge=0, description="a burn alert needs at least this many valid events in its long window"
+    )
+    credit_at_risk: AlertToggle = Field(
+        default_factory=AlertToggle, description="SLACreditAtRisk for objectives with credits"
+    )
 
     _check_labels = field_validator("labels")(classmethod(lambda cls, v: _label_names(v)))
 
@@ -660,6 +673,12 @@ class Alerting(Base):
 class EscalationStep(Base):
     after: DurationField = Field(description="how long the page alert has been firing")
     receiver: limits.Text = Field(min_length=1, description="Alertmanager receiver name")
+
+
+class Incidents(Base):
+    resolve_within: DurationField | None = Field(
+        default=None, description="target for each page incident's duration: reported and reviewed"
+    )
 
 
 # --- the SLA ------------------------------------------------------------------------------
@@ -680,6 +699,7 @@ class Spec(Base):
     objectives: tuple[Objective, ...] = Field(min_length=1, max_length=limits.OBJECTIVES)
     alerting: Alerting = Field(default_factory=Alerting)
     escalation: tuple[EscalationStep, ...] = Field(default=(), max_length=limits.ESCALATION)
+    incidents: Incidents = Field(default_factory=Incidents)
 
     @field_validator("timezone")
     @classmethod

@@ -1,28 +1,69 @@
-"""A best-effort SLA from a document that failed structural validation.
+"""What the cross-field checks read of one SLA document: the pieces that validated on their own.
 
-Every list item and section that validates on its own is kept at its index; the ones that do not
-become None. The cross-field checks skip the None pieces, so a file with a misspelled key still gets
-its ordering, reference and uniqueness problems reported in the same run.
+For a valid SLA every piece did (:meth:`PartialSLA.of`). For a document that failed structural
+validation (:func:`partial_sla`), each list keeps the items that validate on their own at the index
+they have in the file, so that a file with a misspelled key still gets its ordering, reference and
+uniqueness problems reported in the same run, located at the right item.
 """
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from slaforge.spec.model import (
-    SLA,
-    Alerting,
-    EscalationStep,
-    Maintenance,
-    Metadata,
-    Objective,
-    Probe,
-    Spec,
-)
+from slaforge.spec.durations import Duration, parse_duration
+from slaforge.spec.model import SLA, Alerting, EscalationStep, Maintenance, Metadata, Objective, Probe
 
 M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Items(Generic[M]):
+    """One list of the document: the items that validated, by their index in it, and its length."""
+
+    valid: Mapping[int, M]
+    count: int
+
+    @classmethod
+    def all(cls, items: Sequence[M]) -> Items[M]:
+        return cls(dict(enumerate(items)), len(items))
+
+    @property
+    def complete(self) -> bool:
+        """Every item of the list validated (so a name missing from it is really missing)."""
+        return len(self.valid) == self.count
+
+    def __iter__(self) -> Iterator[tuple[int, M]]:
+        """(index in the document, item), in document order."""
+        return iter(self.valid.items())
+
+    def get(self, index: int) -> M | None:
+        return self.valid.get(index)
+
+
+@dataclass(frozen=True)
+class PartialSLA:
+    """The pieces of one SLA document that the cross-field checks read."""
+
+    labels: Mapping[str, str]  # metadata.labels
+    alerting: Alerting
+    probes: Items[Probe]
+    objectives: Items[Objective]
+    maintenance: Items[Maintenance]
+    escalation: Items[EscalationStep]
+    window: Duration | None  # spec.window, None when it did not validate
+
+    @classmethod
+    def of(cls, sla: SLA) -> PartialSLA:
+        """A valid SLA, every piece of it."""
+        spec = sla.spec
+        return cls(
+            sla.metadata.labels, spec.alerting, Items.all(spec.probes), Items.all(spec.objectives),
+            Items.all(spec.maintenance), Items.all(spec.escalation), spec.window,
+        )
 
 
 def _one(model: type[M], raw: Any) -> M | None:
@@ -32,25 +73,32 @@ def _one(model: type[M], raw: Any) -> M | None:
         return None
 
 
-def _many(model: type[M], raw: Any) -> tuple[M | None, ...]:
+def _many(model: type[M], raw: Any) -> Items[M]:
     if not isinstance(raw, list):
-        return ()
-    return tuple(_one(model, item) for item in raw)
+        return Items({}, 0)
+    valid = {index: item for index, item in enumerate(_one(model, r) for r in raw) if item is not None}
+    return Items(valid, len(raw))
 
 
-def partial_sla(raw: Any) -> SLA | None:
-    """The valid pieces of ``raw`` as an unvalidated SLA, or None when there is nothing to check."""
+def partial_sla(raw: Any) -> PartialSLA | None:
+    """The pieces of ``raw`` that validate on their own, or None when there is nothing to check."""
     if not isinstance(raw, dict) or not isinstance(raw.get("spec"), dict):
         return None
-    spec_raw: dict[str, Any] = raw["spec"]
-    metadata = _one(Metadata, raw.get("metadata")) or Metadata.model_construct(name="", labels={})
-    # model_construct skips validation on purpose: the lists may hold None for invalid items.
-    spec_fields: dict[str, Any] = {
-        "probes": _many(Probe, spec_raw.get("probes")),
-        "objectives": _many(Objective, spec_raw.get("objectives")),
-        "maintenance": _many(Maintenance, spec_raw.get("maintenance")),
-        "escalation": _many(EscalationStep, spec_raw.get("escalation")),
-        "alerting": _one(Alerting, spec_raw.get("alerting", {})) or Alerting(),
-    }
-    sla_fields: dict[str, Any] = {"metadata": metadata, "spec": Spec.model_construct(**spec_fields)}
-    return SLA.model_construct(**sla_fields)
+    spec: dict[str, Any] = raw["spec"]
+    metadata = _one(Metadata, raw.get("metadata"))
+    return PartialSLA(
+        labels=metadata.labels if metadata is not None else {},
+        alerting=_one(Alerting, spec.get("alerting", {})) or Alerting(),
+        probes=_many(Probe, spec.get("probes")),
+        objectives=_many(Objective, spec.get("objectives")),
+        maintenance=_many(Maintenance, spec.get("maintenance")),
+        escalation=_many(EscalationStep, spec.get("escalation")),
+        window=_window(spec.get("window")),
+    )
+
+
+def _window(raw: Any) -> Duration | None:
+    try:
+        return parse_duration(raw)
+    except (ValueError, TypeError):
+        return None

@@ -139,6 +139,7 @@ def test_json_for_the_storefront_example() -> None:
         "error_ratio_threshold": pytest.approx(0.0144), "budget_spent_when_fired": pytest.approx(0.02),
         "time_to_fire_on_total_outage": "51s840ms", "time_to_fire_human": "52s",
         "time_to_fire_seconds": pytest.approx(51.84), "generated": True, "note": None,
+        "min_events_per_minute": None,
     }
     assert (alerts["6h"]["factor"], alerts["6h"]["error_ratio_threshold"]) == (6.0, pytest.approx(0.006))
     assert alerts["6h"]["time_to_fire_seconds"] == pytest.approx(129.6)
@@ -305,8 +306,8 @@ SLA static-site: Web -> Everyone
       SLAErrorBudgetBurn       severity=ticket              off  ticket alerts are disabled in spec.alerting
       SLAErrorBudgetExhausted  severity=ticket              on   more than the whole error budget (0.1% of events) is spent over the last 30d
       SLASLIAbsent             severity=ticket              on   no valid events for 15m (the SLI's series are missing or not increasing)
-      SLAEscalation            receiver=web-oncall level=1  on   the page fires: notifies immediately
-      SLAEscalation            receiver=web-lead level=2    on   the page has kept firing for 1h 30m
+      SLAEscalation            receiver=web-oncall level=1  on   the page fires: notifies immediately, while the 5m burn rate is over 1
+      SLAEscalation            receiver=web-lead level=2    on   the page has kept firing for 1h 30m and the 5m burn rate is over 1
 """  # noqa: E501
 
 
@@ -382,7 +383,7 @@ def test_alert_set_matches_the_generated_rules_for_every_example() -> None:
     )
     generated = sorted(
         (r["alert"], r["labels"]["sla"], r["labels"]["objective"],
-         tuple(sorted((k, v) for k, v in r["labels"].items() if k in ("severity", "receiver", "level"))))
+         tuple(sorted((k, v) for k, v in r["labels"].items() if k in ("severity", "receiver", "level", "credit"))))
         for g in yaml.safe_load(rules_text)["groups"] for r in g["rules"] if "alert" in r
     )
     assert listed == generated
@@ -433,3 +434,38 @@ def test_now_must_be_an_instant(value: str, message: str) -> None:
     assert result.exit_code == 2
     assert message in result.stderr
     assert "Traceback" not in result.output
+
+
+POLICIES = """\
+    page: {enabled: true}
+    policies:
+      - {severity: page, budget_spent: 2%, long: 1h, short: 5m}
+      - {severity: page, budget_spent: 10%, long: 1d, short: 2h}
+      - {severity: ticket, budget_spent: 10%, long: 3d, short: 6h}
+    min_events: 600
+"""
+
+
+def test_policies_min_events_and_credit_at_risk(tmp_path: Path) -> None:
+    """An SLA's own policies, each with its factor and time to fire; what min_events means; one
+    SLACreditAtRisk per credit tier."""
+    data = explain_json(sla_file(tmp_path, edit(BASE, "    page: {enabled: true}\n", POLICIES)))
+    availability = objective(data, "checkout", "availability")
+    assert [(a["severity"], a["long_window"], a["short_window"], a["factor"], a["time_to_fire_human"],
+             a["min_events_per_minute"]) for a in availability["alerts"]] == [
+        ("page", "1h", "5m", 14.4, "52s", 10),
+        ("page", "1d", "2h", 3, "4m 19s", pytest.approx(0.416667)),
+        ("ticket", "3d", "6h", 1, "4m 19s", pytest.approx(0.138889)),
+    ]
+    assert availability["min_events"] == 600
+    assert availability["min_events_meaning"].startswith(
+        "a burn alert stays silent unless its long window holds at least 600 valid events: it needs on average "
+        "10/min over 1h"
+    )
+    credit = [(a["labels"], a["generated"]) for a in availability["alert_rules"] if a["alert"] == "SLACreditAtRisk"]
+    assert credit == [
+        ({"severity": "ticket", "credit": "10"}, True), ({"severity": "ticket", "credit": "25"}, True),
+        ({"severity": "ticket", "credit": "100"}, True),
+    ]
+    text = run(sla_file(tmp_path, edit(BASE, "    page: {enabled: true}\n", POLICIES))).stdout
+    assert "page    1d & 2h  3x" in text and "min_events 600: a burn alert stays silent" in text

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from prometheus_client.parser import text_string_to_metric_families
 
 from slaforge.cli import cli
-from slaforge.demo import DemoTarget, parse_listen
+from slaforge.demo import DemoTarget
 from slaforge.demo.metrics import BUCKETS
 from slaforge.demo.traffic import Traffic
 
@@ -137,14 +137,6 @@ def test_control_needs_post(target: DemoTarget) -> None:
     response = requests.get(f"{target.url}/-/fail?mode=error", timeout=30)
     assert response.status_code == 405 and response.headers["Allow"] == "POST"
     assert requests.get(f"{target.url}/healthz", timeout=30).status_code == 200
-
-
-def test_parse_listen() -> None:
-    assert parse_listen("127.0.0.1:8099") == ("127.0.0.1", 8099)
-    assert parse_listen("[::1]:9000") == ("::1", 9000)
-    for bad in ("8099", "localhost", "host:port", ":80", "h:70000"):
-        with pytest.raises(ValueError, match="HOST:PORT"):
-            parse_listen(bad)
 
 
 def test_command_refuses_a_bad_listen_address() -> None:

@@ -263,3 +263,13 @@ def test_dashboards_fit_grafanas_schema(files: dict[str, str]) -> None:
             for key in extras:
                 item.pop(key, None)
         assert back == data, path
+
+
+def test_period_to_date_panel_has_the_credit_tiers_as_thresholds(files: dict[str, str]) -> None:
+    shop = next(d for d in dashboards(files).values() if d.get("uid") == dashboard_uid("shop"))
+    panels = [p for p in shop["panels"] if p.get("title") == "Period to date"]
+    assert panels, "no period-to-date panel"
+    steps = panels[0]["fieldConfig"]["defaults"]["thresholds"]["steps"]
+    assert [s["value"] for s in steps][1:] == sorted(s["value"] for s in steps[1:])
+    exprs = [t["expr"] for t in panels[0]["targets"]]
+    assert any(c.PERIOD_PROJECTED in e for e in exprs) and any(c.VALID_EVENTS_PERIOD in e for e in exprs)

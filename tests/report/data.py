@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
-from slaforge.conventions import BAD_EVENTS_5M, VALID_EVENTS_5M
+from slaforge.conventions import BAD_EVENTS_5M, VALID_EVENTS_5M, error_ratio_rule
 
 SLOT = 300
 DATA_START = datetime(2026, 9, 28, tzinfo=UTC)
@@ -164,6 +164,10 @@ def add_acme(builder: OpenMetrics) -> None:
     _alerts(builder, "tier2", at(31, 23, 30), at(1, 0, 30, month=11), extra=one)  # open at the end
     _alerts(builder, "tier2", at(9, 1, 0), at(9, 2, 0), state="pending", extra=one)  # not firing
     _alerts(builder, "tier2", at(12, 1, 0), at(12, 2, 0), severity="ticket", extra=one)  # not a page
+    # tier2's 5m error ratio, once a minute from Oct 5 11:40: above the lowest page threshold
+    # (6 x 0.001) from 11:52 (after a dip at 11:51), 13 minutes before its page fires at 12:05
+    ratio = [(at(5, 11, 40) + timedelta(minutes=i), 0.05 if i >= 12 or 5 <= i < 10 else 0.001) for i in range(40)]
+    builder.add(error_ratio_rule("5m"), {"sla": "acme", "objective": "tier2"}, ratio)
 
 
 # --- berlin: October in Europe/Berlin is 2026-09-30T22:00Z .. 2026-10-31T23:00Z --------------

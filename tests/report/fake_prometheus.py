@@ -9,6 +9,7 @@ from one that read everything.
 from __future__ import annotations
 
 import json
+import re
 import socket
 import socketserver
 import ssl
@@ -226,3 +227,12 @@ def answering(handler: Callable[[Request], Any]) -> Behaviour:
             conn.record.finished += 1
 
     return behave
+
+
+def result_type(request: Request) -> str:
+    """The result type Prometheus gives this request: a range query, the raw ALERTS samples and the
+    report's subqueries (``[...:1m]``) are matrices, every other instant query a vector."""
+    query = request.form.get("query", "")
+    if request.path.endswith("query_range") or query.startswith("ALERTS") or re.search(r":\d+m\]$", query):
+        return "matrix"
+    return "vector"

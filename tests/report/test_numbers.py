@@ -7,9 +7,10 @@ from fractions import Fraction
 
 import pytest
 
+from slaforge.maintenance import maintenance_windows, merge_intervals, total_seconds
+from slaforge.report.counts import apportion, whole
 from slaforge.report.credits import credit_owed, outcome, truncate
-from slaforge.report.incidents import merge_firing
-from slaforge.report.maintenance import maintenance_windows, merge_intervals, total_seconds
+from slaforge.report.incidents import merge_firing, time_to_detect
 from slaforge.spec.model import CreditTier, Maintenance
 
 TIERS = (CreditTier(below=99.9, credit=10), CreditTier(below=99.0, credit=25), CreditTier(below=95.0, credit=100))
@@ -147,3 +148,24 @@ def test_incidents_merge_and_flags() -> None:
     late = merge_firing([until - timedelta(minutes=1)], start, until, seen_until=until + timedelta(minutes=5))
     assert not late[0].open_at_end  # it stopped: nothing in the 5 minutes after the period
     assert merge_firing([until - timedelta(minutes=1)], start, until)[0].open_at_end
+
+
+def test_whole_counts_add_up() -> None:
+    """156.753372 valid probes show as 157; days get whole shares that still add up to it."""
+    days = [Fraction("52.251124"), Fraction("52.251124"), Fraction("52.251124")]
+    total = whole(sum(days, Fraction(0)))
+    assert total == 157
+    assert apportion(days, total) == [53, 52, 52]  # ties to the earliest day
+    assert sum(apportion([Fraction("0.4")] * 10, 4)) == 4
+    assert apportion([Fraction(0), Fraction(0)], 0) == [0, 0]
+    assert whole(Fraction("60.5")) == 61 and whole(Fraction("60.499")) == 60
+
+
+def test_time_to_detect_is_the_run_leading_into_the_page() -> None:
+    page = datetime(2026, 10, 5, 12, 5, tzinfo=UTC)
+    minute = page.timestamp() - 60 * 20
+    burning = [minute + 60 * i for i in range(0, 5)] + [minute + 60 * i for i in range(7, 25)]
+    assert time_to_detect(page, burning) == 13 * 60  # from 11:52; the earlier run ended at 11:49
+    assert time_to_detect(page, []) is None
+    assert time_to_detect(page, [page.timestamp() - 7 * 3600]) is None  # beyond the longest page window
+    assert time_to_detect(page, [page.timestamp()]) == 0

@@ -165,3 +165,56 @@ def _tenant_objectives():  # type: ignore[no-untyped-def]
     from slaforge.spec import load_text
 
     return load_text(TENANT, "tenant.yaml")[0].spec.objectives
+
+
+# --- raw history: no recorded pieces, the SLI's own counters per customer -----------------------
+
+RAW_NOW = datetime(2026, 10, 2, tzinfo=UTC)
+RAW_OUTAGE = (at(1, 10), at(1, 11))  # acme: 10 of its 100 requests a minute fail
+
+
+def raw_counters() -> str:
+    data = OpenMetrics()
+    for customer, per_minute in (("acme", 100), ("globex", 200)):
+        ok = errors = 0
+        ok_samples, error_samples = [], []
+        t = datetime(2026, 9, 30, 23, tzinfo=UTC)
+        while t <= RAW_NOW:
+            failing = 10 if RAW_OUTAGE[0] < t <= RAW_OUTAGE[1] and customer == "acme" else 0
+            ok += per_minute - failing
+            errors += failing
+            ok_samples.append((t, float(ok)))
+            error_samples.append((t, float(errors)))
+            t += timedelta(minutes=1)
+        data.add("http_requests_total", {"job": "api", "code": "200", "customer": customer}, ok_samples)
+        data.add("http_requests_total", {"job": "api", "code": "503", "customer": customer}, error_samples)
+    return data.text()
+
+
+@pytest.fixture(scope="module")
+def raw_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    work = tmp_path_factory.mktemp("prometheus-groups-raw")
+    storage = work / "data"
+    backfill_openmetrics(raw_counters(), storage)
+    with PrometheusServer(work, storage=storage) as prometheus:
+        yield prometheus
+
+
+def test_raw_history_fallback_sums_by_group(raw_server: PrometheusServer, sla_file: Path) -> None:
+    """Without recorded pieces each customer's row is read from the raw counters, summed by customer."""
+    slas = load_slas([str(sla_file)])
+    report = report_json(build_report(slas, PrometheusClient(raw_server.url), "2026-10", RAW_NOW))
+    got = {(r["objective"], r.get("group", {}).get("customer")): r for r in rows(report)}
+    assert sorted(got) == [("availability", "acme"), ("availability", "globex"), ("fleet", None)]
+    acme, globex, fleet = got["availability", "acme"], got["availability", "globex"], got["fleet", None]
+    assert {acme["source"], globex["source"], fleet["source"]} == {"raw"}
+    # a day of 100 (acme) and 200 (globex) requests a minute; acme's 600 failures
+    assert (acme["valid_events"], acme["bad_events"]) == (144_000, 600)
+    assert (globex["valid_events"], globex["bad_events"]) == (288_000, 0)
+    assert (fleet["valid_events"], fleet["bad_events"]) == (432_000, 600)
+    assert acme["achieved"] == 99.5833 and acme["credit"] == 10 and globex["achieved"] == 100
+    only = report_json(build_report(slas, PrometheusClient(raw_server.url), "2026-10", RAW_NOW,
+                                    group={"customer": "globex"}))
+    assert [(r["objective"], r.get("group")) for r in rows(only)] == [
+        ("availability", {"customer": "globex"}), ("fleet", None),
+    ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -90,7 +91,8 @@ def test_a_flood_is_refused_at_the_size_limit(sla_files: dict[str, Path]) -> Non
     total = 32 * 1024 * 1024
     with fake.FakePrometheus(fake.flood(total)) as server:
         line = one_line_error(report(sla_files["acme"], server.url, "--max-answer-mb", "1"))
-    assert f"{server.url}/api/v1/query sent more than the limit of 1048576 bytes (--max-answer-mb)" in line
+    assert re.search(rf"{re.escape(server.url)}/api/v1/query(_range)? sent more than the limit of 1048576 bytes "
+                     r"\(--max-answer-mb\)", line), line
     assert server.record.finished == 0
     assert server.record.sent < total // 2  # stopped reading, did not drain it
 
@@ -177,22 +179,20 @@ def test_a_malformed_range_answer_is_an_error(sla_files: dict[str, Path]) -> Non
 
 
 def test_negative_counts_and_more_bad_than_valid_are_data_problems(sla_files: dict[str, Path]) -> None:
-    totals = {("met", "bad"): "1200", ("met", "valid"): "1000", ("tier1", "bad"): "-5", ("tier1", "valid"): "1000",
-              ("tier2", "bad"): "10", ("tier2", "valid"): "1000"}
+    """The totals are the sums of the 15-minute buckets (so that the days add up to them): `met` has one
+    bucket of more bad than valid events, `tier1` one of negative bad events, and `tier2` one bucket of
+    negative counts among sound ones whose sum is sound."""
+    first = 1790812800 + 900  # the end of October's first 15-minute bucket (UTC)
+    buckets = {"met": [("1200", "1000")], "tier1": [("-5", "1000")], "tier2": [("-1", "5"), ("1", "5"), ("10", "990")]}
 
     def answer(request: fake.Request) -> Any:
-        if request.path.endswith("query_range"):
-            t = 1790000000
+        if request.path.endswith("query_range") and "sum_over_time" in request.form["query"]:
             return {"resultType": "matrix", "result": [
-                {"metric": {"objective": "tier2", "slaforge_kind": "bad"}, "values": [[t, "-1"], [t + 900, "1"]]},
-                {"metric": {"objective": "tier2", "slaforge_kind": "valid"}, "values": [[t, "5"], [t + 900, "5"]]},
+                {"metric": {"objective": name, "slaforge_kind": kind},
+                 "values": [[first + 900 * i, pair[index]] for i, pair in enumerate(pairs)]}
+                for name, pairs in buckets.items() for index, kind in enumerate(("bad", "valid"))
             ]}
-        if "sum_over_time" in request.form["query"]:
-            return {"resultType": "vector", "result": [
-                {"metric": {"objective": o, "slaforge_kind": k}, "value": [1793404800, v]}
-                for (o, k), v in totals.items()
-            ]}
-        return {"resultType": "matrix", "result": []}  # the raw ALERTS samples: none
+        return {"resultType": fake.result_type(request), "result": []}  # alerts, offsets, raw sums: none
 
     with fake.FakePrometheus(fake.answering(answer)) as server:
         result = report(sla_files["acme"], server.url, "--format", "json")
@@ -200,10 +200,12 @@ def test_negative_counts_and_more_bad_than_valid_are_data_problems(sla_files: di
     assert result.exit_code == 0, result.output
     objectives = {o["objective"]: o for o in json.loads(result.stdout)["slas"][0]["objectives"]}
     met, tier1, tier2 = objectives["met"], objectives["tier1"], objectives["tier2"]
-    assert met["data_problems"] == ["more bad events (1200) than valid events (1000)"]
+    assert met["data_problems"][0] == "more bad events (1200) than valid events (1000)"
+    assert "1 of the 15-minute buckets hold negative counts or more bad than valid" in met["data_problems"][1]
     assert (met["achieved"], met["met"], met["credit"], met["no_data"]) == (None, None, None, False)
     assert (met["bad_events"], met["valid_events"]) == (1200, 1000)  # shown as they are, not clamped
-    assert tier1["data_problems"] == ["negative bad events (-5)"]
+    assert tier1["data_problems"][0] == "negative bad events (-5)"
+    assert tier1["bad_events"] == -5  # shown as counted
     assert tier1["achieved"] is None
     assert tier2["achieved"] == 99.0 and tier2["credit"] == 10  # the totals are fine
     assert len(tier2["data_problems"]) == 1
@@ -252,8 +254,7 @@ def test_report_o_is_replaced_atomically(tmp_path: Path, sla_files: dict[str, Pa
         raise OSError(28, "No space left on device", str(dst))
 
     def empty(request: fake.Request) -> Any:
-        sums = "sum_over_time" in request.form["query"] and not request.path.endswith("query_range")
-        return {"resultType": "vector" if sums else "matrix", "result": []}
+        return {"resultType": fake.result_type(request), "result": []}
 
     with fake.FakePrometheus(fake.answering(empty)) as server:
         monkeypatch.setattr(output.os, "replace", failing_replace)

@@ -15,7 +15,7 @@ import pytest
 
 from slaforge.report import PrometheusClient, build_report, render_html, render_json, render_markdown
 from slaforge.report.assemble import assemble_sla
-from slaforge.report.collect import RawSLA
+from slaforge.report.collect import Bucket, RawSLA
 from slaforge.report.model import Report
 from slaforge.report.periods import resolve_period
 from slaforge.spec import load_slas, load_text
@@ -29,12 +29,12 @@ def synthetic_report() -> Report:
     """A report assembled from hand-made query results: no Prometheus needed."""
     sla = load_text(acme_yaml(), "acme.yaml")[0]
     period = resolve_period("2026-10", calendar="month", timezone_name="UTC", now=NOW)
-    raw = RawSLA(totals={"tier1": {"bad": "2000", "valid": "892800"}, "met": {"bad": "0", "valid": "892800"}})
+    raw = RawSLA()
     start = period.start.timestamp()
-    raw.buckets["tier1"] = {
-        "valid": {start + 900 * i: "300" for i in range(1, 2977)},
-        "bad": {start + 900 * i: ("100" if 1900 <= i < 1920 else "0") for i in range(1, 2977)},
-    }
+    raw.buckets["tier1"] = [Bucket(start + 900 * (i - 1), start + 900 * i, "100" if 1900 <= i < 1920 else "0",
+                                   "300", "recorded") for i in range(1, 2977)]
+    raw.buckets["met"] = [Bucket(start + 900 * (i - 1), start + 900 * i, "0", "300", "recorded")
+                          for i in range(1, 2977)]
     raw.firing["tier1"] = [start + 86400 * 19 + 36000 + 30 * i for i in range(100)]
     return Report(as_of=NOW, prometheus="http://prometheus.example:9090", slas=(assemble_sla(sla, period, raw),))
 
@@ -111,7 +111,9 @@ def berlin_report(name: str = "directory") -> Report:
 
     sla = load_text(BERLIN_YAML.replace("metadata: {name: berlin}", f"metadata: {{name: {name}}}"), "b.yaml")[0]
     period = resolve_period("2026-10", calendar="month", timezone_name="Europe/Berlin", now=NOW)
-    raw = RawSLA(totals={"availability": {"bad": "10", "valid": "89280"}})
+    raw = RawSLA()
+    first = period.start.timestamp()
+    raw.buckets["availability"] = [Bucket(first, first + 900, "10", "89280", "recorded")]
     # firing from 00:30 to 01:30 UTC on Oct 25: 02:30 CEST, i.e. in the hour that happens twice
     start = datetime(2026, 10, 25, 0, 30, tzinfo=UTC).timestamp()
     raw.firing["availability"] = [start + 30 * i for i in range(121)]
@@ -122,7 +124,7 @@ def test_local_times_carry_their_utc_offset() -> None:
     """02:30 happens twice in Berlin on Oct 25: the offset says which (and the period's ends show DST)."""
     md = render_markdown(berlin_report())
     assert "Period 2026-10: 2026-10-01 00:00 +02:00 to 2026-11-01 00:00 +01:00 (Europe/Berlin)." in md
-    assert "| 2026-10-25 02:30 +02:00 | 2026-10-25 02:30 +01:00 | 1h |" in md
+    assert "| 2026-10-25 02:30 +02:00 | 2026-10-25 02:30 +01:00 | unknown | 1h |" in md
     html = render_html(berlin_report())
     assert "<tr><td>2026-10-25 02:30 +02:00</td><td>2026-10-25 02:30 +01:00</td>" in html
     assert "2026-10-01 00:00 +02:00 to 2026-11-01 00:00 +01:00 (Europe/Berlin)" in html

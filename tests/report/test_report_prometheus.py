@@ -98,6 +98,9 @@ def test_no_data_is_neither_100_nor_0(october: dict[str, Any]) -> None:
         assert o[name]["error_budget_spent"] is None
     assert o["nodata"]["data_coverage"] == 0.0
     assert o["idle"]["data_coverage"] == 1.0
+    # what is missing, in words (the same sentence is the warning on stderr)
+    assert o["idle"]["no_data_reason"].startswith("no valid events: the SLI's series were there but counted")
+    assert o["nodata"]["no_data_reason"].startswith("neither the slaforge recording rules")
 
 
 def test_maintenance_excluded_in_the_slas_timezone(october: dict[str, Any]) -> None:
@@ -134,8 +137,21 @@ def test_worst_days_and_incidents(october: dict[str, Any]) -> None:
     assert objectives(october, "acme")["tier1"]["incidents"] == []
 
 
-def test_three_queries_per_sla_whatever_the_objectives(october: dict[str, Any]) -> None:
-    assert october["_queries"] == 3 * 2
+def test_time_to_detect_and_to_resolve(october: dict[str, Any]) -> None:
+    """From the first minute of the run of burning minutes that led into the page (11:52; the run of
+    11:45-11:49 ended before it) to the page (12:05); none where no ratio was recorded."""
+    incidents = objectives(october, "acme")["tier2"]["incidents"]
+    assert [i["time_to_detect_seconds"] for i in incidents] == [None, 780, None, None, None]
+    assert [i["time_to_resolve_seconds"] for i in incidents] == [1200, 28500, 3000, 7200, None]
+    assert objectives(october, "acme")["tier2"]["incidents_over_target"] is None  # no resolve_within
+
+
+def test_queries_per_sla_whatever_the_objectives(october: dict[str, Any]) -> None:
+    """Two per SLA for a complete period (buckets, incidents); acme's ``nodata`` objective adds one
+    range query of its raw SLI series (for the whole period, not per day), one reading the rule
+    groups' evaluation offsets (to join raw and recorded stretches exactly) and one asking whether
+    its rules were loaded, to say what is missing."""
+    assert october["_queries"] == 2 * 2 + 3 + 1  # and one for the time to detect (acme has pages)
 
 
 def test_partial_period(month_prometheus: PrometheusServer, sla_files: dict[str, Path]) -> None:
@@ -200,7 +216,8 @@ def test_cli_formats_carry_the_same_numbers(month_prometheus: PrometheusServer, 
             "--period", "2026-10", "--now", "2026-11-22T12:00:00Z"]
     md = run([*base, "--format", "md"])
     assert md.exit_code == 0
-    assert "acme/nodata: no data in 2026-10" in md.stderr
+    assert "acme/nodata: no data in 2026-10: neither the slaforge recording rules" in md.stderr
+    assert "are the recording rules loaded" not in md.stderr  # the old, misleading hint
     assert "| acme | tier1 | 99.9% | 99.7759% | breached | 224.01% | 0s | 0 | 10% |" in md.stdout
     assert "| berlin | availability | 99.5% | 99.178% | breached | 164.40% | 10h | 0 | 5% |" in md.stdout
     assert "| acme | nodata | 99.9% | no data | no data | no data | 0s | 0 | no data |" in md.stdout
@@ -243,4 +260,28 @@ def test_partial_quarter(month_prometheus: PrometheusServer, sla_files: dict[str
     valid = (31 + 2) * 288 * 100  # October and November 1-2
     assert (o["met"]["bad_events"], o["met"]["valid_events"]) == (800, valid)
     assert o["tier1"]["achieved"] == truncated(2_000, valid)
-    assert client.queries == 3
+    assert client.queries == 2 + 3 + 1  # buckets, incidents; nodata: offsets, raw series, rules; detect
+
+
+def test_days_add_up_to_the_totals_on_a_partial_period(month_prometheus: PrometheusServer,
+                                                        sla_files: dict[str, Path]) -> None:
+    """As of Oct 3 00:07:30 the 5m piece stamped 00:05 (100 bad of `met`'s 100 valid) follows the last
+    whole 15-minute bucket: it is in the totals, so it is in Oct 3 too, and in the chart's last point."""
+    slas = load_slas([sla_files["acme"], sla_files["berlin"]])
+    now = datetime(2026, 10, 3, 0, 7, 30, tzinfo=UTC)
+    report = build_report(slas, PrometheusClient(month_prometheus.url), "this-month", now)
+    checked = 0
+    for s in report.slas:
+        for o in s.objectives:
+            if o.valid_events is None or o.outcome.achieved is None:
+                continue
+            assert sum(d.valid for d in o.days) == o.valid_events
+            assert sum(d.bad for d in o.days) == o.bad_events
+            assert sum(d.valid_count for d in o.days) == o.valid_count
+            assert sum(d.bad_count for d in o.days) == o.bad_count
+            assert o.curve[-1][1] == pytest.approx(float(o.outcome.achieved), abs=1e-9)
+            checked += 1
+    assert checked == 7
+    met = next(o for o in report.slas[0].objectives if o.name == "met")
+    assert (met.days[-1].day.isoformat(), met.days[-1].bad, met.days[-1].valid) == ("2026-10-03", 100, 100)
+    assert (met.bad_count, met.valid_count) == (100, 2 * 288 * 100 + 100)

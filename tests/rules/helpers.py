@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from slaforge.rules import render
+from slaforge.rules import EngineOptions, render
 from slaforge.spec import load_slas
 from slaforge.spec.model import SLA
 from tests.support.prometheus import promtool
@@ -37,12 +37,13 @@ def fixture_names() -> list[str]:
 
 def run_promtool_tests(slas: Sequence[SLA], tests: Sequence[dict[str, Any]] | str,
                        workdir: Path | None = None, evaluation_interval: str = "1m",
-                       ) -> subprocess.CompletedProcess[str]:
-    """Write the rules of ``slas`` and the tests next to each other and run promtool on them."""
+                       engine: EngineOptions | None = None) -> subprocess.CompletedProcess[str]:
+    """Write the rules of ``slas`` (laid out for ``engine``, Prometheus by default) and the tests next
+    to each other and run promtool on them."""
     own = workdir is None
     folder = Path(tempfile.mkdtemp(prefix="slaforge-rules-")) if own else workdir
     assert folder is not None
-    (folder / "rules.yml").write_text(render(slas))
+    (folder / "rules.yml").write_text(render(slas) if engine is None else render(slas, engine=engine))
     if isinstance(tests, str):
         text = tests
     else:

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from slaforge.rules import EngineOptions, render
 from slaforge.spec.model import SLA
 from tests.rules.helpers import assert_passes, counter, fixture, only, run_promtool_tests
 
@@ -182,3 +183,164 @@ def test_diurnal_window_ratio_is_traffic_weighted() -> None:
     checks = [expect(within, 1440, ('{objective="errors",sla="diurnal"}', 1))]
     # evaluated every 5m, as the long group is in production (promtool ignores group intervals)
     assert_passes(run_promtool_tests([sla], [group(series, checks)], evaluation_interval="5m"))
+
+
+def test_escalation_stops_soon_after_recovery(shop: SLA) -> None:
+    # total outage of 40 minutes (minutes 150-190): the page fires at once, level 2 (after 30m)
+    # while the outage goes on; after recovery the page waits for its 30m window to clear, the
+    # escalation stops once the 5m burn rate is under 1 (held 5 more minutes against flapping)
+    series = {PROBES: counter((300, 4)), FAILURES: counter((150, 0), (40, 4), (110, 0))}
+    avail = ('{objective="availability"}', 1)
+    page = firing("SLAErrorBudgetBurn", 'severity="page"', 'objective="availability"')
+    esc = firing("SLAEscalation", 'objective="availability"', by="level, receiver")
+    one = ('{level="1",receiver="shop-oncall"}', 1)
+    two = ('{level="2",receiver="shop-lead"}', 1)
+    checks = [
+        expect(esc, 154, one),
+        expect(esc, 180, one),
+        expect(esc, 186, one, two),
+        expect(esc, 190, one, two),
+        # 12 minutes after recovery: the page still fires (6h/30m pair), no escalation
+        expect(page, 202, avail),
+        expect(esc, 202),
+        expect(esc, 230),
+    ]
+    assert_passes(run_promtool_tests([only(shop, "availability")], [group(series, checks)]))
+
+
+def test_escalation_does_not_flap_on_a_noisy_sli(shop: SLA) -> None:
+    # an outage that comes and goes: 6 bad minutes, 6 clean, from minute 150 to 222; the 5m burn
+    # rate dips under 1 for a minute or two in each clean stretch, the escalation stays up
+    segments: list[tuple[int, float]] = [(150, 0)]
+    for _ in range(6):
+        segments += [(6, 4), (6, 0)]
+    segments.append((78, 0))
+    series = {PROBES: counter((300, 4)), FAILURES: counter(*segments)}
+    esc = firing("SLAEscalation", 'objective="availability"', 'level="1"', by="level")
+    checks = [expect(esc, minute, ('{level="1"}', 1)) for minute in range(156, 224)]
+    assert_passes(run_promtool_tests([only(shop, "availability")], [group(series, checks)]))
+
+
+def with_alerting(sla: SLA, **fields: Any) -> SLA:
+    """The SLA without maintenance windows and with these alerting fields (validated like a file)."""
+    raw = sla.model_dump(mode="json", by_alias=True, exclude_none=True)
+    raw["spec"]["maintenance"] = []
+    raw["spec"]["alerting"].update(fields)
+    return SLA.model_validate(raw)
+
+
+@pytest.mark.parametrize("engine", [None, EngineOptions("vmalert")], ids=["prometheus", "vmalert"])
+def test_custom_policy_pages_on_a_burn_the_defaults_only_ticket(shop: SLA, engine: EngineOptions | None) -> None:
+    total = 'http_requests_total{job="shop",code="200"}'
+    errors = 'http_requests_total{job="shop",code="503"}'
+    series = {total: counter((70, 996)), errors: counter((70, 4))}  # 0.4% errors = 4x the budget
+    by_severity = firing("SLAErrorBudgetBurn", 'objective="api-errors"', by="severity")
+    defaults = with_alerting(only(shop, "api-errors"))
+    assert_passes(run_promtool_tests([defaults], [group(series, [
+        expect(by_severity, 40, ('{severity="ticket"}', 1)), expect(by_severity, 65, ('{severity="ticket"}', 1)),
+    ])], engine=engine))
+    # 10% of the 30d budget within 1d (2h): factor 3, so a 4x burn pages
+    policies = [
+        {"severity": "page", "budget_spent": "2%", "long": "1h", "short": "5m"},
+        {"severity": "page", "budget_spent": "10%", "long": "1d", "short": "2h"},
+        {"severity": "ticket", "budget_spent": "10%", "long": "3d", "short": "6h"},
+    ]
+    custom = with_alerting(only(shop, "api-errors"), policies=policies)
+    assert_passes(run_promtool_tests([custom], [group(series, [
+        expect(by_severity, 40, ('{severity="page"}', 1), ('{severity="ticket"}', 1)),
+        expect(by_severity, 65, ('{severity="page"}', 1), ('{severity="ticket"}', 1)),
+    ])], engine=engine))
+
+
+@pytest.mark.parametrize("engine", [None, EngineOptions("vmalert")], ids=["prometheus", "vmalert"])
+def test_min_events_keeps_a_low_traffic_service_quiet(shop: SLA, engine: EngineOptions | None) -> None:
+    # 2 probes a minute, 3 failures in one minute (minute 400, after 6h40m of clean traffic: the
+    # 1h/5m pair pages, 3/720 over 6h stays under the 6h/30m pair's 0.6%)
+    series = {PROBES: counter((460, 2)), FAILURES: counter((400, 0), (1, 3), (59, 0))}
+    page = firing("SLAErrorBudgetBurn", 'severity="page"', 'objective="availability"')
+    avail = ('{objective="availability"}', 1)
+    plain = with_alerting(only(shop, "availability"))
+    assert_passes(run_promtool_tests([plain], [group(series, [expect(page, 399), expect(page, 404, avail)])],
+                                     engine=engine))
+    # 200 events: more than the 1h window holds at 2 a minute (120)
+    quiet = with_alerting(only(shop, "availability"), min_events=200)
+    assert_passes(run_promtool_tests([quiet], [group(series, [expect(page, m) for m in range(399, 460, 2)])],
+                                     engine=engine))
+
+
+def with_credits(sla: SLA, **alerting: Any) -> SLA:
+    """Only availability, no maintenance, with the contract's three credit tiers (calendar month, UTC)."""
+    raw = with_alerting(only(sla, "availability"), **alerting).model_dump(mode="json", by_alias=True,
+                                                                          exclude_none=True)
+    raw["spec"]["objectives"][0]["credits"] = [
+        {"below": 99.9, "credit": 10}, {"below": 99.0, "credit": 25}, {"below": 95.0, "credit": 100},
+    ]
+    return SLA.model_validate(raw)
+
+
+def test_credit_at_risk_after_a_long_outage_on_the_first_day(shop: SLA) -> None:
+    # promtool's clock starts on 1 January 1970 (a 31-day month); a total outage from 01:00 to
+    # 11:00: at 11:20, 600 bad minutes of 44,640 is 98.66% even if nothing else fails: 25% credit
+    series = {PROBES: counter((700, 4)), FAILURES: counter((60, 0), (600, 4), (40, 0))}
+    credit = f'count by (credit) (ALERTS{{alertname="SLACreditAtRisk",alertstate="firing",{SHOP}}})'
+    projected = 'round(slaforge:period_projected:ratio{sla="shop",objective="availability"}, 0.001)'
+    checks = [
+        expect(credit, 55),
+        # an hour in: 60 bad minutes of 44,640 already make 99.87% (tier 99.9: 10%)
+        expect(credit, 125, ('{credit="10"}', 1)),
+        expect(credit, 680, ('{credit="25"}', 1)),
+        # 1 - 600 / (674 x 44,640 / 680): the pieces trail real time by a few minutes
+        expect(projected, 680, ('{objective="availability",sla="shop"}', 0.986)),
+    ]
+    assert_passes(run_promtool_tests([with_credits(shop)], [group(series, checks)]))
+    healthy = {PROBES: counter((700, 4)), FAILURES: counter((700, 0))}
+    quiet = [expect(credit, m) for m in (60, 300, 680)]
+    assert_passes(run_promtool_tests([with_credits(shop)], [group(healthy, quiet)]))
+    # switched off: no rule reads the period
+    off = render([with_credits(shop, credit_at_risk={"enabled": False})])
+    assert "SLACreditAtRisk" not in off and "period_to_date" not in off
+
+
+def test_credit_at_risk_counts_whole_days_and_starts_over_each_month(shop: SLA) -> None:
+    # In America/New_York (UTC-5 in 1970 as in the rules: the 2020 offset applies before 2020)
+    # promtool's clock starts on 31 December 1969, 19:00; January starts at minute 300. Evaluated
+    # every 5 minutes (promtool otherwise runs the 5m group every minute, and writes each day's sum
+    # five times).
+    raw = with_credits(shop).model_dump(mode="json", by_alias=True, exclude_none=True)
+    raw["spec"]["timezone"] = "America/New_York"
+    sla = SLA.model_validate(raw)
+    series = {
+        PROBES: counter((2100, 4)),
+        # December: 20:00-23:00 local; January 1st: 01:40-06:40 local (300 minutes)
+        FAILURES: counter((60, 0), (180, 4), (160, 0), (300, 4), (1400, 0)),
+    }
+    credit = f'count by (credit) (ALERTS{{alertname="SLACreditAtRisk",alertstate="firing",{SHOP}}})'
+    projected = 'round(slaforge:period_projected:ratio{sla="shop",objective="availability"}, 0.001)'
+    avail = '{objective="availability",sla="shop"}'
+    checks = [
+        # 31 December: the rules have seen only 4 hours of December, 3 of them bad
+        expect(credit, 250, ('{credit="100"}', 1)),
+        # 1 January: a new period, nothing bad yet
+        expect(credit, 330),
+        expect(projected, 330, (avail, 1)),
+        # 300 bad minutes on 1 January: 99.33% at the month's end, and still on the 2nd (the 1st's
+        # daily sum, written at midnight, carries them)
+        expect(credit, 1500, ('{credit="10"}', 1)),
+        expect(projected, 1500, (avail, 0.993)),
+        expect(credit, 2050, ('{credit="10"}', 1)),
+        expect(projected, 2050, (avail, 0.993)),
+    ]
+    assert_passes(run_promtool_tests([sla], [group(series, checks)], evaluation_interval="5m"))
+
+
+def test_credit_at_risk_is_silent_during_maintenance(shop: SLA) -> None:
+    # the shop's maintenance is 01:00-02:00 (minutes 60-120); 50 bad minutes before it already
+    # cross the 99.9% tier of January (99.888%); errors inside the window never count
+    raw = with_credits(shop).model_dump(mode="json", by_alias=True, exclude_none=True)
+    raw["spec"]["maintenance"] = [{"daily": {"start": "01:00", "duration": "1h"}}]
+    sla = SLA.model_validate(raw)
+    series = {PROBES: counter((150, 4)), FAILURES: counter((5, 0), (50, 4), (95, 4))}
+    credit = f'count by (credit) (ALERTS{{alertname="SLACreditAtRisk",alertstate="firing",{SHOP}}})'
+    checks = [expect(credit, 59, ('{credit="10"}', 1)), expect(credit, 62), expect(credit, 118),
+              expect(credit, 125, ('{credit="10"}', 1))]
+    assert_passes(run_promtool_tests([sla], [group(series, checks)]))

@@ -86,10 +86,14 @@ def test_names_and_labels() -> None:
     }
     assert expected <= records
     assert {c.error_ratio_rule("30d"), c.error_ratio_rule("28d"), c.error_ratio_rule("7d")} <= records
-    assert alerts == {c.ALERT_BURN, c.ALERT_EXHAUSTED, c.ALERT_ABSENT, c.ALERT_ESCALATION, c.ALERT_GROUPS}
+    assert alerts == {
+        c.ALERT_BURN, c.ALERT_EXHAUSTED, c.ALERT_ABSENT, c.ALERT_ESCALATION, c.ALERT_CREDIT_AT_RISK, c.ALERT_GROUPS,
+    }
     # rules for all the SLAs at once carry no labels (their series keep sla and objective)
     shared = {c.error_ratio_rule(w) for w in ("5m", "30m", "1h", "2h", "6h", "1d", "3d", "7d", "28d", "30d")} | {
         c.BAD_EVENTS_5M, c.VALID_EVENTS_5M, c.ERROR_BUDGET_REMAINING, c.PAGE_BURN_RATE, c.TICKET_BURN_RATE,
+        c.PAGE_ACTIVE_SINCE, c.PAGE_ESCALATING, c.BAD_EVENTS_DAY5M, c.VALID_EVENTS_DAY5M, c.BAD_EVENTS_1D,
+        c.VALID_EVENTS_1D, c.BAD_EVENTS_PERIOD, c.VALID_EVENTS_PERIOD, c.PERIOD_PROJECTED,
     }
     for group in doc["groups"]:
         for rule in group["rules"]:
@@ -103,6 +107,9 @@ def test_names_and_labels() -> None:
             labels = rule["labels"]
             if rule.get("record") == c.MAINTENANCE_ACTIVE:
                 assert set(labels) == {c.LABEL_SLA}
+            elif rule.get("record") in (c.CALENDAR_NOW, c.CALENDAR_DAY_CLOSED):
+                # one per (calendar, timezone), shared by the SLAs of that class
+                assert set(labels) == {c.LABEL_CALENDAR, c.LABEL_TIMEZONE}
             elif rule.get("record") != c.TIMEZONE_OFFSET:
                 assert {c.LABEL_SLA, c.LABEL_OBJECTIVE} <= set(labels)
             if "alert" in rule:
@@ -120,8 +127,12 @@ def test_user_labels_and_annotations() -> None:
         assert rule["labels"]["team"] == "web" and rule["labels"]["route"] == "shop"
         assert rule["annotations"]["runbook_url"] == "https://runbooks.example.com/shop"
     escalations = [r for r in alerts if r["alert"] == c.ALERT_ESCALATION]
-    assert [(r["labels"]["level"], r["labels"]["receiver"], r.get("for")) for r in escalations[:2]] == [
-        ("1", "shop-oncall", None), ("2", "shop-lead", "30m"),
+    # the steps count the page's age (no `for:`, no keep_firing_for: the hold is in the series)
+    assert [(r["labels"]["level"], r["labels"]["receiver"], r["expr"], r.get("for"), r.get("keep_firing_for"))
+            for r in escalations[:2]] == [
+        ("1", "shop-oncall", 'slaforge:page_escalating:seconds{sla="shop",objective="availability"}', None, None),
+        ("2", "shop-lead", 'slaforge:page_escalating:seconds{sla="shop",objective="availability"} >= 1800',
+         None, None),
     ]
 
 
@@ -280,5 +291,5 @@ def test_an_escalation_step_after_0m_is_worded_as_immediate() -> None:
         "payments-api/api-errors: page firing for 30m, escalating to payments-lead (level 2)",
         "payments-api/api-errors: page firing for 2h, escalating to payments-director (level 3)",
     ]
-    assert "The error-budget page is firing (burn rate now" in rules[0]["annotations"]["description"]
+    assert "The error-budget page is firing (for" in rules[0]["annotations"]["description"]
     assert "for 0s" not in render(all_slas())

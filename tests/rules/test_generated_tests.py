@@ -34,3 +34,15 @@ def test_generated_tests_cover_the_three_promises() -> None:
     for metric in ("slaforge_probes_total", "slaforge_probe_duration_seconds_bucket",
                    "http_requests_total", "http_request_duration_seconds_count"):
         assert metric in series
+
+
+def test_generated_tests_cover_credit_at_risk_and_escalation_stopping() -> None:
+    from slaforge.spec import load_slas
+    from tests.rules.helpers import EXAMPLES
+
+    doc = yaml.safe_load(render_tests(load_slas([str(EXAMPLES / "payments-api.yaml")])))
+    outage = next(t for t in doc["tests"] if "total outage alerts" in t["name"])
+    credit = [c for c in outage["promql_expr_test"] if "SLACreditAtRisk" in c["expr"]]
+    assert [c["exp_samples"] for c in credit] == [[{"labels": '{credit="10",objective="api-errors"}', "value": 1}]]
+    stopped = [c for c in outage["promql_expr_test"] if "SLAEscalation" in c["expr"] and not c["exp_samples"]]
+    assert len(stopped) == 1

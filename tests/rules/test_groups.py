@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from slaforge.rules import render
+from slaforge.rules import EngineOptions, render
 from slaforge.spec import load_slas
 from slaforge.spec.model import SLA
 from tests.rules.helpers import EXAMPLES, GOLDEN, assert_passes, counter, run_promtool_tests
@@ -274,3 +274,49 @@ def test_selector_lists_good_and_maintenance_per_group(tmp_path: Path) -> None:
                (f'slaforge:sli_valid_events:increase1m{{customer="globex",objective="served",{labels}}}', 0)),
     ]
     assert_passes(run_promtool_tests([sla], [group(series, checks)]))
+
+
+GROUPED_EXTRAS = TENANT.replace("  escalation:\n", """\
+      credits:
+        - {below: 99.9, credit: 10}
+  calendar: month
+  timezone: UTC
+  alerting:
+    min_events: 100
+  escalation:
+""")
+
+
+def test_min_events_escalation_and_credits_keep_the_group_labels(tmp_path: Path) -> None:
+    path = tmp_path / "tenant.yaml"
+    path.write_text(GROUPED_EXTRAS % {"max_groups": 1000})
+    text = render(load_slas([str(path)]))
+    by = "objective, sla, customer"
+    # min_events counts each group's own events
+    assert (f"and on ({by})\n          sum by ({by}) (sum_over_time(slaforge:sli_valid_events:increase1m"
+            '{sla="tenant"}[59m59s])) >= 100') in text
+    # each group has its own escalation clock
+    assert f"+ on ({by}) max by ({by}) (slaforge:page_active_since:timestamp" in text
+    # the period to date and its projection are per group
+    assert f"sum by ({by}, period) (" in text and "sum by (objective, sla, period)" not in text
+    assert f"sum by ({by}) (\n        sum_over_time(slaforge:sli_bad_events:increase1d" in text
+
+
+def test_grouped_min_events_vmalert_and_escalation_through_promtool(tmp_path: Path) -> None:
+    """The vmalert layout inlines the burn condition per objective: still one page per burning group."""
+    path = tmp_path / "tenant.yaml"
+    path.write_text(GROUPED_EXTRAS.replace("      credits:\n        - {below: 99.9, credit: 10}\n", "")
+                    % {"max_groups": 1000})
+    sla = load_slas([str(path)])[0]
+    page = (
+        'count by (customer, severity) '
+        '(ALERTS{alertname="SLAErrorBudgetBurn",alertstate="firing",severity="page",sla="tenant"})'
+    )
+    checks = [
+        expect(page, 99),
+        expect(page, 105, ('{customer="acme",severity="page"}', 1)),
+        expect(firing("SLAEscalation", "customer, receiver"), 105, ('{customer="acme",receiver="oncall"}', 1)),
+        expect(page, 150),
+    ]
+    for engine in (None, EngineOptions("vmalert")):
+        assert_passes(run_promtool_tests([sla], [group(OUTAGE, checks)], engine=engine))

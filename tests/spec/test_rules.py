@@ -34,6 +34,14 @@ P0 = "spec.probes[0]"
 TARGET = "      target: 99.9\n"
 SELECTOR = 'total: http_requests_total{job="checkout"}'
 
+TICKET = "    ticket: {enabled: true}\n"
+POL = "spec.alerting.policies"
+
+
+def policy(windows: str, spent: str = "2%", severity: str = "page") -> str:
+    return f"{TICKET}    policies:\n      - {{severity: {severity}, budget_spent: {spent}, {windows}}}\n"
+
+
 CASES = [
     # --- document header ---------------------------------------------------------------
     case("apiVersion-wrong", "apiVersion: slaforge/v1", "apiVersion: slaforge/v2", "slaforge/v2", "apiVersion",
@@ -284,6 +292,23 @@ CASES = [
          "spec.escalation[1].after", "steps must be in increasing order of 'after': 0s follows 0s", occurrence=2),
     case("escalation-order-later", "{after: 0m, receiver: payments-oncall}", "{after: 1h, receiver: payments-oncall}",
          "30m", "spec.escalation[1].after", "steps must be in increasing order of 'after': 30m follows 1h"),
+    # --- alerting.policies ------------------------------------------------------------------------
+    case("policy-short-not-shorter", TICKET, policy("long: 1h, short: 2h"), "2h}", f"{POL}[0].short",
+         "short (2h) must be shorter than long (1h)", occurrence=2),
+    case("policy-long-over-window", TICKET, policy("long: 31d, short: 1d"), "31d", f"{POL}[0].long",
+         "long (31d) exceeds the SLA window (30d): the budget is defined over it"),
+    case("policy-never-fires", TICKET, policy("long: 10m, short: 5m", spent="100%"), "100%",
+         f"{POL}[0].budget_spent", "burn factor 4320 x error budget 0.01 >= 1: even a total outage could never"),
+    case("policy-window-grid", TICKET, policy("long: 90s, short: 1m"), "90s", f"{POL}[0].long",
+         "long (1m30s) must be a whole number of minutes up to 1h, of 5 minutes beyond"),
+    case("policy-window-grid-long", TICKET, policy("long: 2h1m, short: 5m"), "2h1m", f"{POL}[0].long",
+         "must be a whole number of minutes up to 1h, of 5 minutes beyond"),
+    case("policy-duplicate", TICKET,
+         policy("long: 1h, short: 5m") + "      - {severity: page, budget_spent: 3%, long: 1h, short: 5m}\n",
+         "{severity: page, budget_spent: 3%", f"{POL}[1]",
+         "duplicate of policy 0: same severity page and windows 1h/5m"),
+    case("policy-no-page-but-escalation", TICKET, policy("long: 3d, short: 6h", severity="ticket"), "- {after: 0m",
+         "spec.escalation", "escalation follows the page alert, but alerting.policies has no page policy"),
     case("escalation-page-disabled", "page: {enabled: true}", "page: {enabled: false}", "- {after: 0m",
          "spec.escalation", "escalation follows the page alert, but alerting.page.enabled is false"),
 ]

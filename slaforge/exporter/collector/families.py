@@ -32,21 +32,12 @@ from slaforge.conventions import (
     EXPORTER_SLAS,
     EXPORTER_START_TIME,
     EXPORTER_TARGETS,
-    FAILURE_REASONS,
-    PROBE_DURATION,
-    PROBE_FAILURES_TOTAL,
-    PROBE_HTTP_STATUS,
-    PROBE_LAST_DURATION,
-    PROBE_SUCCESS,
-    PROBE_TLS_EXPIRY,
-    PROBES_TOTAL,
-    SLI_RATIO,
 )
-from slaforge.exporter.collector.render import PROBE_FAMILIES, SLI_HELP, go_float, render_probes, render_sli
+from slaforge.exporter.collector.render import render_probes, render_sli
+from slaforge.exporter.collector.table import LABELS, PROBE_FAMILIES, SLI_FAMILY, ProbeFamily, go_float, sli_values
 from slaforge.exporter.state import ObjectiveState, ProbeState
 
 LAG_BUCKETS = (0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
-_HELP = {name: help_text for name, _, help_text in PROBE_FAMILIES}
 
 
 class ProbeCollector(Collector):
@@ -69,39 +60,39 @@ class ProbeCollector(Collector):
 
     def collect(self) -> Iterator[Metric]:
         """The same series through prometheus_client's objects (slow; the reference for tests)."""
-        labels = ["sla", "probe"]
-        success = GaugeMetricFamily(PROBE_SUCCESS, _HELP[PROBE_SUCCESS], labels=labels)
-        last = GaugeMetricFamily(PROBE_LAST_DURATION, _HELP[PROBE_LAST_DURATION], labels=labels)
-        total = CounterMetricFamily(PROBES_TOTAL, _HELP[PROBES_TOTAL], labels=labels)
-        failures = CounterMetricFamily(PROBE_FAILURES_TOTAL, _HELP[PROBE_FAILURES_TOTAL], labels=[*labels, "reason"])
-        hist = HistogramMetricFamily(PROBE_DURATION, _HELP[PROBE_DURATION], labels=labels)
-        status = GaugeMetricFamily(PROBE_HTTP_STATUS, _HELP[PROBE_HTTP_STATUS], labels=labels)
-        expiry = GaugeMetricFamily(PROBE_TLS_EXPIRY, _HELP[PROBE_TLS_EXPIRY], labels=labels)
-        for st in self.states():
-            values = [st.target.sla, st.target.probe.name]
-            if st.last_success is not None:
-                success.add_metric(values, 1.0 if st.last_success else 0.0)
-                last.add_metric(values, st.last_duration or 0.0)
-            total.add_metric(values, st.total)
-            for reason, count in zip(FAILURE_REASONS, st.failures, strict=True):
-                failures.add_metric([*values, reason], count)
-            cumulative, buckets = 0, []
-            for bound, count in zip([*st.target.buckets, math.inf], st.bucket_counts, strict=True):
-                cumulative += count
-                buckets.append((go_float(bound), cumulative))
-            hist.add_metric(values, buckets, st.duration_sum)
-            if st.target.probe.scheme != "tcp":
-                status.add_metric(values, st.status_code)
-            if st.cert_expiry is not None:
-                expiry.add_metric(values, st.cert_expiry)
-        yield from (success, last, total, failures, hist, status, expiry)
-        sli = GaugeMetricFamily(SLI_RATIO, SLI_HELP, labels=["sla", "objective", "window"])
-        now = self.clock()
-        for objective in self.objectives():
-            for window, ratio in objective.ratios(now).items():
-                if ratio is not None:
-                    sli.add_metric([objective.ref.sla, objective.ref.name, window], ratio)
+        states = list(self.states())
+        for family in PROBE_FAMILIES:
+            yield probe_family(family, states)
+        sli = GaugeMetricFamily(SLI_FAMILY.name, SLI_FAMILY.help, labels=list(SLI_FAMILY.labels))
+        for ref, window, ratio in sli_values(self.objectives(), self.clock()):
+            sli.add_metric([ref.sla, ref.name, window], ratio)
         yield sli
+
+
+def probe_family(family: ProbeFamily, states: Iterable[ProbeState]) -> Metric:
+    """One row of PROBE_FAMILIES as a prometheus_client family, from the same readers as the fast writer."""
+    labels = [*LABELS, family.by[0]] if family.by is not None else list(LABELS)
+    metric: GaugeMetricFamily | CounterMetricFamily | HistogramMetricFamily
+    if family.kind == "histogram":
+        metric = HistogramMetricFamily(family.name, family.help, labels=labels)
+    elif family.kind == "counter":
+        metric = CounterMetricFamily(family.name, family.help, labels=labels)
+    else:
+        metric = GaugeMetricFamily(family.name, family.help, labels=labels)
+    for state in states:
+        values = family.read(state) if family.applies(state.target) else None
+        if values is None:
+            continue
+        names = [state.target.sla, state.target.probe.name]
+        if isinstance(metric, HistogramMetricFamily):
+            bounds = [go_float(b) for b in (*state.target.buckets, math.inf)]
+            metric.add_metric(names, list(zip(bounds, values[:-2], strict=True)), values[-2])
+        elif family.by is not None:
+            for label_value, value in zip(family.by[1], values, strict=True):
+                metric.add_metric([*names, label_value], value)
+        else:
+            metric.add_metric(names, values[0])
+    return metric
 
 
 class SchedulerStats:

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from slaforge.spec.model import WEEKDAYS, Maintenance
 from slaforge.timezones import offset_changes
+from slaforge.timezones import utc as _utc
 
 Interval = tuple[datetime, datetime]
 _EPOCH = datetime(1970, 1, 1)
@@ -37,10 +38,6 @@ def offset_segments(tz: ZoneInfo, t0: int, t1: int) -> list[tuple[int, int, int]
 def _wall_seconds(moment: datetime) -> int:
     """A naive local wall-clock time as seconds since the local epoch."""
     return int((moment - _EPOCH).total_seconds())
-
-
-def _utc(seconds: float) -> datetime:
-    return datetime.fromtimestamp(seconds, tz=UTC)
 
 
 def maintenance_windows(

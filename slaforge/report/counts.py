@@ -1,0 +1,43 @@
+"""Whole event counts for display. Pure.
+
+The recorded pieces are ``increase()`` over 2 minutes, which extrapolates to the range's edges: a
+probe SLI's 156 probes come out as 156.753372. Every SLI kind counts whole events (probes,
+requests, histogram observations), so counts are *shown* as whole numbers: the total rounded half
+up, and the days given shares of it by the largest remainder method, so that they still add up to
+the total exactly. The achieved value, the verdict, the budget and the credit are computed from the
+exact sums, never from these.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from fractions import Fraction
+
+ESTIMATE_NOTE = (
+    "event counts are whole-number estimates: Prometheus' increase() extrapolates each 2-minute piece "
+    "to its edges, so the recorded sums are fractional; totals are rounded and days apportioned so that "
+    "they add up to them. The achieved value, verdict and credit use the exact sums"
+)
+
+
+def whole(value: Fraction) -> int:
+    """Rounded half up (a negative count stays negative: it is shown as a data problem, never clamped)."""
+    return math.floor(value + Fraction(1, 2))
+
+
+def apportion(parts: Sequence[Fraction], total: int) -> list[int]:
+    """Whole shares of ``total`` in proportion to ``parts`` (largest remainder; ties to the earliest)."""
+    if not parts:
+        return []
+    positive = [max(p, Fraction(0)) for p in parts]
+    exact_sum = sum(positive, Fraction(0))
+    if exact_sum == 0:
+        return [0] * len(parts)
+    shares = [p * total / exact_sum for p in positive]
+    floors = [math.floor(s) for s in shares]
+    left = total - sum(floors)
+    order = sorted(range(len(parts)), key=lambda i: (-(shares[i] - floors[i]), i))
+    for i in order[:left]:
+        floors[i] += 1
+    return floors

@@ -1,0 +1,248 @@
+"""SLACreditAtRisk: the current calendar period would end below a credit tier.
+
+PromQL has no "since the start of the month" range, so the period-to-date sums are built from
+pieces, all in the 5m group, once per (calendar, timezone) for every SLA that needs them:
+
+* ``slaforge:calendar_period:elapsed_ratio{calendar, timezone, day, period}``: the share of the
+  current period elapsed (wall clock of the SLA's timezone), labelled with the number of the
+  current local day and period, each counted mod 3;
+* ``slaforge:calendar_day:closed{..., day, period}``: the same numbers for yesterday, present only
+  at the first evaluation of a new local day;
+* ``slaforge:sli_{bad,valid}_events:day5m``: each 5m piece, labelled with its local day's number;
+* ``slaforge:sli_{bad,valid}_events:increase1d``: at the first evaluation of a day, the sum of
+  yesterday's 5m pieces (``[26h]``: a day lasts 23 to 25 hours), labelled with yesterday's period;
+* ``slaforge:sli_{bad,valid}_events:period_to_date``: the daily sums of the current period
+  (``[31d]`` or ``[92d]``) plus today's 5m pieces (``[25h]``);
+* ``slaforge:period_projected:ratio``: ``1 - bad / (valid / elapsed_ratio)``, the achieved value
+  at the period's end if no further error occurs and traffic goes on at the period's average rate;
+  absent while the SLA's maintenance window is open (the alerts just select it).
+
+Every sum keeps the group labels of grouped objectives (``by (objective, sla, <group labels>)``,
+:func:`slaforge.rules.groups.by_clause`): each group's period to date, projection and
+SLACreditAtRisk are its own, as its credit in the report is.
+
+Counting days and periods mod 3 is what makes fixed ranges work: a range as long as the longest
+day or period reaches back at most into the one before, which has another number, never into one
+with the same number (three periods back). Each 5m read is at most 25h of one objective's pieces,
+and the daily sums at most 92 samples: cheap next to the 30d window's 8,640.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from slaforge.conventions import (
+    ALERT_CREDIT_AT_RISK,
+    BAD_EVENTS_1D,
+    BAD_EVENTS_5M,
+    BAD_EVENTS_DAY5M,
+    BAD_EVENTS_PERIOD,
+    CALENDAR_DAY_CLOSED,
+    CALENDAR_NOW,
+    LABEL_CALENDAR,
+    LABEL_CREDIT,
+    LABEL_DAY,
+    LABEL_OBJECTIVE,
+    LABEL_PERIOD,
+    LABEL_SEVERITY,
+    LABEL_SLA,
+    LABEL_TIMEZONE,
+    MAINTENANCE_ACTIVE,
+    PERIOD_PROJECTED,
+    SEVERITY_TICKET,
+    TIMEZONE_OFFSET,
+    VALID_EVENTS_1D,
+    VALID_EVENTS_5M,
+    VALID_EVENTS_DAY5M,
+    VALID_EVENTS_PERIOD,
+)
+from slaforge.promql_text import num
+from slaforge.rules.fleet import select as _select
+from slaforge.rules.groups import by_clause
+from slaforge.rules.maintenance import offset_steps
+from slaforge.rules.recording import SLOW
+from slaforge.spec.model import SLA, CreditTier, Objective
+from slaforge.spec.promql import Matcher, Selector
+
+Rule = dict[str, Any]
+Calendar = tuple[str, str]  # (calendar, timezone)
+
+DAY = 86400
+# ranges that hold the longest local day and the longest period
+DAY_RANGE = "25h"
+CLOSE_RANGE = "26h"
+PERIOD_RANGES = {"month": "31d", "quarter": "92d"}
+PERIOD_WORDS = {"month": "calendar month", "quarter": "calendar quarter"}
+
+
+def credit_objectives(sla: SLA) -> list[Objective]:
+    """Objectives that get SLACreditAtRisk: with credits, a calendar period, not switched off."""
+    spec = sla.spec
+    if spec.calendar not in PERIOD_RANGES or not spec.alerting.credit_at_risk.enabled:
+        return []
+    return [o for o in spec.objectives if o.credits]
+
+
+def calendar_classes(slas: Sequence[SLA]) -> list[tuple[Calendar, list[SLA]]]:
+    """SLAs needing period-to-date rules, by (calendar, timezone), sorted."""
+    out: dict[Calendar, list[SLA]] = {}
+    for sla in slas:
+        if credit_objectives(sla):
+            out.setdefault((sla.spec.calendar, sla.spec.timezone), []).append(sla)
+    return sorted(out.items(), key=lambda item: item[0])
+
+
+def credit_zones(slas: Sequence[SLA]) -> set[str]:
+    """Zones with DST whose offset series the period rules read."""
+    return {tz for (_, tz), _ in calendar_classes(slas) if offset_steps(tz).changes}
+
+
+def calendar_selector(metric: str, cal: Calendar) -> str:
+    return Selector(metric, (Matcher(LABEL_CALENDAR, "=", cal[0]), Matcher(LABEL_TIMEZONE, "=", cal[1]))).render()
+
+
+def local_time(timezone: str) -> str:
+    """Scalar PromQL: seconds since the epoch on the zone's wall clock."""
+    steps = offset_steps(timezone)
+    if steps.changes:
+        sel = Selector(TIMEZONE_OFFSET, (Matcher(LABEL_TIMEZONE, "=", timezone),)).render()
+        return f"(scalar({sel}) + time())"
+    if steps.base:
+        return f"(time() + {steps.base})".replace("+ -", "- ")
+    return "time()"
+
+
+def _day_number(local: str) -> str:
+    # (n % 3 + 3) % 3: PromQL's % keeps the sign, and local time is negative just before 1970
+    return f"(floor(vector({local} / {DAY})) % 3 + 3) % 3"
+
+
+def _period_number(calendar: str, local: str) -> str:
+    month = f"month(vector({local}))"
+    if calendar == "month":
+        return f"({month} - 1) % 3"  # 12 months a year: (12 x year + month - 1) mod 3
+    return f"(year(vector({local})) + floor(({month} - 1) / 3)) % 3"
+
+
+def elapsed_ratio(calendar: str, local: str) -> str:
+    """Vector PromQL (no labels): share of the current period elapsed, on the wall clock."""
+    dom = f"day_of_month(vector({local}))"
+    into_day = f"{local} % {DAY}"
+    if calendar == "month":
+        return f"(({dom} - 1) * {DAY} + {into_day}) / (days_in_month(vector({local})) * {DAY})"
+    month = f"month(vector({local}))"
+    year = f"year(vector({local}))"
+    leap = f"({year} % 4 == bool 0) * (({year} % 100 != bool 0) + ({year} % 400 == bool 0))"
+    before = " + ".join(
+        f"({month} == bool {m}) * {days}"
+        for m, days in ((2, "31"), (3, f"(59 + {leap})"), (5, "30"), (6, "61"), (8, "31"), (9, "62"),
+                        (11, "31"), (12, "61"))
+    )
+    length = f"(90 + ({month} >= bool 4) + ({month} >= bool 7) + ({month} <= bool 3) * {leap})"
+    return f"(({before} + {dom} - 1) * {DAY} + {into_day}) / ({length} * {DAY})"
+
+
+def _switch(label: str, number: str, value: str) -> str:
+    """``value`` labelled ``label="<number>"`` (number is 0, 1 or 2)."""
+    return "\nor ".join(
+        f'label_replace({value}, "{label}", "{k}", "", "") and on () ({number} == {k})' for k in range(3)
+    )
+
+
+def _numbered(calendar: str, local: str, value: str) -> str:
+    day = _switch(LABEL_DAY, _day_number(local), value)
+    period = _switch(LABEL_PERIOD, _period_number(calendar, local), "vector(1)")
+    return f"(\n{day}\n)\n* on () group_left ({LABEL_PERIOD}) (\n{period}\n)"
+
+
+def _record(name: str, expr: str, labels: dict[str, str] | None = None) -> Rule:
+    rule: Rule = {"record": name, "expr": expr}
+    if labels:
+        rule["labels"] = labels
+    return rule
+
+
+def period_rules(slas: Sequence[SLA]) -> list[Rule]:
+    """The period-to-date rules of every (calendar, timezone) class, for the 5m group (after the
+    5m pieces)."""
+    rules: list[Rule] = []
+    for cal, members in calendar_classes(slas):
+        calendar, timezone = cal
+        local = local_time(timezone)
+        by = by_clause(members)  # a grouped objective's sums stay one per group
+        labels = {LABEL_CALENDAR: calendar, LABEL_TIMEZONE: timezone}
+        now = calendar_selector(CALENDAR_NOW, cal)
+        closed = calendar_selector(CALENDAR_DAY_CLOSED, cal)
+        rules.append(_record(CALENDAR_NOW, _numbered(calendar, local, elapsed_ratio(calendar, local)) + "\n", labels))
+        yesterday = f"({local} - {DAY})"
+        first = f"vector({local} % {DAY}) < {SLOW.seconds:g}"
+        rules.append(_record(
+            CALENDAR_DAY_CLOSED, f"(\n{_numbered(calendar, yesterday, 'vector(1)')}\n)\nand on () ({first})\n", labels
+        ))
+        sides = ((BAD_EVENTS_5M, BAD_EVENTS_DAY5M, BAD_EVENTS_1D, BAD_EVENTS_PERIOD),
+                 (VALID_EVENTS_5M, VALID_EVENTS_DAY5M, VALID_EVENTS_1D, VALID_EVENTS_PERIOD))
+        for five, day5m, _, _ in sides:
+            rules.append(_record(
+                day5m, f"{_select(five, members)}\n* on () group_left ({LABEL_DAY}) group by ({LABEL_DAY}) ({now})\n"
+            ))
+        for _, day5m, daily, _ in sides:
+            rules.append(_record(daily, (
+                f"sum by ({by}, {LABEL_PERIOD}) (\n"
+                f"  sum by ({by}, {LABEL_DAY}) (sum_over_time({_select(day5m, members)}[{CLOSE_RANGE}]))\n"
+                f"  * on ({LABEL_DAY}) group_left ({LABEL_PERIOD}) {closed}\n)\n"
+            )))
+        for _, day5m, daily, to_date in sides:
+            rules.append(_record(to_date, (
+                f"sum by ({by}) (\n"
+                f"  sum_over_time({_select(daily, members)}[{PERIOD_RANGES[calendar]}]) and on ({LABEL_PERIOD}) {now}\n"
+                f"  or\n"
+                f"  sum_over_time({_select(day5m, members)}[{DAY_RANGE}]) and on ({LABEL_DAY}) {now}\n)\n"
+            )))
+        # absent during maintenance: the alerts then just select their series (one lookup each)
+        rules.append(_record(PERIOD_PROJECTED, (
+            f"(\n1 - {_select(BAD_EVENTS_PERIOD, members)}\n"
+            f"/ ({_select(VALID_EVENTS_PERIOD, members)} / on () group_left () {now})\n)\n"
+            f"unless on ({LABEL_SLA}) ({MAINTENANCE_ACTIVE} == 1)\n"
+        )))
+    return rules
+
+
+def crossed(tiers: Sequence[CreditTier]) -> list[tuple[CreditTier, float | None]]:
+    """Each tier with the next lower tier's bound (None for the last): a projected value in
+    [next, below) owes this tier's credit and no more."""
+    ordered = sorted(tiers, key=lambda t: -t.below)
+    return [(t, ordered[i + 1].below if i + 1 < len(ordered) else None) for i, t in enumerate(ordered)]
+
+
+def credit_text(credit: float) -> str:
+    """The ``credit`` label: a plain number, ``25`` or ``12.5``."""
+    return num(credit)
+
+
+def at_risk_expr(sla: SLA, objective: Objective, tier: CreditTier, floor: float | None) -> str:
+    series = Selector(
+        PERIOD_PROJECTED, (Matcher(LABEL_SLA, "=", sla.name), Matcher(LABEL_OBJECTIVE, "=", objective.name))
+    ).render()
+    cond = f"{series} < {num(tier.below / 100)}"
+    if floor is not None:
+        cond += f" >= {num(floor / 100)}"
+    return cond
+
+
+def credit_labels(tier: CreditTier) -> dict[str, str]:
+    return {LABEL_SEVERITY: SEVERITY_TICKET, LABEL_CREDIT: credit_text(tier.credit)}
+
+
+__all__ = [
+    "ALERT_CREDIT_AT_RISK",
+    "PERIOD_WORDS",
+    "at_risk_expr",
+    "calendar_classes",
+    "calendar_selector",
+    "credit_labels",
+    "credit_objectives",
+    "credit_zones",
+    "crossed",
+    "period_rules",
+]
