@@ -218,3 +218,14 @@ def test_raw_history_fallback_sums_by_group(raw_server: PrometheusServer, sla_fi
     assert [(r["objective"], r.get("group")) for r in rows(only)] == [
         ("availability", {"customer": "globex"}), ("fleet", None),
     ]
+
+
+def test_review_has_one_line_per_customer(server: PrometheusServer, sla_file: Path) -> None:
+    from slaforge.report.review import build_review
+
+    review = build_review(load_slas([str(sla_file)]), PrometheusClient(server.url), 1, NOW)
+    got = {o.name: o.periods[0].report for o in review.slas[0].objectives}
+    assert sorted(got) == ["availability (customer=acme)", "availability (customer=globex)",
+                           "availability (customer=initech)", "fleet"]
+    assert float(got["availability (customer=globex)"].outcome.achieved or 0) == pytest.approx(98.65591, abs=1e-4)
+    assert got["availability (customer=initech)"].outcome.no_data
