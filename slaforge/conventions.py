@@ -74,6 +74,7 @@ ALERT_BURN = "SLAErrorBudgetBurn"
 ALERT_EXHAUSTED = "SLAErrorBudgetExhausted"
 ALERT_ABSENT = "SLASLIAbsent"
 ALERT_ESCALATION = "SLAEscalation"
+ALERT_GROUPS = "SLAGroupsExceeded"  # a grouped objective has more groups than its max_groups
 ALERT_CREDIT_AT_RISK = "SLACreditAtRisk"
 ABSENT_FOR = "15m"
 

@@ -22,6 +22,7 @@ from slaforge.conventions import (
     ALERT_CREDIT_AT_RISK,
     ALERT_ESCALATION,
     ALERT_EXHAUSTED,
+    ALERT_GROUPS,
     LABEL_CREDIT,
     LABEL_LEVEL,
     LABEL_OBJECTIVE,
@@ -33,6 +34,7 @@ from slaforge.conventions import (
 from slaforge.maintenance import Interval
 from slaforge.rules.alerts import ABSENT_GRACE, alert_rules, applicable_conditions, long_alert_rules
 from slaforge.rules.credit import PERIOD_WORDS, credit_text, crossed
+from slaforge.rules.group_alerts import groups_exceeded_alerts
 from slaforge.schedule import (
     LOOKAHEAD,
     describe_window,
@@ -122,6 +124,10 @@ def alert_set(sla: SLA, objective: Objective, rules: list[dict[str, Any]]) -> li
     )
     add(ALERT_ABSENT, {LABEL_SEVERITY: SEVERITY_TICKET},
         f"no valid events for {ABSENT_FOR} (the SLI's series are missing or not increasing)", None)
+    if objective.group_by:
+        add(ALERT_GROUPS, {LABEL_SEVERITY: SEVERITY_TICKET},
+            f"the SLI has more than {objective.max_groups} groups of {', '.join(objective.group_by)} (max_groups)",
+            None)
     for step in escalation_steps(sla):
         when = "the page fires: notifies immediately, while the 5m burn rate is over 1" if step.after.ms == 0 else (
             f"the page has kept firing for {step.after.human()} and the 5m burn rate is over 1"
@@ -208,11 +214,13 @@ def explain_objective(sla: SLA, objective: Objective, rules: list[dict[str, Any]
         "credit_period": label,
         "credits": credits,
         "alert_rules": alert_set(sla, objective, _rules(sla) if rules is None else rules),
+        "group_by": list(objective.group_by),
+        "max_groups": objective.max_groups if objective.group_by else None,
     }
 
 
 def _rules(sla: SLA) -> list[dict[str, Any]]:
-    return alert_rules(sla) + long_alert_rules(sla)
+    return alert_rules(sla) + long_alert_rules(sla) + groups_exceeded_alerts(sla)
 
 
 def _interval(interval: Interval, zone: ZoneInfo) -> dict[str, Any]:
@@ -321,6 +329,11 @@ def render_text(data: list[dict[str, Any]]) -> str:
         for obj in sla["objectives"]:
             out.append("")
             out.append(f"  {obj['objective']}: {obj['target']:.10g}% over {obj['window']}  [{obj['sli_description']}]")
+            if obj["group_by"]:
+                out.append(
+                    f"    per group of {', '.join(obj['group_by'])}: each value has its own SLI, budget, alerts and "
+                    f"credit (at most {obj['max_groups']} groups, else SLAGroupsExceeded)"
+                )
             out.append(
                 f"    error budget: {_pct(obj['error_budget_ratio'])} of events"
                 f" = {obj['error_budget_human']} of total outage per {obj['window']}"

@@ -28,8 +28,10 @@ from slaforge.cli.output import write_file
               help="Seconds each query may take in all, from connecting to the last byte of the answer.")
 @click.option("--max-answer-mb", "max_mb_text", default="32", show_default=True, metavar="MB",
               help="Refuse an answer of Prometheus larger than this many MiB (memory stays bounded).")
+@click.option("--group", "groups", multiple=True, metavar="LABEL=VALUE",
+              help="Only this group of grouped objectives (group_by), e.g. customer=acme: one customer's report.")
 def command(paths: tuple[str, ...], url: str, period: str, fmt: str, output: Path | None,
-            now_text: str | None, timeout_text: str, max_mb_text: str) -> None:
+            now_text: str | None, timeout_text: str, max_mb_text: str, groups: tuple[str, ...]) -> None:
     """Compliance report per SLA and objective over a calendar period, with the credits owed."""
     from slaforge.report import (
         PeriodError,
@@ -42,19 +44,28 @@ def command(paths: tuple[str, ...], url: str, period: str, fmt: str, output: Pat
 
     timeout = _positive("--timeout", timeout_text)
     max_bytes = round(_positive("--max-answer-mb", max_mb_text) * 1024 * 1024)
+    from slaforge.report.groups import parse_selection, sla_group_labels
+
+    try:
+        wanted = parse_selection(groups)
+    except ValueError as exc:
+        fail(str(exc))
     slas = load_or_exit(paths)
+    if wanted and not any(set(wanted) <= set(sla_group_labels(s)) for s in slas):
+        fail(f"--group: no SLA groups its objectives by {', '.join(sorted(wanted))} (group_by)")
     try:
         now = parse_instant(now_text) if now_text else datetime.now(UTC)
         client = PrometheusClient(url, timeout=timeout, max_bytes=max_bytes)
-        report = build_report(slas, client, period, now)
+        report = build_report(slas, client, period, now, group=wanted)
     except (PeriodError, PrometheusError) as exc:
         fail(str(exc))
     for s in report.slas:
         for o in s.objectives:
             if o.outcome.no_data:
-                click.echo(f"slaforge: warning: {s.sla}/{o.name}: no data in {s.period.label}: {o.missing}", err=True)
+                click.echo(f"slaforge: warning: {s.sla}/{o.title}: no data in {s.period.label}: {o.missing}",
+                           err=True)
             for problem in o.data_problems:
-                click.echo(f"slaforge: warning: {s.sla}/{o.name}: data problem in {s.period.label}: {problem}",
+                click.echo(f"slaforge: warning: {s.sla}/{o.title}: data problem in {s.period.label}: {problem}",
                            err=True)
     text = render(report, fmt)
     if output is None:

@@ -97,6 +97,8 @@ def _objective_rows(
                 "latency": "histogram latency (Prometheus rules)"}.get(kind, "")
         if obj.sli.probe_latency is not None:
             what = f"probe {obj.sli.probe_latency.probe} faster than {obj.sli.probe_latency.threshold}"
+        if obj.group_by:
+            what += f", per {', '.join(obj.group_by)} (at most {obj.max_groups} groups)"
         state = objectives.get((sla.name, obj.name))
         cells = []
         if state is None:

@@ -79,6 +79,20 @@ def sla_choice_variable() -> db.QueryVariable:
     )
 
 
+def group_variable(name: str, label: str, query: str) -> db.QueryVariable:
+    """One group label of a grouped objective (detail dashboard): one value at a time, so that every
+    panel of the objective shows that group's own SLI, budget and burn rates."""
+    return (
+        db.QueryVariable(name)
+        .label(label)
+        .datasource(DATASOURCE)
+        .query(query)
+        .refresh(dm.VariableRefresh.ON_TIME_RANGE_CHANGED)
+        .sort(dm.VariableSort.ALPHABETICAL_ASC)
+        .description(f"The {label} whose numbers the grouped objectives show (group_by)")
+    )
+
+
 def links(*, to_overview: bool) -> list[cogbuilder.Builder[dm.DashboardLink]]:
     out: list[cogbuilder.Builder[dm.DashboardLink]] = []
     if to_overview:

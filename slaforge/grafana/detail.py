@@ -16,6 +16,7 @@ from slaforge.grafana.common import (
     dashboard_uid,
     datasource_variable,
     fixed_sla_variable,
+    group_variable,
     links,
 )
 from slaforge.grafana.panels import (
@@ -72,6 +73,8 @@ def detail_dashboard(sla: SLA) -> dm.Dashboard:
         .annotation(annotation("SLA alerts firing", q.alerts_firing_of_sla(), ALERT_COLOR))
         .links(links(to_overview=True))
     )
+    for label in sorted({key for o in spec.objectives for key in o.group_by}):
+        builder = builder.with_variable(group_variable(q.group_variable_name(label), label, q.group_values(sla, label)))
     builder = builder.with_row(row("Summary"))
     for panel in _summary(sla):
         builder = builder.with_panel(panel)
@@ -88,7 +91,8 @@ def detail_dashboard(sla: SLA) -> dm.Dashboard:
 
 def _objective_title(objective: Objective) -> str:
     kind = objective.sli.kind.replace("_", " ")
-    return f"Objective {objective.name}: {objective.target:g}% ({kind} SLI)"
+    per = "".join(f", per {key} ${q.group_variable_name(key)}" for key in sorted(objective.group_by))
+    return f"Objective {objective.name}: {objective.target:g}% ({kind} SLI{per})"
 
 
 # --- summary ---------------------------------------------------------------------------------

@@ -74,7 +74,31 @@ def overview_dashboard(slas: Sequence[SLA]) -> dm.Dashboard:
     )
     for panel in _panels():
         builder = builder.with_panel(panel)
+    labels = sorted({key for s in slas for o in s.spec.objectives for key in o.group_by})
+    if labels:
+        builder = builder.with_panel(_worst_groups(labels))
     return builder.build()
+
+
+def _worst_groups(labels: Sequence[str]) -> PanelBuilder:
+    """Grouped objectives (group_by): the groups with the least budget left, worst first."""
+    return (
+        table_panel(
+            f"Groups, worst first ({q.OVERVIEW_GROUPS} lowest)",
+            f"Grouped objectives (group_by {', '.join(labels)}): each group's error budget left over the SLA window, "
+            "lowest first. The objectives table above shows one row per objective.",
+            [Query(q.overview_worst_groups(labels))],
+            width=24,
+            height=10,
+        )
+        .transformations([dm.DataTransformerConfig(id_val="organize", options={"excludeByName": {"Time": True}})])
+        .sort_by([cb.TableSortByFieldState().display_name("Budget left").desc(False)])
+        .override_by_name("Value", [
+            dm.DynamicConfigValue(id_val="unit", value="percentunit"),
+            dm.DynamicConfigValue(id_val="decimals", value=1),
+            dm.DynamicConfigValue(id_val="displayName", value="Budget left"),
+        ])
+    )
 
 
 def _count(title: str, description: str, expr: str, bad: str | None) -> PanelBuilder:

@@ -46,8 +46,34 @@ def sla_sel() -> str:
     return sel((c.LABEL_SLA, f"${VAR_SLA}"))
 
 
+def group_variable_name(label: str) -> str:
+    """The detail dashboard's template variable of a group label (``$group_customer``): prefixed, so
+    that a group label can never take the name of another variable (``sla``, ``datasource``)."""
+    return f"group_{label}"
+
+
 def objective_sel(objective: Objective) -> str:
-    return sel((c.LABEL_SLA, f"${VAR_SLA}"), (c.LABEL_OBJECTIVE, objective.name))
+    """``{sla="$sla",objective="x"}``, plus ``customer="$group_customer"`` for a grouped objective:
+    its panels show the group chosen at the top of the dashboard."""
+    groups = tuple((key, f"${group_variable_name(key)}") for key in sorted(objective.group_by))
+    return sel((c.LABEL_SLA, f"${VAR_SLA}"), (c.LABEL_OBJECTIVE, objective.name), *groups)
+
+
+def group_values(sla: SLA, label: str) -> str:
+    """The values of a group label the SLA's rules record (for the detail dashboard's variable)."""
+    return f"label_values({c.VALID_EVENTS_1M}{sel((c.LABEL_SLA, sla.name))}, {label})"
+
+
+OVERVIEW_GROUPS = 25  # the overview's worst-groups table
+
+
+def overview_worst_groups(labels: Sequence[str]) -> str:
+    """The groups of grouped objectives with the least error budget left, worst first."""
+    keys = ", ".join((c.LABEL_SLA, c.LABEL_OBJECTIVE, *labels))
+    grouped = " or ".join(
+        f'{c.ERROR_BUDGET_REMAINING}{{{c.LABEL_SLA}=~"${VAR_SLA}",{label}!=""}}' for label in labels
+    )
+    return f"sort(bottomk({OVERVIEW_GROUPS}, max by ({keys}) ({grouped})))"
 
 
 def probe_sel(probe: Probe) -> str:

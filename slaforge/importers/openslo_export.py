@@ -89,6 +89,8 @@ def _not_expressible(sla: SLA) -> list[str]:
     for objective in spec.objectives:
         if objective.credits:
             lost.append(f"credits of objective {objective.name} ({len(objective.credits)} tier(s))")
+        if objective.group_by:
+            lost.append(f"group_by of objective {objective.name} ({', '.join(objective.group_by)})")
     alerting = spec.alerting
     if alerting.labels or alerting.annotations or not alerting.page.enabled or not alerting.ticket.enabled:
         lost.append("alerting (labels, annotations, page/ticket switches): slaforge's burn-rate alerts are its own")

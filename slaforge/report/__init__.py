@@ -7,7 +7,7 @@ place that talks to Prometheus (:mod:`slaforge.report.client`, driven by :mod:`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 from slaforge.report.assemble import assemble_sla
@@ -19,6 +19,7 @@ from slaforge.report.client import (
     QueryRejected,
 )
 from slaforge.report.collect import collect
+from slaforge.report.groups import group_matchers, select_group, sla_group_labels
 from slaforge.report.incidents import DEFAULT_GAP
 from slaforge.report.model import Report, report_json
 from slaforge.report.periods import PERIOD_HELP, Period, PeriodError, resolve_period
@@ -54,11 +55,19 @@ def periods_for(slas: Sequence[SLA], period: str, now: datetime) -> list[Period]
 
 
 def build_report(slas: Sequence[SLA], client: PrometheusClient, period: str, now: datetime,
-                 gap: timedelta = DEFAULT_GAP) -> Report:
-    """Resolve every period first (no query is sent for a period in the future), then query and assemble."""
+                 gap: timedelta = DEFAULT_GAP, group: Mapping[str, str] | None = None) -> Report:
+    """Resolve every period first (no query is sent for a period in the future), then query and assemble.
+
+    ``group`` (``{"customer": "acme"}``) keeps only what concerns that group (see
+    :func:`slaforge.report.groups.select_group`).
+    """
+    wanted = group or {}
+    # with a group: only the SLAs that group by every selected label, and only that group's series
+    slas = [s for s in slas if set(wanted) <= set(sla_group_labels(s))]
     periods = periods_for(slas, period, now)
+    only = group_matchers(wanted)
     reports = tuple(
-        assemble_sla(s, p, collect(client, s, p, gap), gap)
+        assemble_sla(s, p, collect(client, s, p, gap, only), gap)
         for s, p in zip(slas, periods, strict=True)
     )
-    return Report(as_of=now, prometheus=client.shown_url, slas=reports)
+    return select_group(Report(as_of=now, prometheus=client.shown_url, slas=reports), wanted)

@@ -12,6 +12,7 @@ from slaforge.maintenance import Interval, maintenance_windows, total_seconds
 from slaforge.report.collect import RAW, RECORDED, Bucket, RawSLA
 from slaforge.report.counts import apportion, whole
 from slaforge.report.credits import count_problems, outcome
+from slaforge.report.groups import Group, rows_of
 from slaforge.report.incidents import DEFAULT_GAP, merge_firing, time_to_detect
 from slaforge.report.model import DayValue, ObjectiveReport, SLAReport
 from slaforge.report.periods import Period
@@ -32,7 +33,9 @@ def assemble_sla(sla: SLA, period: Period, raw: RawSLA, gap: timedelta = DEFAULT
     windows = maintenance_windows(sla.spec.maintenance, sla.spec.timezone, period.start, period.until)
     maintenance = total_seconds(windows)
     objectives = tuple(
-        _objective(objective, period, raw, maintenance, gap, sla) for objective in sla.spec.objectives
+        row
+        for objective in sla.spec.objectives
+        for row in _rows(objective, period, raw, maintenance, gap, sla)
     )
     return SLAReport(
         sla=sla.name,
@@ -46,16 +49,27 @@ def assemble_sla(sla: SLA, period: Period, raw: RawSLA, gap: timedelta = DEFAULT
     )
 
 
+def _rows(objective: Objective, period: Period, raw: RawSLA, maintenance: float,
+          gap: timedelta, sla: SLA) -> list[ObjectiveReport]:
+    """One row per group of a grouped objective (one without data when no group was seen)."""
+    if objective.group_by:
+        rows = rows_of(objective, [*raw.buckets, *raw.firing])
+        if rows:
+            return [_objective(objective, period, raw, maintenance, gap, sla, key, group) for key, group in rows]
+    return [_objective(objective, period, raw, maintenance, gap, sla)]
+
+
 def _objective(objective: Objective, period: Period, raw: RawSLA, maintenance: float,
-               gap: timedelta, sla: SLA) -> ObjectiveReport:
-    buckets = raw.buckets.get(objective.name, [])
+               gap: timedelta, sla: SLA, key: str | None = None, group: Group = ()) -> ObjectiveReport:
+    key = objective.name if key is None else key
+    buckets = raw.buckets.get(key, [])
     counts = [(Decimal(b.bad), Decimal(b.valid)) for b in buckets]
     days, curve, coverage, (total_bad, total_valid) = _series(period, buckets, counts)
     bad = Fraction(total_bad) if buckets else None
     valid = Fraction(total_valid) if buckets else None
     result = outcome(bad, valid, objective.target, objective.credits)
     incidents = merge_firing(
-        (_utc(t) for t in raw.firing.get(objective.name, [])),
+        (_utc(t) for t in raw.firing.get(key, [])),
         period.start, period.until, gap,
         seen_until=_utc(raw.firing_seen_until) if raw.firing_seen_until else None,
     )
@@ -85,11 +99,12 @@ def _objective(objective: Objective, period: Period, raw: RawSLA, maintenance: f
         valid_count=valid_count,
         source=(RAW if uses_raw else RECORDED) if buckets else None,
         raw_stretches=_stretches(buckets),
-        missing=None if not result.no_data else missing_reason(objective.name, raw),
+        missing=None if not result.no_data else missing_reason(objective.name, raw, key),
         resolve_within=None if resolve is None else resolve.seconds,
-        detect=tuple(None if i.open_at_start else time_to_detect(i.start, sorted(raw.burning.get(objective.name, [])))
+        detect=tuple(None if i.open_at_start else time_to_detect(i.start, sorted(raw.burning.get(key, [])))
                      for i in incidents),
         bucket_problems=problems,
+        group=group,
     )
 
 
@@ -104,9 +119,11 @@ def bucket_problems(buckets: list[Bucket], counts: Counts, step: int) -> tuple[s
     )
 
 
-def missing_reason(objective: str, raw: RawSLA) -> str:
-    """What is missing when an objective has no data, in words (for the report and the warning)."""
-    if objective in raw.pieces_seen or objective in raw.raw_seen:
+def missing_reason(objective: str, raw: RawSLA, key: str | None = None) -> str:
+    """What is missing when an objective (or one group of it, ``key``) has no data, in words (for the
+    report and the warning)."""
+    row = objective if key is None else key
+    if row in raw.pieces_seen or row in raw.raw_seen:
         return "no valid events: the SLI's series were there but counted no event (no traffic, or all in maintenance)"
     if raw.rules_loaded is not None and objective in raw.rules_loaded:
         return ("the slaforge recording rules are loaded but had not recorded a 5m piece for it yet (the first "

@@ -63,7 +63,7 @@ def sli_chart(obj: ObjectiveReport, period: Period, maintenance: tuple[Interval,
         return TOP + (high - value) / (high - low) * plot_h
 
     out: list[str] = []
-    label = f"{obj.name}: achieved per day and period to date against the {obj.target:g}% target"
+    label = f"{obj.title}: achieved per day and period to date against the {obj.target:g}% target"
     out.append(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" '
         f'role="img" aria-label="{escape(label)}" class="chart">'

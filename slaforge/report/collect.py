@@ -27,6 +27,7 @@ length so that the sample stamped exactly at ``start`` (the previous period's la
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -46,10 +47,11 @@ from slaforge.conventions import (
 from slaforge.maintenance import Interval, maintenance_windows
 from slaforge.promql_text import quote
 from slaforge.report.client import MAX_POINTS, PrometheusClient, Series, is_number
+from slaforge.report.groups import row_key, rows_of, sla_group_labels
 from slaforge.report.incidents import DEFAULT_GAP, DETECT_LOOKBACK
 from slaforge.report.periods import Period
 from slaforge.report.raw import KIND_LABEL, Offsets, raw_sums_query, windows_near
-from slaforge.spec.model import SLA
+from slaforge.spec.model import SLA, Objective
 
 PIECE = 300  # seconds between two recorded 5m pieces
 # Bucket steps, finest first; all are multiples of 15m, so with every real UTC offset a bucket
@@ -65,25 +67,26 @@ def range_ms(seconds: float) -> str:
     return f"{max(round(seconds * 1000) - 1, 1)}ms"
 
 
-def sums_query(sla: str, seconds: float) -> str:
-    """Bad and valid event sums per objective over the ``seconds`` before the evaluation time, and
-    the number of 5m pieces they add up (``slaforge_kind="pieces"``)."""
+def sums_query(sla: str, seconds: float, groups: tuple[str, ...] = (), only: str = "") -> str:
+    """Bad and valid event sums per objective (and group) over the ``seconds`` before the evaluation
+    time, and the number of 5m pieces they add up (``slaforge_kind="pieces"``)."""
+    by = ", ".join((LABEL_OBJECTIVE, *groups))
     parts = []
     for kind, function, metric in (("bad", "sum_over_time", BAD_EVENTS_5M),
                                    ("valid", "sum_over_time", VALID_EVENTS_5M),
                                    ("pieces", "count_over_time", VALID_EVENTS_5M)):
-        inner = f"{function}({metric}{{{LABEL_SLA}={quote(sla)}}}[{range_ms(seconds)}])"
+        inner = f"{function}({metric}{{{LABEL_SLA}={quote(sla)}{only}}}[{range_ms(seconds)}])"
         parts.append(
-            f'label_replace(sum by ({LABEL_OBJECTIVE}) ({inner}), "{KIND_LABEL}", "{kind}", "", "")'
+            f'label_replace(sum by ({by}) ({inner}), "{KIND_LABEL}", "{kind}", "", "")'
         )
     return " or ".join(parts)
 
 
-def firing_query(sla: str, seconds: float) -> str:
+def firing_query(sla: str, seconds: float, only: str = "") -> str:
     """Raw firing samples of the SLA's page alerts over the ``seconds`` before the evaluation time."""
     selector = (
         f'ALERTS{{alertname="{ALERT_BURN}",alertstate="firing",'
-        f'{LABEL_SEVERITY}="{SEVERITY_PAGE}",{LABEL_SLA}={quote(sla)}}}'
+        f'{LABEL_SEVERITY}="{SEVERITY_PAGE}",{LABEL_SLA}={quote(sla)}{only}}}'
     )
     return f"{selector}[{range_ms(seconds)}]"
 
@@ -94,7 +97,7 @@ def rules_query(sla: str, seconds: float) -> str:
     return f"count by ({LABEL_OBJECTIVE}) (count_over_time({selector}[{range_ms(seconds)}]))"
 
 
-def burning_query(sla: SLA, seconds: float) -> str | None:
+def burning_query(sla: SLA, seconds: float, only: str = "") -> str | None:
     """The whole minutes of the ``seconds`` before the evaluation time when each objective's 5m
     error ratio was above its lowest page threshold (for the time to detect); None without pages."""
     parts = []
@@ -104,7 +107,7 @@ def burning_query(sla: SLA, seconds: float) -> str | None:
                       if a.severity == SEVERITY_PAGE and a.applicable]
         if thresholds:
             selector = (f"{error_ratio_rule(DETECT_WINDOW)}{{{LABEL_SLA}={quote(sla.name)},"
-                        f"{LABEL_OBJECTIVE}={quote(objective.name)}}}")
+                        f"{LABEL_OBJECTIVE}={quote(objective.name)}{only}}}")
             parts.append(f"{selector} > {min(thresholds)!r}")
     if not parts:
         return None
@@ -160,13 +163,17 @@ class _Side:
     values: dict[float, dict[str, str]] = field(default_factory=dict)
 
 
-def _by_objective(series: list[Series], at: float | None = None) -> dict[str, _Side]:
+def _by_objective(series: list[Series], at: float | None = None, groups: tuple[str, ...] = (),
+                  objective: str | None = None) -> dict[str, _Side]:
+    """Series by row key (:func:`~slaforge.report.groups.row_key`: the objective's name, with its
+    group for a grouped objective); ``objective`` names the series that carry no objective label."""
     out: dict[str, _Side] = {}
     for item in series:
-        objective, kind = item.labels.get(LABEL_OBJECTIVE, ""), item.labels.get(KIND_LABEL)
-        if not kind:
-            continue
-        side = out.setdefault(objective, _Side())
+        name = item.labels.get(LABEL_OBJECTIVE, "") if objective is None else objective
+        kind = item.labels.get(KIND_LABEL)
+        if not kind or (objective is not None and LABEL_OBJECTIVE in item.labels):
+            continue  # the raw sums carry no objective label
+        side = out.setdefault(row_key(name, item.labels, groups), _Side())
         for t, v in item.samples:
             if is_number(v):
                 side.values.setdefault(at if at is not None else t, {})[kind] = v
@@ -184,72 +191,100 @@ def _expected(begin: float, end: float) -> int:
     return math.floor((end - begin) / PIECE + 1e-9)
 
 
-def collect(client: PrometheusClient, sla: SLA, period: Period, gap: timedelta = DEFAULT_GAP) -> RawSLA:
-    """Run the queries for one SLA. Raises :class:`~slaforge.report.client.PrometheusError`."""
+def _row_keys(objective: Objective, keys: Iterable[str]) -> list[str]:
+    """The objective's rows among ``keys``: its name, or for a grouped objective each group seen."""
+    if not objective.group_by:
+        return [objective.name]
+    return [key for key, _ in rows_of(objective, keys)]
+
+
+def collect(client: PrometheusClient, sla: SLA, period: Period, gap: timedelta = DEFAULT_GAP,
+            only: str = "") -> RawSLA:
+    """Run the queries for one SLA (``only``: extra matchers selecting one group, see
+    :func:`~slaforge.report.groups.group_matchers`). Raises :class:`~slaforge.report.client.PrometheusError`.
+
+    A grouped objective's rows are keyed by :func:`~slaforge.report.groups.row_key`; each group's
+    buckets fall back to the raw history where that group's pieces do not cover them."""
     name = sla.name
+    groups = sla_group_labels(sla)
     raw = RawSLA(step=bucket_step(period.covered_seconds))
     step = raw.step
     ends, until = _grid(period, step)
     start = period.start.timestamp()
     recorded: dict[str, _Side] = {}
     if ends:
-        recorded = _by_objective(client.query_range(sums_query(name, step), ends[0], ends[-1], step))
+        recorded = _by_objective(client.query_range(sums_query(name, step, groups, only), ends[0], ends[-1], step),
+                                 groups=groups)
     last = ends[-1] if ends else start
     tail = until - last
     if tail > 0:
-        _, series = client.query(sums_query(name, tail), until, expect="vector")
-        for objective, side in _by_objective(series, at=until).items():
-            recorded.setdefault(objective, _Side()).values.update(side.values)
+        _, series = client.query(sums_query(name, tail, groups, only), until, expect="vector")
+        for key, side in _by_objective(series, at=until, groups=groups).items():
+            recorded.setdefault(key, _Side()).values.update(side.values)
     spans = [(t - step, t) for t in ends] + ([(last, until)] if tail > 0 else [])
 
-    missing = {
-        o.name: [(b, e) for b, e in spans
-                 if float(recorded.get(o.name, _Side()).values.get(e, {}).get("pieces", "0")) < _expected(b, e)]
-        for o in sla.spec.objectives
+    rows = {o.name: _row_keys(o, recorded) for o in sla.spec.objectives}
+    row_missing = {
+        key: {(b, e) for b, e in spans
+              if float(recorded.get(key, _Side()).values.get(e, {}).get("pieces", "0")) < _expected(b, e)}
+        for keys in rows.values() for key in keys
     }
+    # per objective: the spans some group's pieces miss (all of them when no group was recorded)
+    missing = {}
+    for o in sla.spec.objectives:
+        gaps = set().union(*(row_missing[key] for key in rows[o.name])) if rows[o.name] else set(spans)
+        missing[o.name] = [span for span in spans if span in gaps]
     offsets = Offsets()
     if any(missing.values()):
         offsets = _offsets(client, name, recorded, spans)
     windows = maintenance_windows(sla.spec.maintenance, sla.spec.timezone,
                                   period.start - timedelta(days=1), period.until + timedelta(days=1))
+    every = set(spans)
     for target in sla.spec.objectives:
-        got = recorded.get(target.name, _Side()).values
-        if any(float(v.get("pieces", "0")) > 0 for v in got.values()):
-            raw.pieces_seen.add(target.name)
-        fallback = _raw(client, sla, target.name, missing[target.name], step, last, windows, offsets)
-        if any("valid" in v for v in fallback.values()):
-            raw.raw_seen.add(target.name)
-        buckets = []
-        for b, e in spans:
-            if e in fallback and "valid" in fallback[e]:
-                v = fallback[e]
-                buckets.append(Bucket(b, e, v.get("bad", "0"), v["valid"], RAW))
-            elif "valid" in got.get(e, {}):
-                v = got[e]
-                buckets.append(Bucket(b, e, v.get("bad", "0"), v["valid"], RECORDED))
-        raw.buckets[target.name] = buckets
+        fallback = _raw(client, sla, target, missing[target.name], step, last, windows, offsets)
+        keys = rows[target.name] if not target.group_by else sorted({*rows[target.name], *fallback})
+        for key in keys:
+            got = recorded.get(key, _Side()).values
+            if any(float(v.get("pieces", "0")) > 0 for v in got.values()):
+                raw.pieces_seen.update((key, target.name))
+            back = fallback.get(key, {})
+            if any("valid" in v for v in back.values()):
+                raw.raw_seen.update((key, target.name))
+            gaps = row_missing.get(key, every)
+            buckets = []
+            for b, e in spans:
+                if (b, e) in gaps and "valid" in back.get(e, {}):
+                    v = back[e]
+                    buckets.append(Bucket(b, e, v.get("bad", "0"), v["valid"], RAW))
+                elif "valid" in got.get(e, {}):
+                    v = got[e]
+                    buckets.append(Bucket(b, e, v.get("bad", "0"), v["valid"], RECORDED))
+            raw.buckets[key] = buckets
 
     # Look `gap` beyond the period on both sides (when that is already in the past) to tell
     # whether an incident was open at its edges.
     seen_until = min(period.until + gap, period.now)
     look = (seen_until - period.start).total_seconds() + gap.total_seconds()
-    _, series = client.query(firing_query(name, look), seen_until, expect="matrix")
+    _, series = client.query(firing_query(name, look, only), seen_until, expect="matrix")
     for item in series:
         objective_name = item.labels.get(LABEL_OBJECTIVE)
         if objective_name:
-            raw.firing.setdefault(objective_name, []).extend(t for t, _ in item.samples)
+            key = row_key(objective_name, item.labels, groups)
+            raw.firing.setdefault(key, []).extend(t for t, _ in item.samples)
     raw.firing_seen_until = seen_until.timestamp()
     if any(raw.firing.values()):
         look_back = look + DETECT_LOOKBACK.total_seconds()
-        query = burning_query(sla, look_back)
+        query = burning_query(sla, look_back, only)
         if query is not None:
             _, series = client.query(query, seen_until, expect="matrix")
             for item in series:
                 objective_name = item.labels.get(LABEL_OBJECTIVE)
                 if objective_name:
-                    raw.burning.setdefault(objective_name, []).extend(t for t, _ in item.samples)
+                    key = row_key(objective_name, item.labels, groups)
+                    raw.burning.setdefault(key, []).extend(t for t, _ in item.samples)
 
-    if any(not any(float(b.valid) > 0 for b in raw.buckets[o.name]) for o in sla.spec.objectives):
+    if any(not any(float(b.valid) > 0 for key in _row_keys(o, raw.buckets) for b in raw.buckets.get(key, []))
+           for o in sla.spec.objectives):
         _, series = client.query(rules_query(name, period.covered_seconds), period.until, expect="vector")
         raw.rules_loaded = {item.labels.get(LABEL_OBJECTIVE, "") for item in series}
     return raw
@@ -268,24 +303,27 @@ def _offsets(client: PrometheusClient, sla: str, recorded: dict[str, _Side],
     return Offsets.from_stamps(stamps.get("five"), stamps.get("one"))
 
 
-def _raw(client: PrometheusClient, sla: SLA, objective: str, missing: list[tuple[float, float]], step: int,
-         last: float, windows: list[Interval], offsets: Offsets) -> dict[float, dict[str, str]]:
-    """The missing buckets from the SLI's own series: one range query over the whole buckets from
-    the first missing to the last, one instant query for a missing tail."""
+def _raw(client: PrometheusClient, sla: SLA, target: Objective, missing: list[tuple[float, float]], step: int,
+         last: float, windows: list[Interval], offsets: Offsets) -> dict[str, dict[float, dict[str, str]]]:
+    """The missing buckets from the SLI's own series, by row key (summed by the objective's group
+    labels): one range query over the whole buckets from the first missing to the last, one
+    instant query for a missing tail."""
     if not missing:
         return {}
-    target = next(o for o in sla.spec.objectives if o.name == objective)
-    out: dict[float, dict[str, str]] = {}
+    out: dict[str, dict[float, dict[str, str]]] = {}
+    keys = tuple(sorted(target.group_by))
     whole = [(b, e) for b, e in missing if e - b == step and e <= last]
     if whole:
         first, final = whole[0][1], whole[-1][1]
         query = raw_sums_query(sla, target, step, windows_near(windows, first - step, final), offsets)
-        side = _by_objective(client.query_range(query, first, final, step)).get("", _Side())
         wanted = {e for _, e in whole}
-        out.update({t: v for t, v in side.values.items() if t in wanted})
+        answer = client.query_range(query, first, final, step)
+        for key, side in _by_objective(answer, groups=keys, objective=target.name).items():
+            out.setdefault(key, {}).update({t: v for t, v in side.values.items() if t in wanted})
     rest = [(b, e) for b, e in missing if (b, e) not in whole]
     for b, e in rest:  # at most the tail of a partial period
         query = raw_sums_query(sla, target, e - b, windows_near(windows, b, e), offsets)
         _, series = client.query(query, e, expect="vector")
-        out.update(_by_objective(series, at=e).get("", _Side()).values)
+        for key, side in _by_objective(series, at=e, groups=keys, objective=target.name).items():
+            out.setdefault(key, {}).update(side.values)
     return out

@@ -56,6 +56,14 @@ class ObjectiveReport:
     resolve_within: float | None = None  # seconds, incidents.resolve_within
     detect: tuple[float | None, ...] = ()  # per incident: seconds from burning above the page threshold to paging
     bucket_problems: tuple[str, ...] = ()  # inconsistent counts in the per-day buckets
+    group: tuple[tuple[str, str], ...] = ()  # a grouped objective's group labels and values
+
+    @property
+    def title(self) -> str:
+        """The objective's name, with its group when grouped: ``availability (customer=acme)``."""
+        if not self.group:
+            return self.name
+        return f"{self.name} ({', '.join(f'{k}={v}' for k, v in self.group)})"
 
     @property
     def data_problems(self) -> tuple[str, ...]:
@@ -152,8 +160,10 @@ def period_json(period: Period) -> dict[str, Any]:
 
 def objective_json(obj: ObjectiveReport) -> dict[str, Any]:
     o = obj.outcome
+    grouped = {"group": dict(obj.group)} if obj.group else {}
     out: dict[str, Any] = {
         "objective": obj.name,
+        **grouped,
         "target": number(obj.target),
         "achieved": percent(o.achieved),
         "met": o.met,

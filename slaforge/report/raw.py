@@ -88,7 +88,8 @@ def piece_queries(sla: SLA, objective: Objective, seconds: float, windows: Seque
     """Bad and valid events of the 5m pieces that would be stamped in the ``seconds`` before the
     evaluation time, from the SLI's own series (also the expressions of ``slaforge backfill``)."""
     delay = f"{round(offsets.delay * 1000)}ms"
-    bad, valid = events(sla, objective).increase(PIECE_RANGE, divide=PIECE_DIVIDE, offset=delay)
+    bad, valid = events(sla, objective).increase(PIECE_RANGE, divide=PIECE_DIVIDE,
+                                                 by=objective.group_by, offset=delay)
     factor = gate(windows, offsets.delay)
     shift = round(offsets.shift * 1000)
     out = []

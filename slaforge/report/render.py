@@ -77,7 +77,7 @@ def _objective_view(obj: ObjectiveReport, sla: SLAReport, with_chart: bool) -> d
                      f"recording rules had recorded nothing: {spans}")
     over = obj.incidents_over_target
     return {
-        "name": obj.name,
+        "name": obj.title,
         "description": obj.description,
         "target": pct(obj.target),
         "achieved": unknown if achieved is None else pct(achieved),

@@ -16,8 +16,9 @@ from fractions import Fraction
 from slaforge.report.assemble import assemble_sla
 from slaforge.report.client import PrometheusClient
 from slaforge.report.collect import collect
-from slaforge.report.credits import round_half_up, truncate
-from slaforge.report.model import ObjectiveReport
+from slaforge.report.credits import outcome, round_half_up, truncate
+from slaforge.report.groups import Group
+from slaforge.report.model import ObjectiveReport, SLAReport
 from slaforge.report.periods import Period, resolve_period
 from slaforge.spec.durations import Duration
 from slaforge.spec.model import SLA
@@ -120,15 +121,32 @@ def build_review(slas: Sequence[SLA], client: PrometheusClient, count: int, now:
     for sla in slas:
         reports = [(p, assemble_sla(sla, p, collect(client, sla, p))) for p in last_periods(sla, count, now)]
         objectives = []
-        for index, objective in enumerate(sla.spec.objectives):
-            rows = tuple(PeriodNumbers(p, r.objectives[index]) for p, r in reports)
-            resolve = sla.spec.incidents.resolve_within
-            seconds = None if resolve is None else resolve.seconds
-            objectives.append(ObjectiveReview(objective.name, objective.target, seconds, rows,
-                                              tuple(findings(objective.target, seconds, rows))))
+        resolve = sla.spec.incidents.resolve_within
+        seconds = None if resolve is None else resolve.seconds
+        for objective in sla.spec.objectives:
+            # one review per group of a grouped objective, over the periods in which it has a row
+            groups = list(dict.fromkeys(o.group for _, r in reports for o in r.objectives if o.name == objective.name))
+            for group in groups:
+                rows = tuple(PeriodNumbers(p, _row(r, objective.name, group)) for p, r in reports)
+                title = rows[0].report.title
+                objectives.append(ObjectiveReview(title, objective.target, seconds, rows,
+                                                  tuple(findings(objective.target, seconds, rows))))
         reviews.append(SLAReview(sla.name, sla.spec.service, sla.spec.provider, sla.spec.customer,
                                  tuple(objectives)))
     return Review(as_of=now, prometheus=client.shown_url, count=count, slas=tuple(reviews))
+
+
+def _row(report: SLAReport, name: str, group: Group) -> ObjectiveReport:
+    """The objective's row for ``group`` in one period's report; no data when that group had none."""
+    rows = [o for o in report.objectives if o.name == name]
+    for row in rows:
+        if row.group == group:
+            return row
+    some = rows[0]
+    return replace(some, outcome=outcome(None, None, some.target, some.tiers), bad_events=None, valid_events=None,
+                   days=(), incidents=(), coverage=None, curve=(), bad_count=None, valid_count=None, source=None,
+                   raw_stretches=(), detect=(), bucket_problems=(), group=group,
+                   missing="no series of this group in the period")
 
 
 # --- findings ---------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from slaforge.rules.alerts import alert_rules, long_alert_rules
 from slaforge.rules.credit import credit_zones, period_rules
 from slaforge.rules.engines import EngineOptions, apply
 from slaforge.rules.fleet import fast_fleet_rules, long_fleet_rules
+from slaforge.rules.group_alerts import groups_exceeded_alerts
 from slaforge.rules.maintenance import offset_rule, zones_needing_offset
 from slaforge.rules.recording import FAST, SLOW, sla_recording_rules
 from slaforge.rules.render import dump
@@ -49,6 +50,7 @@ def generate_groups(slas: Sequence[SLA]) -> list[dict[str, Any]]:
     long_ = long_fleet_rules(ordered) + period_rules(ordered)
     for sla in ordered:
         long_ += long_alert_rules(sla)
+        long_ += groups_exceeded_alerts(sla)
     return [
         {"name": RULE_GROUP, "interval": FAST.prom, "rules": fast},
         {"name": RULE_GROUP_LONG, "interval": SLOW.prom, "rules": long_},

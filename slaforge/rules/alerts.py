@@ -47,6 +47,7 @@ from slaforge.rules.credit import (
     crossed,
 )
 from slaforge.rules.fleet import ESCALATION_BURN_WINDOW
+from slaforge.rules.group_alerts import group_budget_left, group_query_value, group_text
 from slaforge.rules.recording import (
     maintenance_selector,
     objective_labels,
@@ -82,18 +83,20 @@ def _silenced(expr: str, sla: SLA) -> str:
 
 def _budget_left(sla: SLA, objective: Objective) -> str:
     series = objective_selector(ERROR_BUDGET_REMAINING, sla, objective)
+    if objective.group_by:
+        return group_budget_left(series, objective)
     return (
         f"{{{{ with query `{series}` }}}}{{{{ . | first | value | humanizePercentage }}}}"
         "{{ else }}unknown{{ end }}"
     )
 
 
-def _describe(sla: SLA, objective: Objective) -> str:
+def _describe(sla: SLA, objective: Objective, per_group: bool = True) -> str:
     spec = sla.spec
     return (
         f"SLA {t(sla.name)} ({t(spec.service)}, {t(spec.provider)} for {t(spec.customer)}), objective "
         f"{t(objective.name)}: target {num(objective.target)}% over {prom(spec.window)}, error budget "
-        f"{num(objective.error_budget * 100)}% of valid events."
+        f"{num(objective.error_budget * 100)}% of valid events.{group_text(objective) if per_group else ''}"
     )
 
 
@@ -179,7 +182,8 @@ def absent_alert(sla: SLA, objective: Objective) -> Rule:
     )
     summary = f"{t(sla.name)}/{t(objective.name)}: no SLI data for {ABSENT_FOR}"
     description = (
-        f"{_describe(sla, objective)} No valid events in the last {ABSENT_FOR}: the series {t(valid)} are "
+        f"{_describe(sla, objective, per_group=False)} No valid events in the last {ABSENT_FOR}: "
+        f"the series {t(valid)} are "
         "missing or not increasing (no traffic). The error ratio is unknown, so the burn-rate alerts "
         "cannot fire: check the exporter, the scrape job and the selector."
     )
@@ -230,6 +234,13 @@ def _query_value(series: str, fmt: str) -> str:
     return f"{{{{ with query `{series}` }}}}{{{{ . | first | value | {fmt} }}}}{{{{ else }}}}unknown{{{{ end }}}}"
 
 
+def _count(series: str, objective: Objective) -> str:
+    """Template text: a period-to-date count (a grouped objective's alert tells its own group's)."""
+    if objective.group_by:
+        return group_query_value(series, objective, "humanize")
+    return _query_value(series, "humanize")
+
+
 def credit_at_risk_alerts(sla: SLA, objective: Objective) -> list[Rule]:
     """SLACreditAtRisk: one rule per credit tier, each firing while the projected end-of-period
     value is in [next lower tier, this tier): at most one fires per objective, labelled with the
@@ -240,8 +251,8 @@ def credit_at_risk_alerts(sla: SLA, objective: Objective) -> list[Rule]:
     cal = (spec.calendar, spec.timezone)
     period = f"the current {PERIOD_WORDS[spec.calendar]} ({spec.timezone})"
     elapsed = _query_value(calendar_selector(CALENDAR_NOW, cal), "humanizePercentage")
-    valid = _query_value(objective_selector(VALID_EVENTS_PERIOD, sla, objective), "humanize")
-    bad = _query_value(objective_selector(BAD_EVENTS_PERIOD, sla, objective), "humanize")
+    valid = _count(objective_selector(VALID_EVENTS_PERIOD, sla, objective), objective)
+    bad = _count(objective_selector(BAD_EVENTS_PERIOD, sla, objective), objective)
     out = []
     for tier, floor in crossed(objective.credits):
         summary = (

@@ -17,6 +17,10 @@ pieces, all in the 5m group, once per (calendar, timezone) for every SLA that ne
   at the period's end if no further error occurs and traffic goes on at the period's average rate;
   absent while the SLA's maintenance window is open (the alerts just select it).
 
+Every sum keeps the group labels of grouped objectives (``by (objective, sla, <group labels>)``,
+:func:`slaforge.rules.groups.by_clause`): each group's period to date, projection and
+SLACreditAtRisk are its own, as its credit in the report is.
+
 Counting days and periods mod 3 is what makes fixed ranges work: a range as long as the longest
 day or period reaches back at most into the one before, which has another number, never into one
 with the same number (three periods back). Each 5m read is at most 25h of one objective's pieces,
@@ -55,6 +59,7 @@ from slaforge.conventions import (
 )
 from slaforge.promql_text import num
 from slaforge.rules.fleet import select as _select
+from slaforge.rules.groups import by_clause
 from slaforge.rules.maintenance import offset_steps
 from slaforge.rules.recording import SLOW
 from slaforge.spec.model import SLA, CreditTier, Objective
@@ -63,7 +68,6 @@ from slaforge.spec.promql import Matcher, Selector
 Rule = dict[str, Any]
 Calendar = tuple[str, str]  # (calendar, timezone)
 
-BY = f"{LABEL_OBJECTIVE}, {LABEL_SLA}"
 DAY = 86400
 # ranges that hold the longest local day and the longest period
 DAY_RANGE = "25h"
@@ -166,6 +170,7 @@ def period_rules(slas: Sequence[SLA]) -> list[Rule]:
     for cal, members in calendar_classes(slas):
         calendar, timezone = cal
         local = local_time(timezone)
+        by = by_clause(members)  # a grouped objective's sums stay one per group
         labels = {LABEL_CALENDAR: calendar, LABEL_TIMEZONE: timezone}
         now = calendar_selector(CALENDAR_NOW, cal)
         closed = calendar_selector(CALENDAR_DAY_CLOSED, cal)
@@ -183,13 +188,13 @@ def period_rules(slas: Sequence[SLA]) -> list[Rule]:
             ))
         for _, day5m, daily, _ in sides:
             rules.append(_record(daily, (
-                f"sum by ({BY}, {LABEL_PERIOD}) (\n"
-                f"  sum by ({BY}, {LABEL_DAY}) (sum_over_time({_select(day5m, members)}[{CLOSE_RANGE}]))\n"
+                f"sum by ({by}, {LABEL_PERIOD}) (\n"
+                f"  sum by ({by}, {LABEL_DAY}) (sum_over_time({_select(day5m, members)}[{CLOSE_RANGE}]))\n"
                 f"  * on ({LABEL_DAY}) group_left ({LABEL_PERIOD}) {closed}\n)\n"
             )))
         for _, day5m, daily, to_date in sides:
             rules.append(_record(to_date, (
-                f"sum by ({BY}) (\n"
+                f"sum by ({by}) (\n"
                 f"  sum_over_time({_select(daily, members)}[{PERIOD_RANGES[calendar]}]) and on ({LABEL_PERIOD}) {now}\n"
                 f"  or\n"
                 f"  sum_over_time({_select(day5m, members)}[{DAY_RANGE}]) and on ({LABEL_DAY}) {now}\n)\n"

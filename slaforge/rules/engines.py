@@ -40,6 +40,7 @@ from slaforge.conventions import (
     error_ratio_rule,
 )
 from slaforge.promql_text import num
+from slaforge.rules.groups import group_labels
 from slaforge.rules.maintenance import active_expr
 from slaforge.rules.recording import (
     FAST,
@@ -60,8 +61,6 @@ THANOS_STRATEGY = "abort"
 
 Rule = dict[str, Any]
 Group = dict[str, Any]
-
-BY = f"{LABEL_OBJECTIVE}, {LABEL_SLA}"
 
 
 @dataclass(frozen=True)
@@ -100,15 +99,21 @@ def apply(groups: list[Group], slas: Sequence[SLA], options: EngineOptions) -> l
 # --- burn alerts computed from the pieces -------------------------------------------------------
 
 
+def _by(objective: Objective) -> str:
+    """``objective, sla`` and the objective's group labels: one condition per group."""
+    return ", ".join((LABEL_OBJECTIVE, LABEL_SLA, *group_labels(objective)))
+
+
 def _pieces_ratio(window: Duration, sla: SLA, objective: Objective) -> str:
     """The objective's error ratio over ``window``, summed from pieces (what the ratio rule records)."""
     if window <= LONGEST_FAST_WINDOW:
         bad, valid, rng = BAD_EVENTS_1M, VALID_EVENTS_1M, range_of(window, FAST)
     else:
         bad, valid, rng = BAD_EVENTS_5M, VALID_EVENTS_5M, range_of(window, SLOW)
+    by = _by(objective)
     return (
-        f"sum by ({BY}) (sum_over_time({objective_selector(bad, sla, objective)}[{rng}]))\n"
-        f"/\nsum by ({BY}) (sum_over_time({objective_selector(valid, sla, objective)}[{rng}]))"
+        f"sum by ({by}) (sum_over_time({objective_selector(bad, sla, objective)}[{rng}]))\n"
+        f"/\nsum by ({by}) (sum_over_time({objective_selector(valid, sla, objective)}[{rng}]))"
     )
 
 
@@ -134,8 +139,9 @@ def _enough(sla: SLA, objective: Objective, policy: BurnPolicy) -> str:
         valid, rng = VALID_EVENTS_1M, range_of(policy.long_window, FAST)
     else:
         valid, rng = VALID_EVENTS_5M, range_of(policy.long_window, SLOW)
+    by = _by(objective)
     events = f"sum_over_time({objective_selector(valid, sla, objective)}[{rng}])"
-    return f"\nand on ({BY})\nsum by ({BY}) ({events}) >= {least}"
+    return f"\nand on ({by})\nsum by ({by}) ({events}) >= {least}"
 
 
 def _pair(sla: SLA, objective: Objective, policy: BurnPolicy, long_group: bool) -> str:
@@ -143,7 +149,8 @@ def _pair(sla: SLA, objective: Objective, policy: BurnPolicy, long_group: bool) 
     budget = f"(1 - {num(objective.ratio)})"
     long_ = _ratio(policy.long_window, sla, objective, long_group)
     short = _ratio(policy.short_window, sla, objective, long_group)
-    both = f"{_indent(f'{long_} / {budget} > {f}')}\nand on ({BY})\n{_indent(f'{short} / {budget} > {f}')}"
+    by = _by(objective)
+    both = f"{_indent(f'{long_} / {budget} > {f}')}\nand on ({by})\n{_indent(f'{short} / {budget} > {f}')}"
     return f"(\n{both}{_enough(sla, objective, policy)}\n)"
 
 
@@ -153,7 +160,8 @@ def burn_expr(sla: SLA, objective: Objective, severity: str) -> str | None:
     if not policies:
         return None
     long_group = severity == SEVERITY_TICKET
-    body = f"\nor on ({BY})\n".join(_pair(sla, objective, p, long_group) for p in policies)
+    by = _by(objective)
+    body = f"\nor on ({by})\n".join(_pair(sla, objective, p, long_group) for p in policies)
     expr = f"(\n{_indent(body)}\n)\n"
     active = active_expr(sla)
     if active is not None:

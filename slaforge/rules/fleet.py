@@ -43,6 +43,7 @@ from slaforge.conventions import (
     error_ratio_rule,
 )
 from slaforge.promql_text import num
+from slaforge.rules.groups import by_clause
 from slaforge.rules.recording import (
     FAST,
     LONG_READ,
@@ -121,9 +122,10 @@ def ratio_rule(window: Duration, slas: Sequence[SLA]) -> Rule:
         bad, valid, rng = BAD_EVENTS_1M, VALID_EVENTS_1M, range_of(window, FAST)
     else:
         bad, valid, rng = BAD_EVENTS_5M, VALID_EVENTS_5M, range_of(window, SLOW)
+    by = by_clause(slas)
     expr = (
-        f"sum by ({BY}) (sum_over_time({select(bad, slas)}[{rng}]))\n/\n"
-        f"sum by ({BY}) (sum_over_time({select(valid, slas)}[{rng}]))\n"
+        f"sum by ({by}) (sum_over_time({select(bad, slas)}[{rng}]))\n/\n"
+        f"sum by ({by}) (sum_over_time({select(valid, slas)}[{rng}]))\n"
     )
     return _record(error_ratio_rule(prom(window)), _with_metadata(expr, slas))
 
@@ -140,9 +142,9 @@ def five_minute_pieces(slas: Sequence[SLA]) -> list[Rule]:
     Consecutive evaluations are exactly 5m apart and read ``[5m]`` ranges, so that every 1m piece
     is counted in exactly one 5m piece, wherever the two groups' evaluation offsets fall.
     """
-    rng, lag = prom(SLOW), prom(FIVE_MINUTE_LAG)
+    rng, lag, by = prom(SLOW), prom(FIVE_MINUTE_LAG), by_clause(slas)
     return [
-        _record(five, f"sum by ({BY}) (sum_over_time({select(one, slas)}[{rng}] offset {lag}))")
+        _record(five, f"sum by ({by}) (sum_over_time({select(one, slas)}[{rng}] offset {lag}))")
         for one, five in ((BAD_EVENTS_1M, BAD_EVENTS_5M), (VALID_EVENTS_1M, VALID_EVENTS_5M))
     ]
 
@@ -186,20 +188,22 @@ def budget_rules(slas: Sequence[SLA]) -> list[Rule]:
 
 def _enough_events(policy: BurnPolicy, slas: Sequence[SLA], min_events: int) -> str:
     """``and`` clause: at least ``min_events`` valid events in the policy's long window (the pieces
-    the long window's ratio sums: 1m pieces up to 1h, 5m pieces beyond)."""
+    the long window's ratio sums: 1m pieces up to 1h, 5m pieces beyond), per group when grouped."""
     if policy.long_window <= LONGEST_FAST_WINDOW:
         valid, rng = VALID_EVENTS_1M, range_of(policy.long_window, FAST)
     else:
         valid, rng = VALID_EVENTS_5M, range_of(policy.long_window, SLOW)
-    return f"\nand on ({BY})\nsum by ({BY}) (sum_over_time({select(valid, slas)}[{rng}])) >= {min_events}"
+    by = by_clause(slas)
+    return f"\nand on ({by})\nsum by ({by}) (sum_over_time({select(valid, slas)}[{rng}])) >= {min_events}"
 
 
-def _burn(window: Duration, ratio: Callable[[Duration], str], policy: BurnPolicy, enough: str = "") -> str:
+def _burn(window: Duration, ratio: Callable[[Duration], str], policy: BurnPolicy, by: str = BY,
+          enough: str = "") -> str:
     f = num(factor(policy, window))
     long_, short = ratio(policy.long_window), ratio(policy.short_window)
     return _block(
         f"{long_} / on ({BY}) group_left () {BUDGET} > {f}\n"
-        f"and on ({BY})\n"
+        f"and on ({by})\n"
         f"{short} / on ({BY}) group_left () {BUDGET} > {f}"
         f"{enough}"
     )
@@ -226,12 +230,14 @@ def burn_condition(
     if not policies or not slas:
         return None
     long_group = severity == SEVERITY_TICKET
+    # the two windows of a pair, and the pairs, are matched group by group
+    by = by_clause(slas)
     parts = [
-        _burn(window, lambda w: read_ratio(w, slas, long_group), p,
+        _burn(window, lambda w: read_ratio(w, slas, long_group), p, by,
               _enough_events(p, slas, min_events) if min_events > 0 else "")
         for p in policies
     ]
-    body = f"\nor on ({BY})\n".join(parts)
+    body = f"\nor on ({by})\n".join(parts)
     return f"{_block(body)}\nunless on ({LABEL_SLA}) ({MAINTENANCE_ACTIVE} == 1)\n"
 
 
@@ -302,16 +308,17 @@ def escalation_rules(slas: Sequence[SLA]) -> list[Rule]:
     since = select(PAGE_ACTIVE_SINCE, members)
     recent = select(error_ratio_rule(prom(ESCALATION_BURN_WINDOW)), members)
     ratio = f"max_over_time({recent}[{prom(ESCALATION_HOLD)}])"
+    by = by_clause(members)  # one clock per group of a grouped objective
     return [
         _record(
             PAGE_ACTIVE_SINCE,
-            f"{_block(f'0 * {page}{chr(10)}+ on ({BY}) max by ({BY}) ({since})')}\n"
-            f"or on ({BY})\n"
+            f"{_block(f'0 * {page}{chr(10)}+ on ({by}) max by ({by}) ({since})')}\n"
+            f"or on ({by})\n"
             f"(0 * {page} + time())\n",
         ),
         _record(
             PAGE_ESCALATING,
-            f"time() - {since}\nand on ({BY})\n{ratio} / on ({BY}) group_left () {BUDGET} > 1\n",
+            f"time() - {since}\nand on ({by})\n{ratio} / on ({BY}) group_left () {BUDGET} > 1\n",
         ),
     ]
 

@@ -31,6 +31,7 @@ from slaforge.conventions import (
     VALID_EVENTS_1M,
 )
 from slaforge.promql_text import num, quote
+from slaforge.rules.groups import group_labels
 from slaforge.rules.maintenance import active_expr
 from slaforge.rules.sli import events
 from slaforge.spec.durations import Duration
@@ -114,11 +115,12 @@ def _record(name: str, expr: str, labels: Mapping[str, str]) -> Rule:
 
 
 def piece_labels(sla: SLA, objective: Objective) -> dict[str, str]:
-    """Pieces carry sla and objective only: a change of metadata.labels never splits a window."""
+    """Pieces carry sla and objective (and a grouped objective's group labels, from its ``sum by``)
+    only: a change of metadata.labels never splits a window."""
     return {LABEL_OBJECTIVE: objective.name, LABEL_SLA: sla.name}
 
 
-def _gate(expr: str, sla: SLA) -> str:
+def _gate(expr: str, sla: SLA, grouped: bool = False) -> str:
     """Zero the piece when maintenance was active at any point of its range (t - 2m, t].
 
     Reads the maintenance series recorded just before, so that the (possibly long) time-zone
@@ -128,16 +130,18 @@ def _gate(expr: str, sla: SLA) -> str:
     if not sla.spec.maintenance:
         return expr
     active = f"max_over_time({maintenance_selector(sla)}[{prom(FAST_RANGE)}])"
-    return f"({expr})\n* on() ((1 - {active}) or on() vector(1))\n"
+    join = "* on() group_left ()" if grouped else "* on()"
+    return f"({expr})\n{join} ((1 - {active}) or on() vector(1))\n"
 
 
 def pieces(sla: SLA, objective: Objective) -> list[Rule]:
     """Bad and valid events per minute (increase over 2m, halved), maintenance excluded."""
-    bad, valid = events(sla, objective).increase(prom(FAST_RANGE), divide=FAST_RANGE.ms // FAST.ms)
+    by = group_labels(objective)
+    bad, valid = events(sla, objective).increase(prom(FAST_RANGE), divide=FAST_RANGE.ms // FAST.ms, by=by)
     labels = piece_labels(sla, objective)
     return [
-        _record(BAD_EVENTS_1M, _gate(bad, sla), labels),
-        _record(VALID_EVENTS_1M, _gate(valid, sla), labels),
+        _record(BAD_EVENTS_1M, _gate(bad, sla, bool(by)), labels),
+        _record(VALID_EVENTS_1M, _gate(valid, sla, bool(by)), labels),
     ]
 
 

@@ -28,28 +28,39 @@ def _terms(value: str | Terms) -> Terms:
     return (value,) if isinstance(value, str) else value
 
 
-def _inc(term: str, rng: str, offset: str) -> str:
-    return f"sum(increase({term}[{rng}]{f' offset {offset}' if offset else ''}))"
+def _sum(term: str, rng: str, by: Terms, offset: str = "") -> str:
+    inc = f"increase({term}[{rng}]{f' offset {offset}' if offset else ''})"
+    if by:
+        return f"sum by ({', '.join(by)}) ({inc})"
+    return f"sum({inc})"
 
 
-def sum_increase(terms: Terms, rng: str, offset: str = "") -> str:
-    """Events of the selectors over ``rng``, one sample; empty only when none of them has a series.
+def sum_increase(terms: Terms, rng: str, by: Terms = (), offset: str = "") -> str:
+    """Events of the selectors over ``rng`` (ending ``offset`` before the evaluation time when given),
+    one sample (per group); empty only when none of them has a series.
 
     A sum of several selectors counts a selector without series as 0 (as a single error counter
     without series counts 0), but stays empty when every one is missing, so that absence shows.
+    Grouped (``by``), a selector without series for a group counts 0 for every group another
+    selector has.
     """
     if len(terms) == 1:
-        return _inc(terms[0], rng, offset)
-    zeroed = " + ".join(f"({_inc(t, rng, offset)} or vector(0))" for t in terms)
-    present = " or ".join(_inc(t, rng, offset) for t in terms)
+        return _sum(terms[0], rng, by, offset)
+    if by:
+        zero = "0 * (" + " or ".join(_sum(t, rng, by, offset) for t in terms) + ")"
+        return "(" + " + ".join(f"({_sum(t, rng, by, offset)} or {zero})" for t in terms) + ")"
+    zeroed = " + ".join(f"({_sum(t, rng, by, offset)} or vector(0))" for t in terms)
+    present = " or ".join(_sum(t, rng, by, offset) for t in terms)
     return f"(({zeroed}) and on() ({present}))"
 
 
-def _zeroed(terms: Terms, rng: str, offset: str = "") -> str:
-    """Events of the selectors over ``rng``, 0 when none has a series yet."""
+def _zeroed(terms: Terms, rng: str, by: Terms = (), valid: str = "", offset: str = "") -> str:
+    """Events of the selectors over ``rng``, 0 when none has a series yet (grouped: 0 for each group
+    that has valid events)."""
+    zero = f"0 * {valid}" if by else "vector(0)"
     if len(terms) == 1:
-        return f"({_inc(terms[0], rng, offset)} or vector(0))"
-    return "(" + " + ".join(f"({_inc(t, rng, offset)} or vector(0))" for t in terms) + ")"
+        return f"({_sum(terms[0], rng, by, offset)} or {zero})"
+    return "(" + " + ".join(f"({_sum(t, rng, by, offset)} or {zero})" for t in terms) + ")"
 
 
 @dataclass(frozen=True)
@@ -64,19 +75,21 @@ class Events:
     bad: Terms | None = None
     good: Terms | None = None
 
-    def increase(self, rng: str, divide: int = 1, offset: str = "") -> tuple[str, str]:
+    def increase(self, rng: str, divide: int = 1, by: Terms = (), offset: str = "") -> tuple[str, str]:
         """(bad, valid) event counts over ``rng`` (ending ``offset`` before the evaluation time when
-        given, for the report's reading of history), one sample each, optionally divided."""
+        given, for the report's reading of history), one sample each (one per group with ``by``),
+        optionally divided."""
         div = f" / {divide}" if divide != 1 else ""
-        valid = f"{sum_increase(self.valid, rng, offset)}{div}"
+        total = sum_increase(self.valid, rng, by, offset)
+        valid = f"{total}{div}"
         if self.bad is not None:
             # an error counter often has no series until the first error: count that as 0
-            bad = f"{_zeroed(self.bad, rng, offset)}{div}"
+            bad = f"{_zeroed(self.bad, rng, by, total, offset)}{div}"
         else:
             assert self.good is not None
             # no good series counts every event as bad: a wrong le fails loudly, not silently;
             # more good than valid events (counters scraped at different times) counts 0 bad
-            bad = f"clamp_min({sum_increase(self.valid, rng, offset)} - {_zeroed(self.good, rng, offset)}, 0){div}"
+            bad = f"clamp_min({total} - {_zeroed(self.good, rng, by, total, offset)}, 0){div}"
         return bad, valid
 
 

@@ -301,6 +301,25 @@ def annotations_are_templates(sla: PartialSLA) -> Iterator[Finding]:
                 f"not a valid Prometheus template: {exc} (write {{{{ \"{{{{\" }}}} for a literal {{{{)",
             )
 
+def group_by_is_sound(sla: PartialSLA) -> Iterator[Finding]:
+    """group_by only on ratio and latency SLIs, and never a label slaforge or the SLA sets itself."""
+    own = set(sla.labels) | set(sla.alerting.labels)
+    for index, objective in sla.objectives:
+        if not objective.group_by:
+            continue
+        here: Path = ("spec", "objectives", index, "group_by")
+        if objective.sli.kind in ("probe", "probe_latency"):
+            yield here, (
+                f"group_by needs a ratio or latency SLI: a {objective.sli.kind} SLI has one series per probe, "
+                "nothing to group"
+            )
+            continue
+        for position, key in enumerate(objective.group_by):
+            if key in RESERVED_LABELS:
+                yield (*here, position), f"label {key!r} is set by slaforge and cannot be a group label"
+            elif key in own:
+                yield (*here, position), f"label {key!r} is already set by metadata.labels or alerting.labels"
+
 
 def _same_series(a: Selector, b: Selector) -> bool:
     return a.metric == b.metric and set(a.matchers) == set(b.matchers)
@@ -313,6 +332,7 @@ CHECKS: tuple[CrossCheck, ...] = (
     slis_are_sound,
     maintenance_is_sound,
     labels_are_sound,
+    group_by_is_sound,
     policies_are_sound,
     escalation_is_sound,
     annotations_are_templates,

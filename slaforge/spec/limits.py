@@ -31,6 +31,9 @@ CREDITS = 20  # tiers per objective
 ESCALATION = 20  # steps per SLA
 STATUSES = 50  # expect.status entries
 BUCKETS = 100  # latency.buckets
+GROUP_BY = 8  # an objective's group_by labels
+MAX_GROUPS_DEFAULT = 1000  # an objective's max_groups when not given
+MAX_GROUPS = 1_000_000  # the largest max_groups
 
 Text = Annotated[str, Field(max_length=TEXT)]
 Description = Annotated[str, Field(max_length=DESCRIPTION)]

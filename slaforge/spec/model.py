@@ -495,6 +495,29 @@ class Objective(Base):
     target: Percent
     sli: SLI
     credits: tuple[CreditTier, ...] = Field(default=(), max_length=limits.CREDITS)
+    group_by: tuple[limits.Name, ...] = Field(
+        default=(),
+        max_length=limits.GROUP_BY,
+        description="ratio and latency SLIs: one SLI, alert set, report row and credit per value of these "
+        "labels of the SLI's series",
+        json_schema_extra={"items": {"pattern": LABEL_NAME.pattern}},
+    )
+    max_groups: int = Field(
+        default=limits.MAX_GROUPS_DEFAULT,
+        ge=1,
+        le=limits.MAX_GROUPS,
+        description="SLAGroupsExceeded fires when the SLI has more groups than this",
+    )
+
+    @field_validator("group_by")
+    @classmethod
+    def _group_by(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for key in value:
+            if not LABEL_NAME.fullmatch(key) or key.startswith("__"):
+                raise ValueError(f"{key!r} is not a valid Prometheus label name")
+        if len(set(value)) != len(value):
+            raise ValueError("a label is listed twice")
+        return value
 
     @field_validator("target")
     @classmethod

@@ -73,7 +73,7 @@ def test_examples_config_passes_amtool(examples_config: Path) -> None:
     out = check(examples_config)
     assert "SUCCESS" in out
     assert "1 inhibit rules" in out
-    assert "8 receivers" in out  # default, page, ticket + 5 escalation receivers of the examples
+    assert "10 receivers" in out  # default, page, ticket + 7 escalation receivers of the examples
 
 
 @pytest.mark.parametrize(
@@ -96,13 +96,14 @@ def test_routes(examples_config: Path, labels: list[str], receiver: str) -> None
 
 def test_grouping_and_inhibition(examples_config: Path) -> None:
     config = yaml.safe_load(examples_config.read_text())
-    assert config["route"]["group_by"] == ["sla", "objective"]
+    # the examples include a grouped SLA (group_by: [customer]): one notification per customer
+    assert config["route"]["group_by"] == ["sla", "objective", "customer"]
     escalation = config["route"]["routes"][0]
-    assert escalation["group_by"] == ["sla", "objective", "level"]
+    assert escalation["group_by"] == ["sla", "objective", "customer", "level"]
     assert config["inhibit_rules"] == [{
         "source_matchers": ['alertname="SLAErrorBudgetBurn"', 'severity="page"'],
         "target_matchers": ['alertname=~"SLAErrorBudgetBurn|SLAErrorBudgetExhausted"', 'severity="ticket"'],
-        "equal": ["sla", "objective"],
+        "equal": ["sla", "objective", "customer"],
     }]
     # skeletons only: no integration, no secret
     assert all(set(r) == {"name"} for r in config["receivers"])
@@ -136,7 +137,8 @@ def test_escalation_routes_in_escalation_order_and_after_0m_reads_immediately(ex
     text = dict(render_alertmanager(load_slas([examples_dir])))["alertmanager.yml"]
     escalation = yaml.safe_load(text)["route"]["routes"][0]
     assert [r["receiver"] for r in escalation["routes"]] == [
-        "payments-oncall", "web-oncall", "payments-lead", "web-lead", "payments-director",
+        "payments-oncall", "platform-oncall", "web-oncall", "payments-lead", "platform-lead", "web-lead",
+        "payments-director",
     ]
     assert "        # payments-api level 1 immediately\n" in text
     assert "        # storefront level 2 after 20m\n" in text

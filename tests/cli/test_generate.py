@@ -31,8 +31,8 @@ def test_writes_the_three_folders(generated: Path) -> None:
     assert "alertmanager/alertmanager.yml" in files
     assert "grafana/provisioning/dashboards/slaforge.yaml" in files
     dashboards = [f for f in files if f.startswith("grafana/dashboards/")]
-    # one per SLA (demo, directory, payments-api, storefront) plus the overview
-    assert len(dashboards) == 5
+    # one per SLA (demo, directory, payments-api, storefront, tenant-api) plus the overview
+    assert len(dashboards) == 6
     for name in dashboards:
         assert json.loads((generated / name).read_text())["uid"]
     assert not [f for f in files if Path(f).name.startswith(".") and f != ".slaforge-manifest"], "temporary files left"

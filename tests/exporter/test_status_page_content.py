@@ -79,3 +79,24 @@ def test_a_shared_name_is_shown_once_and_an_sla_without_either_says_nothing_of_t
     plain = section(html, "plain")
     assert plain.startswith('<p class="meta">plain-web · P → C · window 7d</p>')
     assert "Maintenance" not in plain and "Escalation" not in plain
+
+
+def test_a_grouped_objective_shows_its_grouping() -> None:
+    text = """\
+apiVersion: slaforge/v1
+kind: SLA
+metadata: {name: tenant}
+spec:
+  service: api
+  provider: P
+  customer: every tenant
+  window: 30d
+  objectives:
+    - name: availability
+      target: 99.9
+      group_by: [customer]
+      sli: {ratio: {errors: 'http_requests_total{code=~"5.."}', total: http_requests_total}}
+"""
+    slas = load_text(text, "tenant.yaml")
+    html = render(slas, {}, {}, ExporterInfo((0, 1)), "127.0.0.1:9105", 0.0, wall_now=0.0)
+    assert "ratio of counters (Prometheus rules), per customer (at most 1000 groups)" in section(html, "tenant")

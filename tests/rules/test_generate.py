@@ -86,7 +86,9 @@ def test_names_and_labels() -> None:
     }
     assert expected <= records
     assert {c.error_ratio_rule("30d"), c.error_ratio_rule("28d"), c.error_ratio_rule("7d")} <= records
-    assert alerts == {c.ALERT_BURN, c.ALERT_EXHAUSTED, c.ALERT_ABSENT, c.ALERT_ESCALATION, c.ALERT_CREDIT_AT_RISK}
+    assert alerts == {
+        c.ALERT_BURN, c.ALERT_EXHAUSTED, c.ALERT_ABSENT, c.ALERT_ESCALATION, c.ALERT_CREDIT_AT_RISK, c.ALERT_GROUPS,
+    }
     # rules for all the SLAs at once carry no labels (their series keep sla and objective)
     shared = {c.error_ratio_rule(w) for w in ("5m", "30m", "1h", "2h", "6h", "1d", "3d", "7d", "28d", "30d")} | {
         c.BAD_EVENTS_5M, c.VALID_EVENTS_5M, c.ERROR_BUDGET_REMAINING, c.PAGE_BURN_RATE, c.TICKET_BURN_RATE,
