@@ -27,29 +27,23 @@ from typing import Any, Literal
 
 from slaforge.burnrate import BurnPolicy, factor, fits, sla_policies
 from slaforge.conventions import (
-    BAD_EVENTS_1M,
-    BAD_EVENTS_5M,
     LABEL_OBJECTIVE,
     LABEL_SLA,
     PAGE_BURN_RATE,
     SEVERITY_PAGE,
     SEVERITY_TICKET,
     TICKET_BURN_RATE,
-    VALID_EVENTS_1M,
-    VALID_EVENTS_5M,
     error_ratio_rule,
 )
 from slaforge.promql_text import num
 from slaforge.rules.groups import group_labels
 from slaforge.rules.maintenance import active_expr
 from slaforge.rules.recording import (
-    FAST,
     LONG_READ,
     LONGEST_FAST_WINDOW,
-    SLOW,
     objective_selector,
+    pieces_for,
     prom,
-    range_of,
 )
 from slaforge.spec.durations import Duration
 from slaforge.spec.model import SLA, Objective
@@ -106,10 +100,7 @@ def _by(objective: Objective) -> str:
 
 def _pieces_ratio(window: Duration, sla: SLA, objective: Objective) -> str:
     """The objective's error ratio over ``window``, summed from pieces (what the ratio rule records)."""
-    if window <= LONGEST_FAST_WINDOW:
-        bad, valid, rng = BAD_EVENTS_1M, VALID_EVENTS_1M, range_of(window, FAST)
-    else:
-        bad, valid, rng = BAD_EVENTS_5M, VALID_EVENTS_5M, range_of(window, SLOW)
+    bad, valid, rng = pieces_for(window)
     by = _by(objective)
     return (
         f"sum by ({by}) (sum_over_time({objective_selector(bad, sla, objective)}[{rng}]))\n"
@@ -135,10 +126,7 @@ def _enough(sla: SLA, objective: Objective, policy: BurnPolicy) -> str:
     least = sla.spec.alerting.min_events
     if least <= 0:
         return ""
-    if policy.long_window <= LONGEST_FAST_WINDOW:
-        valid, rng = VALID_EVENTS_1M, range_of(policy.long_window, FAST)
-    else:
-        valid, rng = VALID_EVENTS_5M, range_of(policy.long_window, SLOW)
+    _, valid, rng = pieces_for(policy.long_window)
     by = _by(objective)
     events = f"sum_over_time({objective_selector(valid, sla, objective)}[{rng}])"
     return f"\nand on ({by})\nsum by ({by}) ({events}) >= {least}"

@@ -45,12 +45,11 @@ from slaforge.conventions import (
 from slaforge.promql_text import num
 from slaforge.rules.groups import by_clause
 from slaforge.rules.recording import (
-    FAST,
     LONG_READ,
     LONGEST_FAST_WINDOW,
     SLOW,
+    pieces_for,
     prom,
-    range_of,
     windows,
 )
 from slaforge.spec.durations import Duration
@@ -118,10 +117,7 @@ def ratio_rule(window: Duration, slas: Sequence[SLA]) -> Rule:
     Up to 1h: the 1m pieces, beyond: the 5m pieces; each written earlier in the same group, so
     that the range holds exactly window/step of them.
     """
-    if window <= LONGEST_FAST_WINDOW:
-        bad, valid, rng = BAD_EVENTS_1M, VALID_EVENTS_1M, range_of(window, FAST)
-    else:
-        bad, valid, rng = BAD_EVENTS_5M, VALID_EVENTS_5M, range_of(window, SLOW)
+    bad, valid, rng = pieces_for(window)
     by = by_clause(slas)
     expr = (
         f"sum by ({by}) (sum_over_time({select(bad, slas)}[{rng}]))\n/\n"
@@ -189,10 +185,7 @@ def budget_rules(slas: Sequence[SLA]) -> list[Rule]:
 def _enough_events(policy: BurnPolicy, slas: Sequence[SLA], min_events: int) -> str:
     """``and`` clause: at least ``min_events`` valid events in the policy's long window (the pieces
     the long window's ratio sums: 1m pieces up to 1h, 5m pieces beyond), per group when grouped."""
-    if policy.long_window <= LONGEST_FAST_WINDOW:
-        valid, rng = VALID_EVENTS_1M, range_of(policy.long_window, FAST)
-    else:
-        valid, rng = VALID_EVENTS_5M, range_of(policy.long_window, SLOW)
+    _, valid, rng = pieces_for(policy.long_window)
     by = by_clause(slas)
     return f"\nand on ({by})\nsum by ({by}) (sum_over_time({select(valid, slas)}[{rng}])) >= {min_events}"
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from slaforge.conventions import (
     BAD_EVENTS_1M,
+    BAD_EVENTS_5M,
     ERROR_RATIO_WINDOWS,
     EVENTS_STEP,
     FAST_STEP,
@@ -29,6 +30,7 @@ from slaforge.conventions import (
     OBJECTIVE_RATIO,
     SLA_INFO,
     VALID_EVENTS_1M,
+    VALID_EVENTS_5M,
 )
 from slaforge.promql_text import num, quote
 from slaforge.rules.groups import group_labels
@@ -97,6 +99,15 @@ def range_of(window: Duration, step: Duration) -> str:
     """
     pieces = -(-window.ms // step.ms)
     return Duration(pieces * step.ms - 1000).prom
+
+
+def pieces_for(window: Duration) -> tuple[str, str, str]:
+    """What a window's sums read: (bad pieces, valid pieces, range) -- the 1m pieces up to 1h, the 5m
+    pieces beyond. The window ratios, the burn conditions' min_events clause and the vmalert layout all
+    read windows through this one decision."""
+    if window <= LONGEST_FAST_WINDOW:
+        return BAD_EVENTS_1M, VALID_EVENTS_1M, range_of(window, FAST)
+    return BAD_EVENTS_5M, VALID_EVENTS_5M, range_of(window, SLOW)
 
 
 def _record(name: str, expr: str, labels: Mapping[str, str]) -> Rule:
