@@ -39,9 +39,9 @@ run: venv
 test: venv system-deps lint
 	$(PY) -m pytest -n $(JOBS) --dist loadfile -v --durations=15
 
-# The edit loop: lint, types and the tests that start no server (well under a minute).
+# The edit loop: lint, types and the tests that start no server and run no promtool evaluation (about a minute).
 check: venv lint
-	$(PY) -m pytest -n $(JOBS) --dist loadfile -m "not e2e and not browser and not server and not slow"
+	$(PY) -m pytest -n $(JOBS) --dist loadfile -m "not e2e and not browser and not server and not slow and not promtool"
 
 lint: venv
 	$(VENV)/bin/ruff check slaforge tests bench

@@ -27,10 +27,29 @@ def output_dir() -> Path:
 # it in real time. `make check` leaves them out with the e2e and browser tests; `make test` runs them all.
 SERVER_FILES = (
     "tests/demo/test_demo_target.py",
+    "tests/exporter/test_ca_file.py",
+    "tests/exporter/test_credentials.py",
     "tests/exporter/test_faults.py",
     "tests/exporter/test_reload.py",
     "tests/exporter/test_server.py",
     "tests/exporter/test_shard.py",
+    "tests/exporter/test_slow_clients.py",
+    "tests/report/test_report_hostile.py",
+)
+
+# Test files that evaluate rules with promtool (`promtool test rules`, or rule files checked by the hundred):
+# the proof that the rules mean what they say, and most of the suite's CPU. `make check` leaves them out.
+PROMTOOL_FILES = (
+    "tests/engines/test_prometheus3.py",
+    "tests/importers/test_end_to_end.py",
+    "tests/rules/test_behaviour.py",
+    "tests/rules/test_fleet.py",
+    "tests/rules/test_generated_quoting.py",
+    "tests/rules/test_good_and_sums.py",
+    "tests/rules/test_groups.py",
+    "tests/rules/test_hostile_text.py",
+    "tests/rules/test_maintenance_tz.py",
+    "tests/spec/test_limits.py",
 )
 
 
@@ -46,7 +65,10 @@ FIRST_FILES = (
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if item.path.relative_to(ROOT).as_posix() in SERVER_FILES:
+        where = item.path.relative_to(ROOT).as_posix()
+        if where in SERVER_FILES:
             item.add_marker(pytest.mark.server)
+        if where in PROMTOOL_FILES:
+            item.add_marker(pytest.mark.promtool)
     order = {name: rank for rank, name in enumerate(FIRST_FILES)}
     items.sort(key=lambda item: order.get(item.path.relative_to(ROOT).as_posix(), len(order)))
