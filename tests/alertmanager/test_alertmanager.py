@@ -14,7 +14,7 @@ import yaml
 
 from slaforge.alertmanager import render_alertmanager
 from slaforge.spec import load_slas, load_text
-from tests.support.prometheus import free_port
+from tests.support.alertmanager import running_alertmanager
 
 pytestmark = pytest.mark.e2e
 
@@ -173,26 +173,8 @@ def test_deterministic_and_readme(examples_dir: Path) -> None:
 def test_a_page_inhibits_the_tickets_of_its_objective_in_a_real_alertmanager(
     examples_config: Path, tmp_path: Path
 ) -> None:
-    binary = shutil.which("prometheus-alertmanager") or shutil.which("alertmanager")
-    if binary is None:
-        pytest.fail("Alertmanager is not installed; run `make system-deps` (prometheus-alertmanager)")
-    url = f"http://127.0.0.1:{free_port()}"
-    log = (tmp_path / "alertmanager.log").open("wb")
-    proc = subprocess.Popen(
-        [binary, f"--config.file={examples_config}", f"--storage.path={tmp_path / 'am'}",
-         f"--web.listen-address={url.removeprefix('http://')}", "--cluster.listen-address="],
-        stdout=log, stderr=subprocess.STDOUT,
-    )
-    try:
+    with running_alertmanager(examples_config, tmp_path) as url:
         deadline = time.monotonic() + 30
-        while True:
-            try:
-                if requests.get(f"{url}/-/ready", timeout=1).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            assert time.monotonic() < deadline, "alertmanager did not start"
-            time.sleep(0.1)
         page = {"alertname": "SLAErrorBudgetBurn", "severity": "page", "sla": "storefront",
                 "objective": "availability"}
         alerts = [
@@ -221,7 +203,3 @@ def test_a_page_inhibits_the_tickets_of_its_objective_in_a_real_alertmanager(
             ("SLAErrorBudgetBurn", "ticket", "latency"): ("active", ["slaforge-ticket"]),
             ("SLAEscalation", "-", "availability"): ("active", ["web-lead"]),
         }
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        log.close()

@@ -3,19 +3,16 @@ documented recipe that routes one customer's escalations to its own receiver (do
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import time
 from pathlib import Path
 
-import pytest
 import requests
 import yaml
 
 from slaforge.alertmanager import render_alertmanager
 from slaforge.spec import load_slas
 from tests.alertmanager.test_alertmanager import check, route
-from tests.support.prometheus import free_port
+from tests.support.alertmanager import running_alertmanager
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "multi-customer-api.yaml"
 
@@ -42,27 +39,9 @@ def test_premium_customer_recipe_routes_its_escalations(tmp_path: Path) -> None:
 
 
 def test_a_customers_page_inhibits_only_its_own_tickets(tmp_path: Path) -> None:
-    binary = shutil.which("prometheus-alertmanager") or shutil.which("alertmanager")
-    if binary is None:
-        pytest.fail("Alertmanager is not installed; run `make system-deps` (prometheus-alertmanager)")
     path = config(tmp_path)
-    url = f"http://127.0.0.1:{free_port()}"
-    log = (tmp_path / "alertmanager.log").open("wb")
-    proc = subprocess.Popen(
-        [binary, f"--config.file={path}", f"--storage.path={tmp_path / 'am'}",
-         f"--web.listen-address={url.removeprefix('http://')}", "--cluster.listen-address="],
-        stdout=log, stderr=subprocess.STDOUT,
-    )
-    try:
+    with running_alertmanager(path, tmp_path) as url:
         deadline = time.monotonic() + 30
-        while True:
-            try:
-                if requests.get(f"{url}/-/ready", timeout=1).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            assert time.monotonic() < deadline, "alertmanager did not start"
-            time.sleep(0.1)
         page = {"alertname": "SLAErrorBudgetBurn", "severity": "page", "sla": "tenant-api",
                 "objective": "tenant-availability", "customer": "acme"}
         alerts = [page, {**page, "severity": "ticket"}, {**page, "severity": "ticket", "customer": "globex"}]
@@ -77,7 +56,3 @@ def test_a_customers_page_inhibits_only_its_own_tickets(tmp_path: Path) -> None:
                 break
             time.sleep(0.2)
         assert state == {("page", "acme"): "active", ("ticket", "acme"): "suppressed", ("ticket", "globex"): "active"}
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        log.close()
