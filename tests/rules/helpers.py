@@ -75,3 +75,21 @@ def counter(*segments: tuple[int, float]) -> str:
             parts.append(f"{value:g}+{step:g}x{minutes - 1}")
             value += step * (minutes - 1)
     return " ".join(parts)
+
+
+def expect(expr: str, minute: int, *samples: tuple[str, float]) -> dict[str, Any]:
+    """A promtool ``promql_expr_test``: ``expr`` at ``minute`` gives these (labels, value) samples."""
+    return {
+        "expr": expr,
+        "eval_time": f"{minute}m",
+        "exp_samples": [{"labels": labels, "value": value} for labels, value in samples],
+    }
+
+
+def group(series: dict[str, str], checks: list[dict[str, Any]]) -> dict[str, Any]:
+    """One promtool test: these input series (selector -> values) at 1m, and these checks."""
+    return {
+        "interval": "1m",
+        "input_series": [{"series": k, "values": v} for k, v in series.items()],
+        "promql_expr_test": checks,
+    }

@@ -12,7 +12,7 @@ import pytest
 
 from slaforge.rules import EngineOptions, render
 from slaforge.spec.model import SLA
-from tests.rules.helpers import assert_passes, counter, fixture, only, run_promtool_tests
+from tests.rules.helpers import assert_passes, counter, expect, fixture, group, only, run_promtool_tests
 
 SHOP = 'sla="shop"'
 PROBES = 'slaforge_probes_total{sla="shop",probe="home"}'
@@ -22,22 +22,6 @@ FAILURES = 'slaforge_probe_failures_total{sla="shop",probe="home",reason="status
 def firing(alertname: str, *matchers: str, by: str = "objective") -> str:
     extra = "".join(f",{m}" for m in matchers)
     return f'count by ({by}) (ALERTS{{alertname="{alertname}",alertstate="firing",{SHOP}{extra}}})'
-
-
-def expect(expr: str, minute: int, *samples: tuple[str, float]) -> dict[str, Any]:
-    return {
-        "expr": expr,
-        "eval_time": f"{minute}m",
-        "exp_samples": [{"labels": labels, "value": value} for labels, value in samples],
-    }
-
-
-def group(series: dict[str, str], checks: list[dict[str, Any]]) -> dict[str, Any]:
-    return {
-        "interval": "1m",
-        "input_series": [{"series": k, "values": v} for k, v in series.items()],
-        "promql_expr_test": checks,
-    }
 
 
 @pytest.fixture(scope="module")

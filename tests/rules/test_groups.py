@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from slaforge.rules import EngineOptions, render
 from slaforge.spec import load_slas
 from slaforge.spec.model import SLA
-from tests.rules.helpers import EXAMPLES, GOLDEN, assert_passes, counter, run_promtool_tests
+from tests.rules.helpers import EXAMPLES, GOLDEN, assert_passes, counter, expect, group, run_promtool_tests
 
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 
@@ -54,22 +53,6 @@ def ok(customer: str) -> str:
 
 def err(customer: str) -> str:
     return f'http_requests_total{{job="tenant",code="503",customer="{customer}"}}'
-
-
-def expect(expr: str, minute: int, *samples: tuple[str, float]) -> dict[str, Any]:
-    return {
-        "expr": expr,
-        "eval_time": f"{minute}m",
-        "exp_samples": [{"labels": labels, "value": value} for labels, value in samples],
-    }
-
-
-def group(series: dict[str, str], checks: list[dict[str, Any]]) -> dict[str, Any]:
-    return {
-        "interval": "1m",
-        "input_series": [{"series": k, "values": v} for k, v in series.items()],
-        "promql_expr_test": checks,
-    }
 
 
 def firing(alertname: str, by: str = "customer") -> str:
