@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from bench.docs import write_section
+
 BEGIN = "<!-- bench:exporter:begin -->"
 END = "<!-- bench:exporter:end -->"
-HEADER = "# Benchmarks\n\nOne section per benchmark; each section is rewritten by its own command.\n"
 
 
 def section(results: dict[str, Any], command: str) -> str:
@@ -71,12 +72,4 @@ at scrape time).
 
 
 def write_docs(path: Path, results: dict[str, Any], command: str) -> None:
-    text = path.read_text() if path.exists() else HEADER
-    new = section(results, command)
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        _, tail = rest.split(END, 1)
-        text = head + new.rstrip("\n") + tail
-    else:
-        text = text.rstrip("\n") + "\n\n" + new
-    path.write_text(text)
+    write_section(section(results, command), BEGIN, END, path)

@@ -33,6 +33,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bench import docs
 from bench.report_scale import data
 from tests.support.prometheus import PrometheusServer, backfill_openmetrics
 
@@ -294,14 +295,7 @@ def write_section(result: dict[str, Any]) -> None:
         "reproducible part: on an idle machine the wall time is about their sum.",
         END,
     ])
-    text = DOCS.read_text() if DOCS.exists() else "# Benchmarks\n\nOne section per benchmark.\n"
-    if BEGIN in text and END in text:
-        head, _, rest = text.partition(BEGIN)
-        _, _, tail = rest.partition(END)
-        text = head + section + tail
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    DOCS.write_text(text)
+    docs.write_section(section, BEGIN, END, DOCS)
 
 
 if __name__ == "__main__":

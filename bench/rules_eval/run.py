@@ -30,6 +30,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from bench import docs
 from bench.rules_eval import data
 from slaforge.conventions import RULE_GROUP, RULE_GROUP_LONG
 from slaforge.rules import render
@@ -349,14 +350,7 @@ def write_section(result: dict[str, Any]) -> None:
         "ratio is 40 times the truth on this traffic, slaforge's is within 0.1% of it.",
         END,
     ])
-    text = DOCS.read_text() if DOCS.exists() else "# Benchmarks\n\nOne section per benchmark.\n"
-    if BEGIN in text and END in text:
-        head, _, rest = text.partition(BEGIN)
-        _, _, tail = rest.partition(END)
-        text = head + section + tail
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    DOCS.write_text(text)
+    docs.write_section(section, BEGIN, END, DOCS)
 
 
 def markdown(r: dict[str, Any]) -> str:
