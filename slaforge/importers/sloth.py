@@ -12,7 +12,10 @@ Mapping, per Sloth document (one service):
   ``sli.plugin`` -> refused
 * ``alerting.labels / annotations`` -> ``alerting.labels / annotations``; ``page_alert`` / ``ticket_alert``
   ``disable`` -> ``alerting.page / ticket.enabled``; labels both alerts share -> ``alerting.labels``, the
-  others and Sloth's 1d ticket alert -> warnings (per-severity policies are not built yet)
+  others -> warnings (slaforge's alert labels are per SLA; its alerts carry severity page or ticket)
+* Sloth's four burn-rate alerts (its default windows, the same for 28d and 30d periods: page on 2% of the
+  budget in 1h/5m and 5% in 6h/30m, ticket on 10% in 1d/2h and in 3d/6h) -> ``alerting.policies``
+* ``sum by (L)`` in both queries alike -> ``group_by: [L]``
 
 slaforge keeps labels, alert annotations and page/ticket switches per SLA, Sloth per SLO: when the SLOs of
 a service differ in those, each SLO becomes its own SLA named ``SERVICE-SLO``.
@@ -25,9 +28,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from slaforge.importers.emit import finish
-from slaforge.importers.model import AlertingDraft, Imported, ObjectiveDraft, SLADraft
-from slaforge.importers.queries import Unmappable, raw_ratio, sloth_events, to_sli
+from slaforge.importers.model import AlertingDraft, Imported, ObjectiveDraft, PolicyDraft, SLADraft
+from slaforge.importers.queries import MappedSLI, Unmappable, raw_ratio, sloth_events, to_sli
 from slaforge.importers.reader import Entry, Reader, dns_label, documents
+from slaforge.spec.durations import Duration
 from slaforge.spec.model import LABEL_NAME
 from slaforge.spec.problems import Path, Problem
 from slaforge.spec.yamlsource import Document
@@ -48,10 +52,13 @@ _ALERTING_KEYS = {"name", "labels", "annotations", "page_alert", "ticket_alert"}
 _ALERT_KEYS = {"disable", "labels", "annotations"}
 WINDOW_NOTE = ("REVIEW: the rolling SLO window; Sloth's default is 30d (its --default-slo-period flag, the "
                "importer's --window).")
-LOST_TICKET = ("Sloth's second ticket alert (burn 3x over 1d, short window 2h) of {slos} is not carried: slaforge "
-               "tickets on "
-               "10% of the budget in 3d (short 6h), and alerting.policies, which would add the 1d alert, is not "
-               "built yet")
+# Sloth's alert windows (Google's SRE workbook), by the share of the period's budget each one spends
+SLOTH_WINDOWS = (
+    ("page", "page alert, quick", 2.0, "1h", "5m"),
+    ("page", "page alert, slow", 5.0, "6h", "30m"),
+    ("ticket", "ticket alert, quick", 10.0, "1d", "2h"),
+    ("ticket", "ticket alert, slow", 10.0, "3d", "6h"),
+)
 
 
 @dataclass
@@ -100,11 +107,13 @@ def _read_slo(reader: Reader, raw: Any, path: Path, service_labels: dict[str, st
     description = fields.get("description", (None, path))[0]
     if not ok or sli is None:
         return None
-    objective = ObjectiveDraft(name, target, sli, str(description) if description else None, comments)
+    comments.extend(sli.notes)
+    objective = ObjectiveDraft(name, target, sli.sli, str(description) if description else None, comments,
+                               group_by=sli.group_by)
     return _SLO(objective, labels, alerting, path)
 
 
-def _read_sli(reader: Reader, entry: Entry | None, path: Path, comments: list[str]) -> dict[str, object] | None:
+def _read_sli(reader: Reader, entry: Entry | None, path: Path, comments: list[str]) -> MappedSLI | None:
     if entry is None or not isinstance(entry[0], dict):
         reader.error(entry[1] if entry else path, "every SLO needs an sli with events (error_query, total_query)")
         return None
@@ -143,10 +152,7 @@ def _read_sli(reader: Reader, entry: Entry | None, path: Path, comments: list[st
     else:
         reader.error(path, "the SLI needs events (error_query and total_query)")
         return None
-    sli, note = to_sli(ratio)
-    if note:
-        comments.append(note)
-    return sli
+    return to_sli(ratio)
 
 
 def _read_alerting(reader: Reader, entry: Entry | None, path: Path, slo: str, comments: list[str]) -> AlertingDraft:
@@ -177,8 +183,8 @@ def _read_alerting(reader: Reader, entry: Entry | None, path: Path, slo: str, co
         per_severity[severity] = (reader.string_map(alert.get("labels")) if not disabled else {}, alert_path)
         for name_, value in reader.string_map(alert.get("annotations")).items():
             reader.warn((*alert_path, "annotations", name_), f"the {severity} alert's annotation {name_}="
-                        f"{value!r} is not carried: slaforge's annotations are per SLA (alerting.annotations), "
-                        "per-severity ones need alerting.policies, not built yet")
+                        f"{value!r} is not carried: slaforge's annotations are per SLA (alerting.annotations, on "
+                        "every alert), not per severity")
     _severity_labels(reader, draft, per_severity)
     return draft
 
@@ -198,11 +204,11 @@ def _severity_labels(reader: Reader, draft: AlertingDraft,
                 draft.labels.update(kept)
             elif (name, value) not in shared:
                 draft.comments.append(f"REVIEW: Sloth's {sev} alert had the label {name}={value!r}, not carried "
-                                      f"(per-severity labels need alerting.policies, not built yet): route on "
-                                      f"severity=\"{sev}\" in Alertmanager instead")
+                                      f"(slaforge's alert labels are per SLA): route on severity=\"{sev}\" in "
+                                      "Alertmanager instead")
                 reader.warn((*where, "labels", name), f"the {sev} alert's label {name}={value!r} is not carried: "
-                            f"slaforge {sev} alerts carry severity=\"{sev}\" (route on it in Alertmanager); "
-                            "per-severity labels need alerting.policies, not built yet")
+                            f"slaforge's alert labels are per SLA (alerting.labels, on every alert), and its {sev} "
+                            f"alerts carry severity=\"{sev}\": route on that in Alertmanager")
 
 
 def _group_key(slo: _SLO) -> tuple[Any, ...]:
@@ -247,10 +253,17 @@ def _read_document(reader: Reader, window: str) -> list[SLADraft]:
         elif slo is not None and len(reader.errors) == before:
             names[slo.objective.name] = slo.path
             found.append(slo)
-    ticketed = [slo.objective.name for slo in found if slo.alerting.ticket]
-    if ticketed:
-        reader.warn(slos_path, LOST_TICKET.format(slos=", ".join(ticketed)))
+    for slo in found:
+        slo.alerting.policies = _policies(reader, slos_path)
     return _group(reader, service, found, window)
+
+
+def _policies(reader: Reader, where: Path) -> list[PolicyDraft]:
+    """Sloth's four alerts; each spends the same share of the budget whatever the period."""
+    place = reader.place(where)
+    return [PolicyDraft(severity, budget, Duration.parse(long), Duration.parse(short),
+                        f"Sloth's {name}: {budget:g}% of the budget in {long}, short window {short}", place)
+            for severity, name, budget, long, short in SLOTH_WINDOWS]
 
 
 def _group(reader: Reader, service: str, slos: list[_SLO], window: str) -> list[SLADraft]:
