@@ -96,6 +96,9 @@ def _refused(policy: PolicyDraft, window: Duration, budgets: Sequence[float]) ->
     if policy.short >= policy.long:
         return f"its short window {policy.short} is not shorter than its long window {policy.long}"
     burn = factor(policy, window)
+    if policy.budget_spent > 100:
+        return (f"at burn factor {burn:.4g} over {policy.long} it fires only once more than the whole error budget of "
+                f"the {window} window is spent within {policy.long}, and slaforge's budget_spent is at most 100%")
     if budgets and all(burn * budget >= 1 for budget in budgets):
         return (f"at burn factor {burn:.4g} even a total outage (100% errors) stays under its threshold for every "
                 "objective here, so it could never fire")
