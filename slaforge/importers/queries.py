@@ -185,13 +185,14 @@ def checked_grouping(labels: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def same_grouping(a: tuple[str, ...], b: tuple[str, ...], what_a: str, what_b: str) -> tuple[str, ...]:
-    """The grouping two parts share; parts grouped differently have no ratio per group."""
+    """The grouping two parts share, in the order of ``b`` (the total); parts grouped differently have no
+    ratio per group."""
     if set(a) != set(b):
         def shown(labels: tuple[str, ...]) -> str:
             return f"are summed by ({', '.join(labels)})" if labels else "are summed over all series"
         raise Unmappable(f"{what_a} {shown(a)} and {what_b} {shown(b)}: events grouped differently have no ratio "
                          "per group; slaforge's group_by needs every part summed by the same labels")
-    return a
+    return b
 
 
 def _same_fn(a: str, b: str) -> str:
