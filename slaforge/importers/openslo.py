@@ -475,6 +475,9 @@ def _read_slo(ctx: _Context, obj: _Object) -> _SLO | None:
     window = _window(reader, spec, obj.version)
     labels = _labels(reader, (obj.reader.doc.value or {}).get("metadata"))
     policies = _alert_policies(ctx, obj, spec, window[0] if window else None)
+    if policies is None and spec.get("alertPolicies"):
+        comments.append(f"REVIEW: none of the alert policies of OpenSLO SLO {obj.name} is a burn-rate condition "
+                        "slaforge can carry (see the warnings), so slaforge's default policies apply.")
     objectives = spec.get("objectives")
     if not isinstance(objectives, list) or not objectives:
         reader.error(("spec", "objectives"), "the SLO needs at least one objective")

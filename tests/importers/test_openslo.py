@@ -248,3 +248,42 @@ spec:
     [problem] = caught.value.problems
     assert problem.format().startswith("api.yaml:11:") and "spec.indicator.spec.ratioMetric.good" in problem.path
     assert "the good events are summed by (tenant) and the total events are summed by (region)" in problem.message
+
+
+def test_an_slo_none_of_whose_conditions_is_carried_keeps_the_defaults() -> None:
+    text = """\
+apiVersion: openslo/v1
+kind: SLO
+metadata: {name: api}
+spec:
+  service: api
+  indicatorRef: api-ok
+  timeWindow: [{duration: 30d, isRolling: true}]
+  budgetingMethod: Occurrences
+  objectives: [{target: 0.999}]
+  alertPolicies: [{alertPolicyRef: sev1}]
+---
+apiVersion: openslo/v1
+kind: SLI
+metadata: {name: api-ok}
+spec:
+  ratioMetric:
+    good: {metricSource: {type: Prometheus, spec: {query: 'api_requests_total{code!~"5.."}'}}}
+    total: {metricSource: {type: Prometheus, spec: {query: api_requests_total}}}
+---
+apiVersion: openslo/v1
+kind: AlertPolicy
+metadata: {name: sev1}
+spec:
+  conditions:
+    - kind: AlertCondition
+      metadata: {name: sev1}
+      spec:
+        severity: sev1
+        condition: {kind: burnrate, threshold: 10, lookbackWindow: 1h, alertAfter: 0m}
+"""
+    result = import_openslo(text, "api.yaml")
+    [sla] = load_text(result.yaml)
+    assert sla.spec.alerting.policies is None and sla.spec.alerting.page.enabled
+    assert "slaforge's default policies apply" in result.yaml
+    assert any("severity 'sev1' is not carried" in w.message for w in result.warnings)
