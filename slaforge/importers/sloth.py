@@ -14,7 +14,8 @@ Mapping, per Sloth document (one service):
   ``disable`` -> ``alerting.page / ticket.enabled``; labels both alerts share -> ``alerting.labels``, the
   others -> warnings (slaforge's alert labels are per SLA; its alerts carry severity page or ticket)
 * Sloth's four burn-rate alerts (its default windows, the same for 28d and 30d periods: page on 2% of the
-  budget in 1h/5m and 5% in 6h/30m, ticket on 10% in 1d/2h and in 3d/6h) -> ``alerting.policies``
+  budget in 1h/5m and 5% in 6h/30m, ticket on 10% in 1d/2h and in 3d/6h; or an AlertWindows document in
+  the file for the window's period) -> ``alerting.policies`` (see :mod:`slaforge.importers.sloth_windows`)
 * ``sum by (L)`` in both queries alike -> ``group_by: [L]``
 
 slaforge keeps labels, alert annotations and page/ticket switches per SLA, Sloth per SLO: when the SLOs of
@@ -28,9 +29,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from slaforge.importers.emit import finish
-from slaforge.importers.model import AlertingDraft, Imported, ObjectiveDraft, PolicyDraft, SLADraft
+from slaforge.importers.model import AlertingDraft, Imported, ObjectiveDraft, SLADraft
 from slaforge.importers.queries import MappedSLI, Unmappable, raw_ratio, sloth_events, to_sli
 from slaforge.importers.reader import Entry, Reader, dns_label, documents
+from slaforge.importers.sloth_windows import UNUSED, Custom, defaults, is_alert_windows, read_custom
 from slaforge.spec.durations import Duration
 from slaforge.spec.model import LABEL_NAME
 from slaforge.spec.problems import Path, Problem
@@ -52,13 +54,6 @@ _ALERTING_KEYS = {"name", "labels", "annotations", "page_alert", "ticket_alert"}
 _ALERT_KEYS = {"disable", "labels", "annotations"}
 WINDOW_NOTE = ("REVIEW: the rolling SLO window; Sloth's default is 30d (its --default-slo-period flag, the "
                "importer's --window).")
-# Sloth's alert windows (Google's SRE workbook), by the share of the period's budget each one spends
-SLOTH_WINDOWS = (
-    ("page", "page alert, quick", 2.0, "1h", "5m"),
-    ("page", "page alert, slow", 5.0, "6h", "30m"),
-    ("ticket", "ticket alert, quick", 10.0, "1d", "2h"),
-    ("ticket", "ticket alert, slow", 10.0, "3d", "6h"),
-)
 
 
 @dataclass
@@ -216,7 +211,7 @@ def _group_key(slo: _SLO) -> tuple[Any, ...]:
     return (sorted(slo.labels.items()), sorted(a.labels.items()), sorted(a.annotations.items()), a.page, a.ticket)
 
 
-def _read_document(reader: Reader, window: str) -> list[SLADraft]:
+def _read_document(reader: Reader, window: str, custom: Custom | None) -> list[SLADraft]:
     value = reader.doc.value
     if not isinstance(value, dict):
         reader.error((), "expected a Sloth spec (version: prometheus/v1)")
@@ -254,16 +249,31 @@ def _read_document(reader: Reader, window: str) -> list[SLADraft]:
             names[slo.objective.name] = slo.path
             found.append(slo)
     for slo in found:
-        slo.alerting.policies = _policies(reader, slos_path)
+        slo.alerting.policies = list(custom.policies) if custom else defaults(reader, slos_path)
     return _group(reader, service, found, window)
 
 
-def _policies(reader: Reader, where: Path) -> list[PolicyDraft]:
-    """Sloth's four alerts; each spends the same share of the budget whatever the period."""
-    place = reader.place(where)
-    return [PolicyDraft(severity, budget, Duration.parse(long), Duration.parse(short),
-                        f"Sloth's {name}: {budget:g}% of the budget in {long}, short window {short}", place)
-            for severity, name, budget, long, short in SLOTH_WINDOWS]
+def _canonical(window: str) -> str:
+    try:
+        return Duration.parse(window).prom
+    except ValueError:
+        return window  # validation names it
+
+
+def _custom_windows(filename: str, docs: list[Document], window: str) -> tuple[Custom | None, list[Problem]]:
+    """The AlertWindows of the file for the import window, and warnings about the others."""
+    chosen: Custom | None = None
+    warnings: list[Problem] = []
+    for doc in docs:
+        reader = Reader(filename, doc, TOOL)
+        custom = read_custom(reader, _canonical(window))
+        if custom is not None and chosen is not None:
+            reader.warn(("spec", "sloPeriod") if "spec" in doc.value else ("sloPeriod",),
+                        f"{UNUSED}: another AlertWindows for {window} comes first")
+        elif custom is not None:
+            chosen = custom
+        warnings += reader.warnings
+    return chosen, warnings
 
 
 def _group(reader: Reader, service: str, slos: list[_SLO], window: str) -> list[SLADraft]:
@@ -303,16 +313,18 @@ def import_sloth(
     from slaforge.importers.openslo import is_openslo, read_openslo
 
     docs = documents(text, filename, "Sloth spec")
-    errors: list[Problem] = []
-    warnings: list[Problem] = []
     drafts: list[SLADraft] = []
     openslo: list[Document] = []
+    custom, warnings = _custom_windows(filename, [d for d in docs if is_alert_windows(d.value)], window)
+    errors: list[Problem] = []
     for doc in docs:
         if is_openslo(doc.value):
             openslo.append(doc)
             continue
+        if is_alert_windows(doc.value):
+            continue
         reader = Reader(filename, doc, TOOL)
-        drafts += _read_document(reader, window)
+        drafts += _read_document(reader, window, custom)
         errors += reader.errors
         warnings += reader.warnings
     if openslo:

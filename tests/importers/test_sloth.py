@@ -326,3 +326,60 @@ slos:
     [sla] = load_text(result.yaml)
     assert sla.spec.alerting.policies is not None and len(sla.spec.alerting.policies) == 3
     assert any("page alert, quick" in w.message and "could never fire" in w.message for w in result.warnings)
+
+
+WEEK_WINDOWS = """\
+version: prometheus/v1
+service: batch
+slos:
+  - name: jobs
+    objective: 99
+    sli:
+      events:
+        error_query: sum(rate(batch_failed_total[{{.window}}]))
+        total_query: sum(rate(batch_total[{{.window}}]))
+---
+apiVersion: sloth.slok.dev/v1
+kind: AlertWindows
+metadata: {name: weekly}
+spec:
+  sloPeriod: 7d
+  page:
+    quick: {errorBudgetPercent: 8, shortWindow: 5m, longWindow: 1h}
+    slow: {errorBudgetPercent: 15, shortWindow: 30m, longWindow: 6h}
+  ticket:
+    quick: {errorBudgetPercent: 20, shortWindow: 2h, longWindow: 1d}
+    slow: {errorBudgetPercent: 40, shortWindow: 6h, longWindow: 3d}
+---
+apiVersion: sloth.slok.dev/v1
+kind: AlertWindows
+metadata: {name: monthly}
+spec:
+  sloPeriod: 30d
+  page:
+    quick: {errorBudgetPercent: 1, shortWindow: 5m, longWindow: 1h}
+"""
+
+
+def test_an_alert_windows_document_for_the_import_window_replaces_the_defaults() -> None:
+    result = import_sloth(WEEK_WINDOWS, "batch.yaml", window="7d")
+    [sla] = load_text(result.yaml)
+    policies = sla.spec.alerting.policies
+    assert policies is not None
+    assert [(p.severity, p.budget_spent, p.long.prom, p.short.prom) for p in policies] == [
+        ("page", 8, "1h", "5m"), ("page", 15, "6h", "30m"), ("ticket", 20, "1d", "2h"), ("ticket", 40, "3d", "6h")]
+    assert "Sloth AlertWindows 'weekly', page quick: 8% of the budget in 1h" in result.yaml
+    warnings = [w.format() for w in result.warnings]
+    assert any(w.startswith(f"batch.yaml:{WEEK_WINDOWS.splitlines().index('  sloPeriod: 30d') + 1}:")
+               and "sloPeriod 30d is not the import window 7d" in w for w in warnings), warnings
+    assert result.skipped == ()
+
+
+def test_alert_windows_for_another_period_leave_the_defaults() -> None:
+    result = import_sloth(WEEK_WINDOWS, "batch.yaml")  # 30d: the monthly windows are incomplete
+    [sla] = load_text(result.yaml)
+    policies = sla.spec.alerting.policies
+    assert policies is not None and [p.budget_spent for p in policies] == [2, 5, 10, 10]
+    messages = [w.message for w in result.warnings]
+    assert any("sloPeriod 7d is not the import window 30d" in m for m in messages), messages
+    assert any("not used (the SLOs get Sloth's default ones): expected page.slow" in m for m in messages), messages
