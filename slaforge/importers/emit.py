@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 import yaml
 
 from slaforge.importers.model import Imported, SLADraft
+from slaforge.importers.policies import settle
 from slaforge.spec.loader import load_text
 from slaforge.spec.problems import Problem, SpecError
 
@@ -83,6 +84,8 @@ def _sla(sla: SLADraft, tool: str, provider: str | None, customer: str | None) -
         if objective.description:
             out.append(f"      description: {scalar(objective.description)}")
         out.append(f"      target: {scalar(objective.target)}")
+        if objective.group_by:
+            out.append(f"      group_by: {flow(list(objective.group_by))}")
         out.append("      sli:")
         for kind, fields in objective.sli.items():
             out.append(f"        {kind}:")
@@ -99,6 +102,13 @@ def _sla(sla: SLADraft, tool: str, provider: str | None, customer: str | None) -
         f"    page: {{enabled: {'true' if alerting.page else 'false'}}}",
         f"    ticket: {{enabled: {'true' if alerting.ticket else 'false'}}}",
     ]
+    if alerting.policies is not None:
+        out.append("    policies:")
+        for policy in alerting.policies:
+            out += comment([policy.source], 6)
+            fields = {"severity": policy.severity, "budget_spent": policy.budget_spent, "long": policy.long.prom,
+                      "short": policy.short.prom}
+            out.append("      - {" + ", ".join(f"{k}: {scalar(v)}" for k, v in fields.items()) + "}")
     out += comment([
         "REVIEW: escalation steps (Alertmanager receivers) while a page keeps firing, for example:",
         "escalation:",
@@ -116,6 +126,7 @@ def finish(drafts: Sequence[SLADraft], errors: Sequence[Problem], warnings: Sequ
     Raises SpecError when no SLA is left.
     """
     errors = list(errors)
+    warnings = [*warnings, *(w for draft in drafts for w in settle(draft))]
     kept: list[SLADraft] = []
     names: set[str] = set()
     for draft in drafts:

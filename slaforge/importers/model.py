@@ -4,8 +4,34 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from slaforge.spec.durations import Duration
 from slaforge.spec.problems import Problem
 from slaforge.spec.yamlsource import Position
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place in the input file, for a warning found after the document was read."""
+
+    file: str
+    line: int
+    column: int
+    path: str
+
+    def warning(self, message: str) -> Problem:
+        return Problem(self.file, self.line, self.column, self.path, message, "warning")
+
+
+@dataclass(frozen=True)
+class PolicyDraft:
+    """One burn-rate alert of the other tool as an ``alerting.policies`` entry."""
+
+    severity: str  # page | ticket
+    budget_spent: float  # percent of the SLA window's error budget spent within long
+    long: Duration
+    short: Duration
+    source: str  # what it was in the other tool, written as a comment next to it
+    place: Place  # where warnings about it point
 
 
 @dataclass
@@ -15,6 +41,7 @@ class ObjectiveDraft:
     sli: dict[str, object]  # {"ratio": {...}} or {"latency": {...}}, in slaforge's own shape
     description: str | None = None
     comments: list[str] = field(default_factory=list)
+    group_by: tuple[str, ...] = ()
 
 
 @dataclass
@@ -24,6 +51,7 @@ class AlertingDraft:
     page: bool = True
     ticket: bool = True
     comments: list[str] = field(default_factory=list)
+    policies: list[PolicyDraft] | None = None  # None: slaforge's default policies
 
 
 @dataclass

@@ -14,21 +14,26 @@ Mapping:
 * ``timeWindow``: rolling -> ``window``; calendar 1M / 1Q -> ``calendar: month | quarter``,
   ``timezone`` and a rolling window of the same length (30d, 90d)
 * ``budgetingMethod: Timeslices`` (and RatioTimeslices) -> refused: slaforge counts events, not slices
-* AlertPolicy / AlertCondition / AlertNotificationTarget -> warnings: slaforge's burn-rate alerts follow
-  its default policies until ``alerting.policies`` is built
+* ``sum by (L)`` in every query of a ratio alike -> ``group_by: [L]`` (OpenSLO v1 has no grouping field of
+  its own)
+* AlertPolicy / AlertCondition (inline or referenced) with a ``burnrate`` condition of severity page or
+  ticket -> ``alerting.policies``: ``threshold`` over ``lookbackWindow`` is the burn factor over the long
+  window, and the short window is a twelfth of it (OpenSLO conditions have one window); ``alertAfter``,
+  other severities, notification targets and the alertWhen* switches -> warnings
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from slaforge.importers.emit import finish
-from slaforge.importers.model import AlertingDraft, Imported, ObjectiveDraft, SLADraft
-from slaforge.importers.queries import Ratio, Unmappable, error_events, event_sum, parse, to_sli
+from slaforge.importers.model import AlertingDraft, Imported, ObjectiveDraft, PolicyDraft, SLADraft
+from slaforge.importers.policies import from_factor, gridded
+from slaforge.importers.queries import MappedSLI, Ratio, Unmappable, error_events, event_sum, parse, ratio_of, to_sli
 from slaforge.importers.reader import Reader, dns_label, documents
-from slaforge.spec.durations import parse_duration
+from slaforge.spec.durations import Duration, parse_duration
 from slaforge.spec.problems import Path, Problem
 from slaforge.spec.yamlsource import Document, Position
 
@@ -82,6 +87,7 @@ class _SLO:
     objectives: list[ObjectiveDraft]
     origin: Position
     comments: list[str]
+    policies: list[PolicyDraft] | None = None
 
 
 def _collect(filename: str, docs: list[Document]) -> _Context:
@@ -250,7 +256,7 @@ def _ratio(ctx: _Context, reader: Reader, metric: Any, path: Path) -> Ratio | No
             return error_events(sums["bad"][0], total, template=False, bare=True)
         good = sums["good"][1]
         assert good is not None
-        return Ratio(total.selectors, good=good.selectors)
+        return ratio_of(total, good=good)
     except Unmappable as exc:
         reader.error(parts["bad" if "bad" in parts else "good"][1], f"cannot be mapped: {exc}")
         return None
@@ -273,7 +279,7 @@ def _indicator(ctx: _Context, obj: _Object, spec: dict[str, Any]) -> tuple[Reade
 
 
 def _sli(ctx: _Context, obj: _Object, spec: dict[str, Any], objective: dict[str, Any],
-         path: Path) -> tuple[dict[str, object], str | None] | None:
+         path: Path) -> MappedSLI | None:
     reader = obj.reader
     if obj.version == V1ALPHA:
         if "ratioMetrics" not in objective:
@@ -315,8 +321,11 @@ def _ratio_alpha(ctx: _Context, reader: Reader, metric: Any, path: Path) -> Rati
         except Unmappable as exc:
             reader.error(where, f"cannot be mapped: {exc}")
             return None
-    total = out["total"].selectors
-    return Ratio(total, good=out["good"].selectors) if "good" in out else Ratio(total, errors=out["bad"].selectors)
+    try:
+        return ratio_of(out["total"], good=out.get("good"), errors=out.get("bad"))
+    except Unmappable as exc:
+        reader.error(parts["good" if "good" in parts else "bad"][1], f"cannot be mapped: {exc}")
+        return None
 
 
 def _target(reader: Reader, objective: dict[str, Any], path: Path) -> float | None:
@@ -334,45 +343,115 @@ def _target(reader: Reader, objective: dict[str, Any], path: Path) -> float | No
     return round(float(value) * scale, 10)
 
 
-def _alert_policies(ctx: _Context, obj: _Object, spec: dict[str, Any]) -> None:
+BURN_SEVERITIES = ("page", "ticket")
+_ABOVE = ("gt", "gte", None)
+
+
+def _alert_policies(ctx: _Context, obj: _Object, spec: dict[str, Any], window: str | None) -> list[PolicyDraft] | None:
+    """The SLO's burn-rate alert conditions as policies; None (slaforge's defaults) when it has none that map."""
     policies = spec.get("alertPolicies")
-    if not isinstance(policies, list):
-        return
+    if not isinstance(policies, list) or window is None:
+        return None
+    out: list[PolicyDraft] = []
     for i, policy in enumerate(policies):
-        where = ("spec", "alertPolicies", i)
-        described = _describe_policy(ctx, policy)
-        obj.reader.warn(where, f"alert policy {described} is not carried: slaforge alerts on its own multiwindow "
-                        "burn rates (2% of the budget in 1h and 5% in 6h page, 10% in 3d tickets) until "
-                        "alerting.policies is built; route the alerts with slaforge's Alertmanager config")
+        out += _alert_policy(ctx, obj.reader, policy, ("spec", "alertPolicies", i), Duration.parse(window))
+    return out or None
 
 
-def _describe_policy(ctx: _Context, policy: Any) -> str:
+def _alert_policy(ctx: _Context, reader: Reader, policy: Any, where: Path, window: Duration) -> list[PolicyDraft]:
+    """One AlertPolicy (inline or referenced): its conditions, each located where it is written."""
     if isinstance(policy, dict) and "alertPolicyRef" in policy:
         found = ctx.find("AlertPolicy", policy["alertPolicyRef"])
-        name = repr(policy["alertPolicyRef"])
-        spec = found.spec if found else None
+        if found is None:
+            reader.warn(where, f"no AlertPolicy {policy['alertPolicyRef']!r} in this file; not carried")
+            return []
+        reader, spec, name = found.reader, found.spec, repr(found.name)
+        spec_path: Path = ("spec",)
     elif isinstance(policy, dict):
-        name = repr((policy.get("metadata") or {}).get("name", "(inline)"))
         spec = policy.get("spec")
+        name = repr((policy.get("metadata") or {}).get("name", "(inline)"))
+        spec_path = (*where, "spec")
     else:
-        return "(unreadable)"
-    conditions = spec.get("conditions") if isinstance(spec, dict) else None
-    parts = []
-    for condition in conditions if isinstance(conditions, list) else []:
-        cond = condition
-        if isinstance(condition, dict) and "conditionRef" in condition:
-            ref = ctx.find("AlertCondition", condition["conditionRef"])
-            cond = {"spec": ref.spec} if ref else None
-        cspec = cond.get("spec") if isinstance(cond, dict) else None
-        body = cspec.get("condition") if isinstance(cspec, dict) else None
-        if isinstance(cspec, dict) and isinstance(body, dict):
-            parts.append(f"{cspec.get('severity', '?')}: burn rate {body.get('threshold')} over "
-                         f"{body.get('lookbackWindow')}")
-    if isinstance(spec, dict):
-        for target in spec.get("notificationTargets") or []:
+        reader.warn(where, "expected an alert policy; not carried")
+        return []
+    if not isinstance(spec, dict):
+        reader.warn(spec_path, f"alert policy {name} has no spec; not carried")
+        return []
+    if spec.get("alertWhenBreaching") is False:
+        reader.warn((*spec_path, "alertWhenBreaching"), f"alert policy {name} does not alert when breaching; not "
+                    "carried")
+        return []
+    for key, text in (("alertWhenResolved", "Alertmanager's send_resolved decides whether a resolved alert is sent"),
+                      ("alertWhenNoData", "slaforge's SLASLIAbsent (a ticket) fires when the SLI has no data")):
+        if spec.get(key) is True:
+            reader.warn((*spec_path, key), f"{key} is not carried: {text}")
+    targets = spec.get("notificationTargets")
+    if isinstance(targets, list):
+        for k, target in enumerate(targets):
             if isinstance(target, dict) and "targetRef" in target:
                 ctx.find("AlertNotificationTarget", target["targetRef"])
-    return name + (f" ({'; '.join(parts)})" if parts else "")
+            reader.warn((*spec_path, "notificationTargets", k), "notification targets are not carried: route "
+                        "slaforge's alerts (labels sla, objective, severity) with its Alertmanager config")
+    conditions = spec.get("conditions")
+    out = []
+    for k, condition in enumerate(conditions if isinstance(conditions, list) else []):
+        cpath: Path = (*spec_path, "conditions", k)
+        creader = reader
+        if isinstance(condition, dict) and "conditionRef" in condition:
+            ref = ctx.find("AlertCondition", condition["conditionRef"])
+            if ref is None:
+                reader.warn(cpath, f"no AlertCondition {condition['conditionRef']!r} in this file; not carried")
+                continue
+            creader, cspec, cpath = ref.reader, ref.spec, ("spec",)
+        else:
+            cspec = condition.get("spec") if isinstance(condition, dict) else None
+            cpath = (*cpath, "spec")
+        found_policy = _condition(creader, cspec, cpath, window, name)
+        if found_policy is not None:
+            out.append(found_policy)
+    return out
+
+
+def _condition(reader: Reader, spec: Any, where: Path, window: Duration, policy: str) -> PolicyDraft | None:
+    """A burnrate AlertCondition as a policy: threshold x lookbackWindow, short window lookbackWindow / 12."""
+    if not isinstance(spec, dict) or not isinstance(spec.get("condition"), dict):
+        reader.warn(where, f"alert policy {policy}: expected a condition; not carried")
+        return None
+    body, bpath = spec["condition"], (*where, "condition")
+    kind = body.get("kind", "burnrate")
+    if kind != "burnrate":
+        reader.warn((*bpath, "kind"), f"a {kind!r} condition is not carried: slaforge alerts on burn rates")
+        return None
+    severity = str(spec.get("severity", "")).lower()
+    if severity not in BURN_SEVERITIES:
+        reader.warn((*where, "severity"), f"severity {spec.get('severity')!r} is not carried: slaforge's burn-rate "
+                    "alerts are page or ticket; write one of those to carry the condition")
+        return None
+    if body.get("op") not in _ABOVE:
+        reader.warn((*bpath, "op"), f"op {body.get('op')!r} is not carried: a burn-rate alert fires above its "
+                    "threshold")
+        return None
+    threshold = body.get("threshold")
+    try:
+        long = parse_duration(body.get("lookbackWindow"))
+    except ValueError as exc:
+        reader.warn((*bpath, "lookbackWindow"), f"the condition is not carried: {exc}")
+        return None
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float) or threshold <= 0 or long.ms <= 0:
+        reader.warn(bpath, "the condition is not carried: it needs a threshold above 0 and a lookbackWindow")
+        return None
+    after = body.get("alertAfter")
+    if after not in (None, "0m", "0s", "0", 0):
+        reader.warn((*bpath, "alertAfter"), f"alertAfter {after} is not carried: slaforge's alerts fire as soon as "
+                    "both their windows burn; the short window confirms the burn instead of a wait")
+    short = Duration(long.ms // 12)
+    source = (f"OpenSLO alert policy {policy}, {severity}: burn rate {threshold:g}x over {long} (short window {{}}: "
+              "a twelfth of it, as OpenSLO conditions have one window)")
+    draft = from_factor(severity, float(threshold), long, short, window, source.format(short), reader.place(bpath))
+    moved, warning = gridded(draft, window, TOOL)
+    if warning is not None:
+        reader.warnings.append(warning)
+    return replace(moved, source=source.format(moved.short))
 
 
 def _read_slo(ctx: _Context, obj: _Object) -> _SLO | None:
@@ -395,7 +474,10 @@ def _read_slo(ctx: _Context, obj: _Object) -> _SLO | None:
         return None
     window = _window(reader, spec, obj.version)
     labels = _labels(reader, (obj.reader.doc.value or {}).get("metadata"))
-    _alert_policies(ctx, obj, spec)
+    policies = _alert_policies(ctx, obj, spec, window[0] if window else None)
+    if policies is None and spec.get("alertPolicies"):
+        comments.append(f"REVIEW: none of the alert policies of OpenSLO SLO {obj.name} is a burn-rate condition "
+                        "slaforge can carry (see the warnings), so slaforge's default policies apply.")
     objectives = spec.get("objectives")
     if not isinstance(objectives, list) or not objectives:
         reader.error(("spec", "objectives"), "the SLO needs at least one objective")
@@ -417,37 +499,44 @@ def _read_slo(ctx: _Context, obj: _Object) -> _SLO | None:
             continue
         shown = objective.get("displayName")
         name = base if len(objectives) == 1 else dns_label(f"{base}-{shown or i + 1}")
-        notes = [n for n in (sli[1],) if n]
+        notes = list(sli.notes)
         if shown and len(objectives) == 1:
             notes.append(f"OpenSLO objective {shown!r}")
-        drafts.append(ObjectiveDraft(name, target, sli[0], str(description) if description else None, notes))
+        drafts.append(ObjectiveDraft(name, target, sli.sli, str(description) if description else None, notes,
+                                     group_by=sli.group_by))
     if window is None or ctx.errors() != before or not drafts:
         return None
     display = ((obj.reader.doc.value or {}).get("metadata") or {}).get("displayName")
     if display:
         comments.append(f"OpenSLO SLO {obj.name}: {display}")
-    return _SLO(service.strip(), *window, labels, drafts, reader.where(()), comments)
+    return _SLO(service.strip(), *window, labels, drafts, reader.where(()), comments, policies)
 
 
 def _group(slos: list[_SLO]) -> list[SLADraft]:
     """SLOs of one service that agree on window, calendar, timezone and labels share an SLA."""
     groups: dict[tuple[Any, ...], list[_SLO]] = {}
     for slo in slos:
-        groups.setdefault((slo.service, slo.window, slo.calendar, slo.timezone, sorted(slo.labels.items()).__repr__()),
-                          []).append(slo)
+        policies = None if slo.policies is None else [(p.severity, p.budget_spent, p.long, p.short)
+                                                      for p in slo.policies]
+        groups.setdefault((slo.service, slo.window, slo.calendar, slo.timezone, repr(sorted(slo.labels.items())),
+                           repr(policies)), []).append(slo)
     per_service: dict[str, int] = {}
     for key in groups:
         per_service[key[0]] = per_service.get(key[0], 0) + 1
     drafts = []
-    for (service, window, calendar, timezone, _), members in groups.items():
+    for (service, window, calendar, timezone, _, _), members in groups.items():
         first = members[0]
         name = dns_label(service) or "service"
         if per_service[service] > 1:
             name = dns_label(f"{name}-{first.objectives[0].name}")
         objectives = [o for m in members for o in m.objectives]
         comments = [c for m in members for c in m.comments]
+        if per_service[service] > 1:
+            comments.append(f"OpenSLO service {service!r}: its SLOs differ in time window, labels or alert policies, "
+                            "which slaforge keeps per SLA, so each set of SLOs that agree is an SLA of its own.")
         drafts.append(SLADraft(
-            name, service, first.labels, AlertingDraft(), objectives, comments, origin=first.origin, window=window,
+            name, service, first.labels, AlertingDraft(policies=first.policies), objectives, comments,
+            origin=first.origin, window=window,
             window_comment="The SLO window, from the OpenSLO timeWindow.", calendar=calendar, timezone=timezone,
         ))
     return drafts
@@ -464,7 +553,7 @@ def read_openslo(filename: str, docs: list[Document]) -> tuple[list[SLADraft], l
                 slos.append(slo)
     for (kind, name), obj in ctx.objects.items():
         if kind in ("AlertPolicy", "AlertCondition", "AlertNotificationTarget") and (kind, name) not in ctx.used:
-            obj.reader.warn(("kind",), f"{kind} {name!r} is not carried: alerting.policies is not built yet")
+            obj.reader.warn(("kind",), f"{kind} {name!r} is not used by any SLO in this file; not carried")
     errors = [p for r in ctx.readers for p in r.errors]
     warnings = [p for r in ctx.readers for p in r.warnings]
     return _group(slos), errors, warnings

@@ -8,6 +8,11 @@ generated rules read, Occurrences budgeting, the target as ``targetPercent``. On
 The window: a calendar month with a 30d window (or a quarter with 90d) is written as a calendar
 window of 1M (1Q) in the SLA's timezone, which `import openslo` reads back to the same three fields;
 any other pair as a rolling window, and the calendar is named as not carried.
+
+The burn-rate policies of the enabled severities (``alerting.policies``, else the default three): one
+AlertPolicy each with a ``burnrate`` condition, ``threshold`` the burn factor over ``lookbackWindow``, the
+long window. OpenSLO conditions have one window: a short window other than a twelfth of the long one
+(which `import openslo` reads back) is named as not carried.
 """
 
 from __future__ import annotations
@@ -17,8 +22,12 @@ from typing import Any
 
 import yaml
 
+from slaforge.burnrate import factor, sla_policies
 from slaforge.conventions import LABEL_PROBE, LABEL_SLA, PROBE_DURATION, PROBE_FAILURES_TOTAL, PROBES_TOTAL
+from slaforge.importers.policies import on_grid
 from slaforge.importers.reader import dns_label
+from slaforge.promql_text import num
+from slaforge.spec.durations import Duration
 from slaforge.spec.model import SLA, Objective
 from slaforge.spec.promql import Matcher, Selector
 
@@ -76,6 +85,41 @@ def _window(sla: SLA) -> tuple[list[dict[str, Any]], list[str]]:
     return [{"duration": spec.window.prom, "isRolling": True}], lost
 
 
+def _shorthand(duration: Duration) -> str:
+    """OpenSLO's duration shorthand: one number and one unit (65m, not 1h5m)."""
+    for unit, size in (("d", 86_400_000), ("h", 3_600_000), ("m", 60_000)):
+        if duration.ms % size == 0:
+            return f"{duration.ms // size}{unit}"
+    return f"{duration.ms // 60_000}m"  # policy windows are whole minutes
+
+
+def alert_policies(sla: SLA) -> tuple[list[dict[str, Any]], list[str]]:
+    """(AlertPolicy documents, what of them OpenSLO cannot express) for the SLA's enabled burn-rate policies."""
+    alerting = sla.spec.alerting
+    enabled = {"page": alerting.page.enabled, "ticket": alerting.ticket.enabled}
+    docs, lost = [], []
+    for policy in sla_policies(sla):
+        if not enabled[policy.severity]:
+            continue
+        long, short = policy.long_window, policy.short_window
+        name = dns_label(f"{sla.name}-{policy.severity}-{long.prom}-{short.prom}")
+        burn = factor(policy, sla.spec.window)
+        condition = {"kind": "burnrate", "threshold": float(num(burn)), "lookbackWindow": _shorthand(long),
+                     "alertAfter": "0m"}
+        docs.append({"apiVersion": V1, "kind": "AlertPolicy", "metadata": {"name": name}, "spec": {
+            "description": f"{num(policy.budget_fraction * 100)}% of the error budget of {sla.name} spent within "
+                           f"{long.prom}, still burning over {short.prom}",
+            "alertWhenBreaching": True, "alertWhenResolved": False, "alertWhenNoData": False,
+            "conditions": [{"kind": "AlertCondition", "metadata": {"name": name},
+                            "spec": {"severity": policy.severity, "condition": condition}}],
+            "notificationTargets": [],
+        }})
+        if short != on_grid(Duration(long.ms // 12)):
+            lost.append(f"the short window {short.prom} of the {policy.severity} policy over {long.prom} (OpenSLO "
+                        "conditions have one window; importing reads back a twelfth of the long one)")
+    return docs, lost
+
+
 def _not_expressible(sla: SLA) -> list[str]:
     spec = sla.spec
     lost = [f"provider {spec.provider!r} and customer {spec.customer!r}"]
@@ -92,8 +136,13 @@ def _not_expressible(sla: SLA) -> list[str]:
         if objective.group_by:
             lost.append(f"group_by of objective {objective.name} ({', '.join(objective.group_by)})")
     alerting = spec.alerting
-    if alerting.labels or alerting.annotations or not alerting.page.enabled or not alerting.ticket.enabled:
-        lost.append("alerting (labels, annotations, page/ticket switches): slaforge's burn-rate alerts are its own")
+    if alerting.labels or alerting.annotations:
+        lost.append("alerting labels and annotations")
+    if not alerting.page.enabled and not alerting.ticket.enabled:
+        lost.append("page and ticket both off (no AlertPolicy is written, and an SLO without one alerts on "
+                    "slaforge's default policies when imported)")
+    if alerting.min_events:
+        lost.append(f"alerting.min_events ({alerting.min_events})")
     return lost
 
 
@@ -120,6 +169,7 @@ def export_openslo(slas: Sequence[SLA]) -> tuple[str, list[str]]:
                          "metadata": {"name": service, "displayName": spec.service},
                          "spec": {"description": description}})
         window, lost = _window(sla)
+        policies, policies_lost = alert_policies(sla)
         for objective in spec.objectives:
             name = objective.name if counts[objective.name] == 1 else dns_label(f"{sla.name}-{objective.name}")
             metadata: dict[str, Any] = {"name": name, "displayName": f"{sla.name} {objective.name}"}
@@ -134,8 +184,11 @@ def export_openslo(slas: Sequence[SLA]) -> tuple[str, list[str]]:
                 "budgetingMethod": "Occurrences",
                 "objectives": [{"displayName": objective.name, "targetPercent": objective.target}],
             })
+            if policies:
+                slo_spec["alertPolicies"] = [{"alertPolicyRef": p["metadata"]["name"]} for p in policies]
             docs.append({"apiVersion": V1, "kind": "SLO", "metadata": metadata, "spec": slo_spec})
-        missing = lost + _not_expressible(sla)
+        docs += policies
+        missing = lost + _not_expressible(sla) + policies_lost
         notes.append(f"{sla.name}: not expressible in OpenSLO: {'; '.join(missing)}")
     text = yaml.safe_dump_all(docs, sort_keys=False, allow_unicode=True, width=1 << 20)
     return text, notes

@@ -9,8 +9,10 @@ this one form. Mapping, per resource (one objective each):
   ``spec.description`` -> ``description``
 * ``indicator.ratio`` errors/total -> a ratio SLI; ``indicator.latency`` success/total (a histogram's
   bucket over its count) -> a latency SLI
-* ``grouping`` -> refused (slaforge's group_by is not built yet); ``bool_gauge`` and ``latencyNative``
-  -> refused with the reason
+* ``grouping`` -> ``group_by``; ``bool_gauge`` and ``latencyNative`` -> refused with the reason
+* Pyrra's four burn-rate alerts (windows that scale with the SLO window: for 28d, critical 14x over 1h/5m and
+  7x over 6h/30m, warning 2x over 1d/2h and 1x over 4d/6h) -> ``alerting.policies``, critical as page and
+  warning as ticket (windows off slaforge's grid are rounded to it, with a warning)
 * ``alerting.disabled`` / ``burnrates: false`` -> page and ticket off; ``alerting.name`` and ``absent`` -> warnings
 
 Resources that share a namespace, window and labels become one SLA named after the namespace.
@@ -23,9 +25,10 @@ from typing import Any
 
 from slaforge.importers.emit import finish
 from slaforge.importers.model import AlertingDraft, Imported, ObjectiveDraft, SLADraft
-from slaforge.importers.queries import GROUPING, Ratio, Unmappable, event_sum, parse, to_sli
+from slaforge.importers.policies import from_factor, gridded
+from slaforge.importers.queries import MappedSLI, Ratio, Unmappable, checked_grouping, event_sum, parse, to_sli
 from slaforge.importers.reader import Reader, dns_label, documents
-from slaforge.spec.durations import parse_duration, parse_percent
+from slaforge.spec.durations import Duration, parse_duration, parse_percent
 from slaforge.spec.problems import Path, Problem
 from slaforge.spec.yamlsource import Position
 
@@ -36,6 +39,15 @@ LABEL_PREFIX = "pyrra.dev/"
 _SPEC_KEYS = {"target", "window", "description", "indicator", "alerting"}
 _INDICATORS = {"ratio", "latency", "bool_gauge", "latency_native"}
 _ALERTING_KEYS = {"disabled", "name", "burnrates", "absent"}
+# Pyrra's alerts: severity, burn factor, and long, short and `for` as fractions of the SLO window (1h, 5m, 2m
+# for 28d...), each rounded to the minute as Pyrra does
+PYRRA_WINDOWS = (
+    ("critical", 14.0, 672, 8064, 20160),
+    ("critical", 7.0, 112, 1344, 2688),
+    ("warning", 2.0, 28, 336, 672),
+    ("warning", 1.0, 7, 112, 224),
+)
+SEVERITIES = {"critical": "page", "warning": "ticket"}
 REFUSED = {
     "bool_gauge": "a bool_gauge indicator samples a 0/1 gauge (such as up): its ratio counts scrapes, not events, "
                   "and slaforge has no SLI of that kind; probe the service with a slaforge probe instead",
@@ -84,7 +96,7 @@ def _part(reader: Reader, indicator: dict[str, Any], key: str, path: Path) -> tu
         return None
 
 
-def _indicator(reader: Reader, value: Any, path: Path) -> tuple[dict[str, object], str | None] | None:
+def _indicator(reader: Reader, value: Any, path: Path) -> MappedSLI | None:
     fields = reader.mapping(value, path, _INDICATORS)
     if len(fields) != 1:
         reader.error(path, "expected exactly one indicator: ratio, latency, bool_gauge or latencyNative")
@@ -96,24 +108,36 @@ def _indicator(reader: Reader, value: Any, path: Path) -> tuple[dict[str, object
     if not isinstance(body, dict):
         reader.error(where, f"expected the {kind} indicator's metrics")
         return None
-    grouping = body.get("grouping")
-    if grouping:
-        labels = ", ".join(map(str, grouping)) if isinstance(grouping, list) else str(grouping)
-        reader.error((*where, "grouping"), f"cannot be mapped: grouping by ({labels}) " + GROUPING.format(
-            labels=labels))
-        return None
+    group_by = _grouping(reader, body.get("grouping"), (*where, "grouping"))
     first = "errors" if kind == "ratio" else "success"
     part = _part(reader, body, first, where)
     total = _part(reader, body, "total", where)
-    if part is None or total is None:
+    if part is None or total is None or group_by is None:
         return None
-    ratio = Ratio(total, errors=part) if kind == "ratio" else Ratio(total, good=part)
-    sli, note = to_sli(ratio)
-    if kind == "latency" and "latency" not in sli:
+    if kind == "ratio":
+        ratio = Ratio(total, errors=part, group_by=group_by)
+    else:
+        ratio = Ratio(total, good=part, group_by=group_by)
+    sli = to_sli(ratio)
+    if kind == "latency" and "latency" not in sli.sli:
         reader.error(where, "cannot be mapped: a latency indicator needs success = HISTOGRAM_bucket{le=\"T\",...} "
                      "and total = HISTOGRAM_count{...} with the same other matchers")
         return None
-    return sli, note
+    return sli
+
+
+def _grouping(reader: Reader, value: Any, where: Path) -> tuple[str, ...] | None:
+    """Pyrra's grouping: one SLI per value of these labels, as slaforge's group_by."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        reader.error(where, "expected grouping as a list of label names")
+        return None
+    try:
+        return checked_grouping(tuple(value))
+    except Unmappable as exc:
+        reader.error(where, f"cannot be mapped: {exc}")
+        return None
 
 
 def _alerting(reader: Reader, value: Any, path: Path) -> AlertingDraft:
@@ -127,11 +151,28 @@ def _alerting(reader: Reader, value: Any, path: Path) -> AlertingDraft:
     if fields.get("absent", (True,))[0] is False:
         reader.warn(fields["absent"][1], "absent: false is not carried: slaforge always has SLASLIAbsent "
                     "(a ticket); silence it in Alertmanager if unwanted")
-    if draft.ticket:
-        reader.warn(path, "Pyrra's 4 burn-rate alerts are not carried one to one: slaforge pages on 2% of the budget "
-                    "in 1h and 5% in 6h and tickets on 10% in 3d; alerting.policies, which would add others, is not "
-                    "built yet")
     return draft
+
+
+def _policies(reader: Reader, draft: AlertingDraft, window: Duration, where: Path) -> None:
+    """Pyrra's four alerts for this SLO window, as policies on slaforge's grid (Pyrra's `for` delays in a comment)."""
+    if not (draft.page or draft.ticket):
+        return
+    place = reader.place(where)
+    draft.policies = []
+    waits = []
+    for severity, burn, long_part, short_part, for_part in PYRRA_WINDOWS:
+        long, short, wait = (Duration(int(window.ms / part / 60_000 + 0.5) * 60_000)  # half away from 0, as Go
+                             for part in (long_part, short_part, for_part))
+        source = f"Pyrra's {severity} alert: burn rate {burn:g}x over {long}, short window {short}"
+        policy, moved = gridded(from_factor(SEVERITIES[severity], burn, long, short, window, source, place), window,
+                                TOOL)
+        if moved is not None:
+            reader.warnings.append(moved)
+        draft.policies.append(policy)
+        waits.append(f"{wait} ({severity} {burn:g}x)")
+    draft.comments.append(f"REVIEW: Pyrra's alerts wait before firing ({', '.join(waits)}); slaforge's fire as "
+                          "soon as both windows burn, and stop when the short window recovers.")
 
 
 def _read(reader: Reader) -> _SLO | None:
@@ -165,10 +206,10 @@ def _read(reader: Reader) -> _SLO | None:
     alerting = _alerting(reader, *spec.get("alerting", (None, ("spec", "alerting"))))
     if reader.errors or sli is None or target is None or window is None:
         return None
+    _policies(reader, alerting, Duration.parse(window), window_path)
     description = spec.get("description", (None,))[0]
-    comments = [sli[1]] if sli[1] else []
-    objective = ObjectiveDraft(dns_label(name) or "slo", target, sli[0], str(description) if description else None,
-                               comments)
+    objective = ObjectiveDraft(dns_label(name) or "slo", target, sli.sli, str(description) if description else None,
+                               list(sli.notes), group_by=sli.group_by)
     return _SLO(objective, window, namespace, labels, alerting, reader.where(()))
 
 

@@ -8,9 +8,11 @@ when it is a sum of counters. The forms read here (T is ``SEL``, ``rate(SEL[r])`
 * ``sum(T1) + sum(T2) + ...``: several selectors added up (a list in the SLA file);
 * in an error query, ``TOTAL - sum(G)`` where TOTAL is the total query: a ``good`` selector
   (with one histogram's ``_count`` and ``_bucket{le="X"}`` that is a latency SLI);
-* raw ratio queries ``E / T`` and ``1 - G / T`` of such sums.
+* raw ratio queries ``E / T`` and ``1 - G / T`` of such sums;
+* ``sum by (L) (T)`` in every part alike: a grouping, slaforge's ``group_by: [L]``.
 
-Everything else is refused with the reason, among them ``sum by/without (...)`` (a grouping).
+Everything else is refused with the reason, among them ``sum without (...)`` and parts grouped by
+different labels (their ratio has no meaning per group).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any
 
 import promql_parser
 
+from slaforge.conventions import RESERVED_LABELS
 from slaforge.spec.promql import Matcher, Selector
 
 WINDOW_TEMPLATE = re.compile(r"\{\{\s*\.window\s*\}\}")
@@ -30,8 +33,6 @@ _SENTINEL = "4242s"
 _SENTINEL_RANGE = timedelta(seconds=4242)
 _OPS = {"MatchOp.Equal": "=", "MatchOp.NotEqual": "!=", "MatchOp.Re": "=~", "MatchOp.NotRe": "!~"}
 PLAIN_FORM = "sum(rate(SELECTOR[{{.window}}]))"
-GROUPING = ("keeps one series per {labels}: that is a grouping, which slaforge's group_by will carry once it is "
-            "built; until then the SLO is not imported (one SLI over all groups would measure something else)")
 
 
 class Unmappable(ValueError):
@@ -44,6 +45,7 @@ class Sum:
 
     selectors: tuple[Selector, ...]
     fn: str  # "rate", "increase" or "" for a bare selector
+    by: tuple[str, ...] = ()  # sum by (...) labels: a grouping
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class Ratio:
     total: tuple[Selector, ...]
     errors: tuple[Selector, ...] = ()
     good: tuple[Selector, ...] = ()
+    group_by: tuple[str, ...] = ()
 
 
 def parse(query: Any, *, template: bool) -> Any:
@@ -144,21 +147,52 @@ def event_sum(expr: Any, *, template: bool, bare: bool = False) -> Sum:
     if isinstance(expr, promql_parser.BinaryExpr) and _op(expr) == "+" and expr.modifier is None:
         left, right = event_sum(expr.lhs, template=template, bare=bare), event_sum(expr.rhs, template=template,
                                                                                       bare=bare)
-        return Sum(left.selectors + right.selectors, _same_fn(left.fn, right.fn))
+        by = same_grouping(left.by, right.by, "the events of one part of the sum", "those of another")
+        return Sum(left.selectors + right.selectors, _same_fn(left.fn, right.fn), by)
     if isinstance(expr, promql_parser.AggregateExpr):
         if _op(expr) != "sum":
             raise Unmappable(f"expected sum(...), got {_kind(expr)}")
-        modifier = expr.modifier
-        if modifier is not None and ("Without" in str(modifier.type) or list(modifier.labels)):
-            labels = ", ".join(modifier.labels) or "label"
-            how = "without" if "Without" in str(modifier.type) else "by"
-            raise Unmappable(f"sum {how} ({labels}) " + GROUPING.format(labels=labels))
+        by = _grouping(expr.modifier)
         selector, fn = _term(expr.expr, template, bare)
-        return Sum((selector,), fn)
+        return Sum((selector,), fn, by)
     if bare:
         selector, fn = _term(expr, template, bare)
         return Sum((selector,), fn)
     raise Unmappable(f"expected the form {PLAIN_FORM} (or a sum of them), got {_kind(expr)} at the top")
+
+
+def _grouping(modifier: Any) -> tuple[str, ...]:
+    """The labels of ``sum by (...)``; ``without`` and labels slaforge sets itself are refused."""
+    if modifier is None:
+        return ()
+    labels = tuple(str(label) for label in modifier.labels)
+    if "Without" in str(modifier.type):
+        raise Unmappable(f"sum without ({', '.join(labels)}) keeps every label but those, and which labels that is "
+                         "depends on the series; slaforge's group_by names the labels it keeps: write "
+                         "sum by (...) with them")
+    return checked_grouping(labels)
+
+
+def checked_grouping(labels: tuple[str, ...]) -> tuple[str, ...]:
+    """Grouping labels that slaforge's group_by can carry (never one that slaforge sets itself)."""
+    for label in labels:
+        if label in RESERVED_LABELS:
+            raise Unmappable(f"grouping by {label!r}: slaforge sets that label itself on every series it records, "
+                             "so it cannot be a group_by label")
+    if len(set(labels)) != len(labels):
+        raise Unmappable(f"grouping by ({', '.join(labels)}) names a label twice")
+    return labels
+
+
+def same_grouping(a: tuple[str, ...], b: tuple[str, ...], what_a: str, what_b: str) -> tuple[str, ...]:
+    """The grouping two parts share, in the order of ``b`` (the total); parts grouped differently have no
+    ratio per group."""
+    if set(a) != set(b):
+        def shown(labels: tuple[str, ...]) -> str:
+            return f"are summed by ({', '.join(labels)})" if labels else "are summed over all series"
+        raise Unmappable(f"{what_a} {shown(a)} and {what_b} {shown(b)}: events grouped differently have no ratio "
+                         "per group; slaforge's group_by needs every part summed by the same labels")
+    return b
 
 
 def _same_fn(a: str, b: str) -> str:
@@ -205,10 +239,20 @@ def error_events(tree: Any, total: Sum, *, template: bool, bare: bool = False) -
             raise Unmappable("an error query 'A - B' maps only when A is the total query (then B counts good events)")
         good = event_sum(tree.rhs, template=template, bare=bare)
         _same_fn(_same_fn(whole.fn, total.fn), good.fn)
-        return Ratio(total.selectors, good=good.selectors)
-    errors = event_sum(tree, template=template, bare=bare)
-    _same_fn(errors.fn, total.fn)
-    return Ratio(total.selectors, errors=errors.selectors)
+        same_grouping(whole.by, total.by, "the total events in the error query", "those of the total query")
+        return ratio_of(total, good=good)
+    return ratio_of(total, errors=event_sum(tree, template=template, bare=bare))
+
+
+def ratio_of(total: Sum, *, errors: Sum | None = None, good: Sum | None = None) -> Ratio:
+    """Bad (``errors``) or ``good`` events over ``total``: read alike (rate or increase) and grouped alike."""
+    part, name = (good, "good") if good is not None else (errors, "error")
+    assert part is not None
+    _same_fn(part.fn, total.fn)
+    by = same_grouping(part.by, total.by, f"the {name} events", "the total events")
+    if good is not None:
+        return Ratio(total.selectors, good=good.selectors, group_by=by)
+    return Ratio(total.selectors, errors=part.selectors, group_by=by)
 
 
 RAW_FORM = "sum(rate(E[{{.window}}])) / sum(rate(T[{{.window}}])), or 1 - sum(rate(G[...])) / sum(rate(T[...]))"
@@ -226,8 +270,7 @@ def raw_ratio(query: str, *, template: bool) -> Ratio:
                          "slaforge needs the bad and the total events to weigh every window by traffic")
     part = event_sum(tree.lhs, template=template)
     total = event_sum(tree.rhs, template=template)
-    _same_fn(part.fn, total.fn)
-    return Ratio(total.selectors, good=part.selectors) if good else Ratio(total.selectors, errors=part.selectors)
+    return ratio_of(total, good=part) if good else ratio_of(total, errors=part)
 
 
 def _histogram(good: tuple[Selector, ...], total: tuple[Selector, ...]) -> tuple[Selector, float] | None:
@@ -255,19 +298,34 @@ def _selectors(selectors: tuple[Selector, ...]) -> str | list[str]:
     return rendered[0] if len(rendered) == 1 else rendered
 
 
-def to_sli(ratio: Ratio) -> tuple[dict[str, object], str | None]:
-    """slaforge's SLI for these events, and a note for the reader when it took judgment."""
+@dataclass(frozen=True)
+class MappedSLI:
+    """slaforge's SLI for some events, its group_by, and notes for the reader where it took judgment."""
+
+    sli: dict[str, object]
+    group_by: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+def to_sli(ratio: Ratio) -> MappedSLI:
+    """slaforge's SLI for these events."""
+    notes = []
+    if ratio.group_by:
+        labels = ", ".join(ratio.group_by)
+        notes.append(f"REVIEW: grouped by ({labels}): one SLI, alert set, report row and credit per value of {labels}. "
+                     "SLAGroupsExceeded fires beyond max_groups (default 1000) groups.")
     histogram = _histogram(ratio.good, ratio.total) if ratio.good else None
     if histogram is not None:
         selector, threshold = histogram
-        latency_note = (f"REVIEW: read as a latency SLI (the {selector.metric} bucket le=\"{threshold:g}\" over its "
-                        f"count): the share of requests faster than {threshold:g}s. Add `buckets: [...]` to have it "
-                        "checked.")
-        return {"latency": {"histogram": selector.render(), "threshold": threshold}}, latency_note
+        notes.append(f"REVIEW: read as a latency SLI (the {selector.metric} bucket le=\"{threshold:g}\" over its "
+                     f"count): the share of requests faster than {threshold:g}s. Add `buckets: [...]` to have it "
+                     "checked.")
+        sli: dict[str, object] = {"latency": {"histogram": selector.render(), "threshold": threshold}}
+        return MappedSLI(sli, ratio.group_by, tuple(notes))
     part = ("good", ratio.good) if ratio.good else ("errors", ratio.errors)
-    note = None
     metrics = {s.metric for s in (*part[1], *ratio.total)}
     if len(metrics) > 1:
-        note = (f"REVIEW: {part[0]} and total count different metrics ({', '.join(sorted(metrics))}); check that "
-                f"every {'good' if part[0] == 'good' else 'bad'} event is also in the total")
-    return {"ratio": {part[0]: _selectors(part[1]), "total": _selectors(ratio.total)}}, note
+        notes.append(f"REVIEW: {part[0]} and total count different metrics ({', '.join(sorted(metrics))}); check "
+                     f"that every {'good' if part[0] == 'good' else 'bad'} event is also in the total")
+    sli = {"ratio": {part[0]: _selectors(part[1]), "total": _selectors(ratio.total)}}
+    return MappedSLI(sli, ratio.group_by, tuple(notes))

@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from slaforge.conventions import RESERVED_LABELS
+from slaforge.importers.model import Place
 from slaforge.spec.model import LABEL_NAME
 from slaforge.spec.problems import Path, Problem, SpecError, format_path
 from slaforge.spec.yamlsource import Document, Position, parse_documents
@@ -44,6 +45,11 @@ class Reader:
 
     def warn(self, path: Path, message: str) -> None:
         self.warnings.append(self._problem(path, message, "warning", key=True))
+
+    def place(self, path: Path) -> Place:
+        """Where a warning about path will point, once the whole file is read."""
+        pos = self.where(path, key=True)
+        return Place(self.file, pos.line, pos.column, format_path((*self.base, *path)))
 
     def mapping(self, value: Any, path: Path, known: set[str]) -> dict[str, Entry]:
         """The mapping at path with camelCase keys folded to snake_case; unknown keys are warned about."""

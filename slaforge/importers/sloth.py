@@ -12,7 +12,11 @@ Mapping, per Sloth document (one service):
   ``sli.plugin`` -> refused
 * ``alerting.labels / annotations`` -> ``alerting.labels / annotations``; ``page_alert`` / ``ticket_alert``
   ``disable`` -> ``alerting.page / ticket.enabled``; labels both alerts share -> ``alerting.labels``, the
-  others and Sloth's 1d ticket alert -> warnings (per-severity policies are not built yet)
+  others -> warnings (slaforge's alert labels are per SLA; its alerts carry severity page or ticket)
+* Sloth's four burn-rate alerts (its default windows, the same for 28d and 30d periods: page on 2% of the
+  budget in 1h/5m and 5% in 6h/30m, ticket on 10% in 1d/2h and in 3d/6h; or an AlertWindows document in
+  the file for the window's period) -> ``alerting.policies`` (see :mod:`slaforge.importers.sloth_windows`)
+* ``sum by (L)`` in both queries alike -> ``group_by: [L]``
 
 slaforge keeps labels, alert annotations and page/ticket switches per SLA, Sloth per SLO: when the SLOs of
 a service differ in those, each SLO becomes its own SLA named ``SERVICE-SLO``.
@@ -26,8 +30,10 @@ from typing import Any
 
 from slaforge.importers.emit import finish
 from slaforge.importers.model import AlertingDraft, Imported, ObjectiveDraft, SLADraft
-from slaforge.importers.queries import Unmappable, raw_ratio, sloth_events, to_sli
+from slaforge.importers.queries import MappedSLI, Unmappable, raw_ratio, sloth_events, to_sli
 from slaforge.importers.reader import Entry, Reader, dns_label, documents
+from slaforge.importers.sloth_windows import UNUSED, Custom, defaults, is_alert_windows, read_custom
+from slaforge.spec.durations import Duration
 from slaforge.spec.model import LABEL_NAME
 from slaforge.spec.problems import Path, Problem
 from slaforge.spec.yamlsource import Document
@@ -48,10 +54,6 @@ _ALERTING_KEYS = {"name", "labels", "annotations", "page_alert", "ticket_alert"}
 _ALERT_KEYS = {"disable", "labels", "annotations"}
 WINDOW_NOTE = ("REVIEW: the rolling SLO window; Sloth's default is 30d (its --default-slo-period flag, the "
                "importer's --window).")
-LOST_TICKET = ("Sloth's second ticket alert (burn 3x over 1d, short window 2h) of {slos} is not carried: slaforge "
-               "tickets on "
-               "10% of the budget in 3d (short 6h), and alerting.policies, which would add the 1d alert, is not "
-               "built yet")
 
 
 @dataclass
@@ -100,11 +102,13 @@ def _read_slo(reader: Reader, raw: Any, path: Path, service_labels: dict[str, st
     description = fields.get("description", (None, path))[0]
     if not ok or sli is None:
         return None
-    objective = ObjectiveDraft(name, target, sli, str(description) if description else None, comments)
+    comments.extend(sli.notes)
+    objective = ObjectiveDraft(name, target, sli.sli, str(description) if description else None, comments,
+                               group_by=sli.group_by)
     return _SLO(objective, labels, alerting, path)
 
 
-def _read_sli(reader: Reader, entry: Entry | None, path: Path, comments: list[str]) -> dict[str, object] | None:
+def _read_sli(reader: Reader, entry: Entry | None, path: Path, comments: list[str]) -> MappedSLI | None:
     if entry is None or not isinstance(entry[0], dict):
         reader.error(entry[1] if entry else path, "every SLO needs an sli with events (error_query, total_query)")
         return None
@@ -143,10 +147,7 @@ def _read_sli(reader: Reader, entry: Entry | None, path: Path, comments: list[st
     else:
         reader.error(path, "the SLI needs events (error_query and total_query)")
         return None
-    sli, note = to_sli(ratio)
-    if note:
-        comments.append(note)
-    return sli
+    return to_sli(ratio)
 
 
 def _read_alerting(reader: Reader, entry: Entry | None, path: Path, slo: str, comments: list[str]) -> AlertingDraft:
@@ -177,8 +178,8 @@ def _read_alerting(reader: Reader, entry: Entry | None, path: Path, slo: str, co
         per_severity[severity] = (reader.string_map(alert.get("labels")) if not disabled else {}, alert_path)
         for name_, value in reader.string_map(alert.get("annotations")).items():
             reader.warn((*alert_path, "annotations", name_), f"the {severity} alert's annotation {name_}="
-                        f"{value!r} is not carried: slaforge's annotations are per SLA (alerting.annotations), "
-                        "per-severity ones need alerting.policies, not built yet")
+                        f"{value!r} is not carried: slaforge's annotations are per SLA (alerting.annotations, on "
+                        "every alert), not per severity")
     _severity_labels(reader, draft, per_severity)
     return draft
 
@@ -198,11 +199,11 @@ def _severity_labels(reader: Reader, draft: AlertingDraft,
                 draft.labels.update(kept)
             elif (name, value) not in shared:
                 draft.comments.append(f"REVIEW: Sloth's {sev} alert had the label {name}={value!r}, not carried "
-                                      f"(per-severity labels need alerting.policies, not built yet): route on "
-                                      f"severity=\"{sev}\" in Alertmanager instead")
+                                      f"(slaforge's alert labels are per SLA): route on severity=\"{sev}\" in "
+                                      "Alertmanager instead")
                 reader.warn((*where, "labels", name), f"the {sev} alert's label {name}={value!r} is not carried: "
-                            f"slaforge {sev} alerts carry severity=\"{sev}\" (route on it in Alertmanager); "
-                            "per-severity labels need alerting.policies, not built yet")
+                            f"slaforge's alert labels are per SLA (alerting.labels, on every alert), and its {sev} "
+                            f"alerts carry severity=\"{sev}\": route on that in Alertmanager")
 
 
 def _group_key(slo: _SLO) -> tuple[Any, ...]:
@@ -210,7 +211,7 @@ def _group_key(slo: _SLO) -> tuple[Any, ...]:
     return (sorted(slo.labels.items()), sorted(a.labels.items()), sorted(a.annotations.items()), a.page, a.ticket)
 
 
-def _read_document(reader: Reader, window: str) -> list[SLADraft]:
+def _read_document(reader: Reader, window: str, custom: Custom | None) -> list[SLADraft]:
     value = reader.doc.value
     if not isinstance(value, dict):
         reader.error((), "expected a Sloth spec (version: prometheus/v1)")
@@ -247,10 +248,32 @@ def _read_document(reader: Reader, window: str) -> list[SLADraft]:
         elif slo is not None and len(reader.errors) == before:
             names[slo.objective.name] = slo.path
             found.append(slo)
-    ticketed = [slo.objective.name for slo in found if slo.alerting.ticket]
-    if ticketed:
-        reader.warn(slos_path, LOST_TICKET.format(slos=", ".join(ticketed)))
+    for slo in found:
+        slo.alerting.policies = list(custom.policies) if custom else defaults(reader, slos_path)
     return _group(reader, service, found, window)
+
+
+def _canonical(window: str) -> str:
+    try:
+        return Duration.parse(window).prom
+    except ValueError:
+        return window  # validation names it
+
+
+def _custom_windows(filename: str, docs: list[Document], window: str) -> tuple[Custom | None, list[Problem]]:
+    """The AlertWindows of the file for the import window, and warnings about the others."""
+    chosen: Custom | None = None
+    warnings: list[Problem] = []
+    for doc in docs:
+        reader = Reader(filename, doc, TOOL)
+        custom = read_custom(reader, _canonical(window))
+        if custom is not None and chosen is not None:
+            reader.warn(("spec", "sloPeriod") if "spec" in doc.value else ("sloPeriod",),
+                        f"{UNUSED}: another AlertWindows for {window} comes first")
+        elif custom is not None:
+            chosen = custom
+        warnings += reader.warnings
+    return chosen, warnings
 
 
 def _group(reader: Reader, service: str, slos: list[_SLO], window: str) -> list[SLADraft]:
@@ -290,16 +313,18 @@ def import_sloth(
     from slaforge.importers.openslo import is_openslo, read_openslo
 
     docs = documents(text, filename, "Sloth spec")
-    errors: list[Problem] = []
-    warnings: list[Problem] = []
     drafts: list[SLADraft] = []
     openslo: list[Document] = []
+    custom, warnings = _custom_windows(filename, [d for d in docs if is_alert_windows(d.value)], window)
+    errors: list[Problem] = []
     for doc in docs:
         if is_openslo(doc.value):
             openslo.append(doc)
             continue
+        if is_alert_windows(doc.value):
+            continue
         reader = Reader(filename, doc, TOOL)
-        drafts += _read_document(reader, window)
+        drafts += _read_document(reader, window, custom)
         errors += reader.errors
         warnings += reader.warnings
     if openslo:

@@ -22,7 +22,9 @@ FIXTURES = Path(__file__).parent / "fixtures"
         ("sloth", "crd.sloth.yaml", 1),
         ("sloth", "sloth-openslo.v1alpha.yaml", 1),
         ("openslo", "shop.openslo.yaml", 3),
+        ("sloth", "partial.sloth.yaml", 3),  # grouped by tenant, and Sloth's four alerts
         ("pyrra", "shop.pyrra.yaml", 2),
+        ("pyrra", "refused.pyrra.yaml", 2),  # grouped by route, and Pyrra's four alerts for 2w
     ],
 )
 def test_imported_rules_pass_promtool(tool: str, fixture: str, objectives: int, tmp_path: Path) -> None:

@@ -7,11 +7,13 @@ from pathlib import Path
 import yaml
 from click.testing import CliRunner
 
+from slaforge.burnrate import sla_policies
 from slaforge.cli import cli
 from slaforge.importers.openslo import import_openslo
 from slaforge.importers.openslo_export import export_openslo
 from slaforge.rules.sli import events
 from slaforge.spec import load_slas, load_text
+from slaforge.spec.model import SLA
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 GOOD_SLA = """
@@ -77,6 +79,40 @@ def test_round_trip_keeps_every_field_openslo_carries() -> None:
             assert twin_sla.spec.window == sla.spec.window
             if (sla.spec.calendar, sla.spec.window.prom) in (("month", "30d"), ("quarter", "90d")):
                 assert (twin_sla.spec.calendar, twin_sla.spec.timezone) == (sla.spec.calendar, sla.spec.timezone)
+            # the burn-rate policies of the enabled severities, as AlertPolicy burnrate conditions
+            assert _policies(twin_sla) == _policies(sla)
+
+
+def _policies(sla: SLA) -> list[tuple[str, float, str, str]]:
+    on = {"page": sla.spec.alerting.page.enabled, "ticket": sla.spec.alerting.ticket.enabled}
+    return [(p.severity, round(p.budget_fraction, 9), p.long_window.prom, p.short_window.prom)
+            for p in sla_policies(sla) if on[p.severity]]
+
+
+def test_policies_become_alert_policies_and_an_odd_short_window_is_named() -> None:
+    text = GOOD_SLA + """\
+  alerting:
+    ticket: {enabled: false}
+    policies:
+      - {severity: page, budget_spent: 2, long: 1h, short: 5m}
+      - {severity: page, budget_spent: 10, long: 1d, short: 1h}
+      - {severity: ticket, budget_spent: 10, long: 3d, short: 6h}
+"""
+    exported, notes = export_openslo(load_text(text))
+    docs = list(yaml.safe_load_all(exported))
+    conditions = [d["spec"]["conditions"][0]["spec"] for d in docs if d["kind"] == "AlertPolicy"]
+    # 2% of 90d within 1h: burn 43.2x; 10% within 1d: 9x; the ticket is switched off
+    assert conditions == [
+        {"severity": "page", "condition": {"kind": "burnrate", "threshold": 43.2, "lookbackWindow": "1h",
+                                           "alertAfter": "0m"}},
+        {"severity": "page", "condition": {"kind": "burnrate", "threshold": 9, "lookbackWindow": "1d",
+                                           "alertAfter": "0m"}}]
+    [slo] = [d for d in docs if d["kind"] == "SLO"]
+    assert slo["spec"]["alertPolicies"] == [{"alertPolicyRef": "orders-page-1h-5m"},
+                                            {"alertPolicyRef": "orders-page-1d-1h"}]
+    assert "the short window 1h of the page policy over 1d" in notes[0]
+    [twin] = load_text(import_openslo(exported, "x.yaml", provider="P", customer="C").yaml)
+    assert _policies(twin) == [("page", 0.02, "1h", "5m"), ("page", 0.1, "1d", "2h")]
 
 
 def test_command_writes_documents_and_names_what_is_lost(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from slaforge.burnrate import factor, sla_policies
 from slaforge.cli import cli
 from slaforge.importers.openslo import import_openslo
 from slaforge.spec import SpecError, load_text
@@ -40,8 +41,15 @@ def test_v1_objects_map() -> None:
     assert "The web shop." in result.yaml  # the Service's description, as a comment
     warnings = [w.format() for w in result.warnings]
     name = "shop.openslo.yaml"
-    assert any(w.startswith(f"{name}:{line_of(name, '- alertPolicyRef')}:") and "'shop-fast-burn' (page: burn "
-               "rate 2 over 1h) is not carried" in w for w in warnings), warnings
+    # the AlertCondition (burn rate 2 over 1h, a page) both shop SLOs refer to: one policy of the shop SLA
+    policies = shop.spec.alerting.policies
+    assert policies is not None and checkout.spec.alerting.policies is None
+    assert [(p.severity, p.long.prom, p.short.prom) for p in policies] == [("page", "1h", "5m")]
+    assert [round(factor(p, shop.spec.window), 9) for p in sla_policies(shop)] == [2]
+    assert any(w.startswith(f"{name}:{line_of(name, 'alertAfter: 5m')}:") and "alertAfter 5m is not carried" in w
+               for w in warnings), warnings
+    assert any(w.startswith(f"{name}:{line_of(name, '- targetRef: shop-oncall')}:")
+               and "notification targets are not carried" in w for w in warnings), warnings
     assert any("startTime is not carried" in w for w in warnings)
     assert result.skipped == ()
 
@@ -130,3 +138,152 @@ def test_documents_that_do_not_convert(text: str, message: str) -> None:
     with pytest.raises(SpecError) as caught:
         import_openslo(text, "x.yaml")
     assert message in str(caught.value)
+
+
+def test_alert_conditions_that_are_not_burn_rates_of_page_or_ticket() -> None:
+    text = """\
+apiVersion: openslo/v1
+kind: SLO
+metadata: {name: api}
+spec:
+  service: api
+  indicatorRef: api-ok
+  timeWindow: [{duration: 30d, isRolling: true}]
+  budgetingMethod: Occurrences
+  objectives: [{target: 0.999}]
+  alertPolicies:
+    - kind: AlertPolicy
+      metadata: {name: inline-fast}
+      spec:
+        alertWhenBreaching: true
+        conditions:
+          - kind: AlertCondition
+            metadata: {name: fast}
+            spec:
+              severity: ticket
+              condition: {kind: burnrate, threshold: 3, lookbackWindow: 1d, alertAfter: 0m}
+    - alertPolicyRef: sev1
+    - alertPolicyRef: odd-window
+---
+apiVersion: openslo/v1
+kind: SLI
+metadata: {name: api-ok}
+spec:
+  ratioMetric:
+    counter: true
+    good: {metricSource: {type: Prometheus, spec: {query: 'sum by (tenant) (api_requests_total{code!~"5.."})'}}}
+    total: {metricSource: {type: Prometheus, spec: {query: 'sum by (tenant) (api_requests_total)'}}}
+---
+apiVersion: openslo/v1
+kind: AlertPolicy
+metadata: {name: sev1}
+spec:
+  conditions: [{conditionRef: sev1-burn}]
+---
+apiVersion: openslo/v1
+kind: AlertCondition
+metadata: {name: sev1-burn}
+spec:
+  severity: sev1
+  condition: {kind: burnrate, threshold: 10, lookbackWindow: 1h, alertAfter: 0m}
+---
+apiVersion: openslo/v1
+kind: AlertPolicy
+metadata: {name: odd-window}
+spec:
+  conditions:
+    - kind: AlertCondition
+      metadata: {name: odd}
+      spec:
+        severity: page
+        condition: {kind: burnrate, threshold: 6, lookbackWindow: 100m, alertAfter: 0m}
+---
+apiVersion: openslo/v1
+kind: AlertPolicy
+metadata: {name: nobody}
+spec:
+  conditions: [{conditionRef: sev1-burn}]
+"""
+    result = import_openslo(text, "api.yaml")
+    [sla] = load_text(result.yaml)
+    assert sla.spec.objectives[0].group_by == ("tenant",)  # sum by (tenant) in both queries
+    policies = sla.spec.alerting.policies
+    assert policies is not None
+    # 3x over 1d of 30d: 10% of the budget; 100m is summed from 5m pieces beyond 1h, so its short window (a
+    # twelfth: 8m20s) becomes 8m
+    assert [(p.severity, round(p.budget_spent, 9), p.long.prom, p.short.prom) for p in policies] == [
+        ("ticket", 10, "1d", "2h"), ("page", round(6 * 100 / 43200 * 100, 9), "1h40m", "8m")]
+    warnings = [w.format() for w in result.warnings]
+    assert any(w.startswith(f"api.yaml:{_line(text, 'severity: sev1')}:") and "severity 'sev1' is not carried" in w
+               for w in warnings), warnings
+    assert any(w.startswith(f"api.yaml:{_line(text, 'name: nobody') - 1}:") and "'nobody' is not used by any SLO"
+               in w for w in warnings), warnings
+    assert any("windows 1h40m/8m20s are not sums" in w and "carried as 1h40m/8m" in w for w in warnings), warnings
+
+
+def _line(text: str, needle: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+def test_queries_grouped_differently_are_refused_at_the_query() -> None:
+    text = """\
+apiVersion: openslo/v1
+kind: SLO
+metadata: {name: api}
+spec:
+  service: api
+  indicator:
+    metadata: {name: api-ok}
+    spec:
+      ratioMetric:
+        counter: true
+        good: {metricSource: {type: Prometheus, spec: {query: 'sum by (tenant) (api_requests_total{code!~"5.."})'}}}
+        total: {metricSource: {type: Prometheus, spec: {query: 'sum by (region) (api_requests_total)'}}}
+  timeWindow: [{duration: 30d, isRolling: true}]
+  budgetingMethod: Occurrences
+  objectives: [{target: 0.999}]
+"""
+    with pytest.raises(SpecError) as caught:
+        import_openslo(text, "api.yaml")
+    [problem] = caught.value.problems
+    assert problem.format().startswith("api.yaml:11:") and "spec.indicator.spec.ratioMetric.good" in problem.path
+    assert "the good events are summed by (tenant) and the total events are summed by (region)" in problem.message
+
+
+def test_an_slo_none_of_whose_conditions_is_carried_keeps_the_defaults() -> None:
+    text = """\
+apiVersion: openslo/v1
+kind: SLO
+metadata: {name: api}
+spec:
+  service: api
+  indicatorRef: api-ok
+  timeWindow: [{duration: 30d, isRolling: true}]
+  budgetingMethod: Occurrences
+  objectives: [{target: 0.999}]
+  alertPolicies: [{alertPolicyRef: sev1}]
+---
+apiVersion: openslo/v1
+kind: SLI
+metadata: {name: api-ok}
+spec:
+  ratioMetric:
+    good: {metricSource: {type: Prometheus, spec: {query: 'api_requests_total{code!~"5.."}'}}}
+    total: {metricSource: {type: Prometheus, spec: {query: api_requests_total}}}
+---
+apiVersion: openslo/v1
+kind: AlertPolicy
+metadata: {name: sev1}
+spec:
+  conditions:
+    - kind: AlertCondition
+      metadata: {name: sev1}
+      spec:
+        severity: sev1
+        condition: {kind: burnrate, threshold: 10, lookbackWindow: 1h, alertAfter: 0m}
+"""
+    result = import_openslo(text, "api.yaml")
+    [sla] = load_text(result.yaml)
+    assert sla.spec.alerting.policies is None and sla.spec.alerting.page.enabled
+    assert "slaforge's default policies apply" in result.yaml
+    assert any("severity 'sev1' is not carried" in w.message for w in result.warnings)

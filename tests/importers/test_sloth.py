@@ -8,6 +8,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from slaforge.burnrate import factor, sla_policies
 from slaforge.cli import cli
 from slaforge.importers.sloth import import_sloth
 from slaforge.spec import SpecError, load_slas, load_text
@@ -96,10 +97,13 @@ def test_kubernetes_resource_with_camel_case_keys() -> None:
 def test_every_unmappable_slo_is_reported_with_its_location() -> None:
     name = "unmappable.sloth.yaml"
     found = problems(name)
-    assert len(found) == 6, found
+    assert len(found) == 7, found
     expected = [
         (line_of(name, "sum by (route)"), "slos[0].sli.events.error_query",
-         "sum by (route) keeps one series per route: that is a grouping, which slaforge's group_by will carry once"),
+         "the error events are summed by (route) and the total events are summed over all series: events grouped "
+         "differently have no ratio per group"),
+        (line_of(name, "sum without (instance) (rate(legacy_requests_total"), "slos[5].sli.events.total_query",
+         "sum without (instance) keeps every label but those"),
         (line_of(name, "sum(rate(legacy_errors_total[{{.window}}]))"), "slos[1].sli.events.error_query",
          "one part uses rate(...) and another increase(...)"),
         (line_of(name, "error_ratio_query"), "slos[2].sli.raw.error_ratio_query",
@@ -181,7 +185,7 @@ def test_command_reports_every_problem_and_writes_nothing(tmp_path: Path) -> Non
     result = CliRunner().invoke(cli, ["import", "sloth", str(source), "-o", str(out)])
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
-    assert len(lines) == 6 and all(line.startswith(f"{source}:") for line in lines)
+    assert len(lines) == 7 and all(line.startswith(f"{source}:") for line in lines)
     assert "Traceback" not in result.output
     assert not out.exists()
 
@@ -221,11 +225,14 @@ def test_every_query_form_maps() -> None:
 def test_partial_file_converts_what_maps_and_names_the_rest() -> None:
     name = "partial.sloth.yaml"
     result = import_sloth((FIXTURES / name).read_text(), name)
-    assert [o.name for s in load_text(result.yaml) for o in s.spec.objectives] == ["invoices", "exports"]
+    [sla] = load_text(result.yaml)
+    assert [(o.name, o.group_by) for o in sla.spec.objectives] == [
+        ("invoices", ()), ("per-tenant", ("tenant",)), ("exports", ())]
+    per_tenant = sla.spec.objectives[1].sli.ratio
+    assert per_tenant is not None and per_tenant.errors == "billing_api_errors_total"
+    assert "grouped by (tenant)" in result.yaml
     skipped = [p.format() for p in result.skipped]
     expected = [
-        (line_of(name, "sum by (tenant) (rate(billing_api_total"), "slos[1].sli.events.total_query",
-         "sum by (tenant) keeps one series per tenant: that is a grouping"),
         (line_of(name, 'id: "sloth-common'), "slos[2].sli.plugin", "slaforge has no plugins"),
         (line_of(name, "max_over_time"), "slos[3].sli.raw.error_ratio_query",
          "converts only when it is a ratio of two sums of counters"),
@@ -235,8 +242,13 @@ def test_partial_file_converts_what_maps_and_names_the_rest() -> None:
     for line, path, message in expected:
         assert any(f.startswith(f"{name}:{line}:") and f": {path}: " in f and message in f for f in skipped), (
             line, path, skipped)
-    warnings = [w.format() for w in result.warnings]
-    assert any("second ticket alert (burn 3x over 1d" in w and "invoices, exports" in w for w in warnings)
+    # Sloth's four alerts, as the share of the budget each spends: the same burn factors for the 30d window
+    policies = sla.spec.alerting.policies
+    assert policies is not None
+    assert [(p.severity, p.budget_spent, p.long.prom, p.short.prom) for p in policies] == [
+        ("page", 2, "1h", "5m"), ("page", 5, "6h", "30m"), ("ticket", 10, "1d", "2h"), ("ticket", 10, "3d", "6h")]
+    assert [round(factor(p, sla.spec.window), 6) for p in sla_policies(sla)] == [14.4, 6, 3, 1]
+    assert not [w for w in result.warnings if "alert" in w.message]  # all four are carried
 
 
 def test_command_partial_import_exits_0_and_names_what_was_left_out(tmp_path: Path) -> None:
@@ -246,9 +258,9 @@ def test_command_partial_import_exits_0_and_names_what_was_left_out(tmp_path: Pa
     assert result.exit_code == 0, result.output
     errors = [line for line in result.output.splitlines() if line.startswith(f"{source}:")
               and ": warning: " not in line and "problem(s) above" not in line]
-    assert len(errors) == 4 and all(line.split(":")[1].isdigit() for line in errors)
-    assert "4 problem(s) above: those SLOs were left out" in result.output
-    assert [o.name for s in load_slas([out]) for o in s.spec.objectives] == ["invoices", "exports"]
+    assert len(errors) == 3 and all(line.split(":")[1].isdigit() for line in errors)
+    assert "3 problem(s) above: those SLOs were left out" in result.output
+    assert [o.name for s in load_slas([out]) for o in s.spec.objectives] == ["invoices", "per-tenant", "exports"]
 
 
 def test_kubernetes_metadata_and_per_severity_labels_are_warnings() -> None:
@@ -258,7 +270,7 @@ def test_kubernetes_metadata_and_per_severity_labels_are_warnings() -> None:
     assert any(w.startswith("crd.sloth.yaml:6:3: metadata.namespace:") for w in warnings)
     assert any(w.startswith("crd.sloth.yaml:20:") and "page alert's label severity='critical' is not carried" in w
                for w in warnings), warnings
-    assert any("second ticket alert" in w and "alerting.policies" in w for w in warnings)
+    assert any(w.startswith("crd.sloth.yaml:20:") and "slaforge's alert labels are per SLA" in w for w in warnings)
 
 
 def test_openslo_v1alpha_documents_in_a_sloth_file() -> None:
@@ -286,3 +298,88 @@ slos:
     [problem] = caught.value.problems
     assert problem.format().startswith("api.yaml:4:5: ") and "would be invalid" in problem.message
     assert "errors and total select the same series" in problem.message
+
+
+def test_sloth_alerts_that_could_never_fire_are_named_not_carried() -> None:
+    spec = """\
+version: prometheus/v1
+service: batch
+slos:
+  - name: jobs
+    objective: 90
+    sli:
+      events:
+        error_query: sum(rate(batch_failed_total[{{.window}}]))
+        total_query: sum(rate(batch_total[{{.window}}]))
+"""
+    result = import_sloth(spec, "batch.yaml", window="2d")
+    [sla] = load_text(result.yaml)
+    policies = sla.spec.alerting.policies
+    assert policies is not None
+    # 2% of 2d in 1h is burn 0.96x... the page alerts stay; the 3d ticket is longer than the window
+    assert [(p.severity, p.long.prom) for p in policies] == [("page", "1h"), ("page", "6h"), ("ticket", "1d")]
+    warnings = [w.format() for w in result.warnings]
+    assert any(w.startswith("batch.yaml:3:1: slos: Sloth's ticket alert, slow") and
+               "its long window 3d is longer than the SLO window 2d" in w for w in warnings), warnings
+    # over 30d at 90%, the 1h page would need more than 100% errors (14.4 x 10%)
+    result = import_sloth(spec, "batch.yaml")
+    [sla] = load_text(result.yaml)
+    assert sla.spec.alerting.policies is not None and len(sla.spec.alerting.policies) == 3
+    assert any("page alert, quick" in w.message and "could never fire" in w.message for w in result.warnings)
+
+
+WEEK_WINDOWS = """\
+version: prometheus/v1
+service: batch
+slos:
+  - name: jobs
+    objective: 99
+    sli:
+      events:
+        error_query: sum(rate(batch_failed_total[{{.window}}]))
+        total_query: sum(rate(batch_total[{{.window}}]))
+---
+apiVersion: sloth.slok.dev/v1
+kind: AlertWindows
+metadata: {name: weekly}
+spec:
+  sloPeriod: 7d
+  page:
+    quick: {errorBudgetPercent: 8, shortWindow: 5m, longWindow: 1h}
+    slow: {errorBudgetPercent: 15, shortWindow: 30m, longWindow: 6h}
+  ticket:
+    quick: {errorBudgetPercent: 20, shortWindow: 2h, longWindow: 1d}
+    slow: {errorBudgetPercent: 40, shortWindow: 6h, longWindow: 3d}
+---
+apiVersion: sloth.slok.dev/v1
+kind: AlertWindows
+metadata: {name: monthly}
+spec:
+  sloPeriod: 30d
+  page:
+    quick: {errorBudgetPercent: 1, shortWindow: 5m, longWindow: 1h}
+"""
+
+
+def test_an_alert_windows_document_for_the_import_window_replaces_the_defaults() -> None:
+    result = import_sloth(WEEK_WINDOWS, "batch.yaml", window="7d")
+    [sla] = load_text(result.yaml)
+    policies = sla.spec.alerting.policies
+    assert policies is not None
+    assert [(p.severity, p.budget_spent, p.long.prom, p.short.prom) for p in policies] == [
+        ("page", 8, "1h", "5m"), ("page", 15, "6h", "30m"), ("ticket", 20, "1d", "2h"), ("ticket", 40, "3d", "6h")]
+    assert "Sloth AlertWindows 'weekly', page quick: 8% of the budget in 1h" in result.yaml
+    warnings = [w.format() for w in result.warnings]
+    assert any(w.startswith(f"batch.yaml:{WEEK_WINDOWS.splitlines().index('  sloPeriod: 30d') + 1}:")
+               and "sloPeriod 30d is not the import window 7d" in w for w in warnings), warnings
+    assert result.skipped == ()
+
+
+def test_alert_windows_for_another_period_leave_the_defaults() -> None:
+    result = import_sloth(WEEK_WINDOWS, "batch.yaml")  # 30d: the monthly windows are incomplete
+    [sla] = load_text(result.yaml)
+    policies = sla.spec.alerting.policies
+    assert policies is not None and [p.budget_spent for p in policies] == [2, 5, 10, 10]
+    messages = [w.message for w in result.warnings]
+    assert any("sloPeriod 7d is not the import window 30d" in m for m in messages), messages
+    assert any("not used (the SLOs get Sloth's default ones): expected page.slow" in m for m in messages), messages
