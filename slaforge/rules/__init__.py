@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from slaforge.conventions import OPERATOR_RULE_NAME, RULE_GROUP, RULE_GROUP_LONG
+from slaforge.plan import plan_for
 from slaforge.rules.alerts import alert_rules, long_alert_rules
 from slaforge.rules.credit import credit_zones, period_rules
 from slaforge.rules.engines import EngineOptions, apply
@@ -37,7 +38,7 @@ def generate_groups(slas: Sequence[SLA]) -> list[dict[str, Any]]:
     * ``slaforge-long`` (5m): once for all SLAs, the ratios beyond 1h and the ticket conditions;
       then, per objective, the ticket, exhausted and absent alerts.
     """
-    ordered = sorted(slas, key=lambda s: s.name)
+    ordered = [plan_for(s) for s in sorted(slas, key=lambda s: s.name)]
     if not ordered:
         return []
     zones = sorted(set(zones_needing_offset(ordered)) | credit_zones(ordered))
@@ -62,7 +63,7 @@ def generate_rule_file(slas: Sequence[SLA], engine: EngineOptions | None = None)
     laid out for another rule engine with ``engine`` (:mod:`slaforge.rules.engines`)."""
     groups = generate_groups(slas)
     if engine is not None:
-        groups = apply(groups, slas, engine)
+        groups = apply(groups, [plan_for(s) for s in slas], engine)
     return {"groups": groups}
 
 

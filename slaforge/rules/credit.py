@@ -43,7 +43,6 @@ from slaforge.conventions import (
     LABEL_CALENDAR,
     LABEL_CREDIT,
     LABEL_DAY,
-    LABEL_OBJECTIVE,
     LABEL_PERIOD,
     LABEL_SEVERITY,
     LABEL_SLA,
@@ -57,12 +56,13 @@ from slaforge.conventions import (
     VALID_EVENTS_DAY5M,
     VALID_EVENTS_PERIOD,
 )
+from slaforge.plan import CreditBand, ObjectivePlan, SLAPlan
 from slaforge.promql_text import num
 from slaforge.rules.fleet import select as _select
 from slaforge.rules.groups import by_clause
 from slaforge.rules.maintenance import offset_steps
 from slaforge.rules.recording import SLOW
-from slaforge.spec.model import SLA, CreditTier, Objective
+from slaforge.spec.model import CreditTier
 from slaforge.spec.promql import Matcher, Selector
 
 Rule = dict[str, Any]
@@ -76,24 +76,16 @@ PERIOD_RANGES = {"month": "31d", "quarter": "92d"}
 PERIOD_WORDS = {"month": "calendar month", "quarter": "calendar quarter"}
 
 
-def credit_objectives(sla: SLA) -> list[Objective]:
-    """Objectives that get SLACreditAtRisk: with credits, a calendar period, not switched off."""
-    spec = sla.spec
-    if spec.calendar not in PERIOD_RANGES or not spec.alerting.credit_at_risk.enabled:
-        return []
-    return [o for o in spec.objectives if o.credits]
-
-
-def calendar_classes(slas: Sequence[SLA]) -> list[tuple[Calendar, list[SLA]]]:
+def calendar_classes(slas: Sequence[SLAPlan]) -> list[tuple[Calendar, list[SLAPlan]]]:
     """SLAs needing period-to-date rules, by (calendar, timezone), sorted."""
-    out: dict[Calendar, list[SLA]] = {}
-    for sla in slas:
-        if credit_objectives(sla):
-            out.setdefault((sla.spec.calendar, sla.spec.timezone), []).append(sla)
+    out: dict[Calendar, list[SLAPlan]] = {}
+    for plan in slas:
+        if plan.credit_objectives:
+            out.setdefault((plan.calendar, plan.timezone), []).append(plan)
     return sorted(out.items(), key=lambda item: item[0])
 
 
-def credit_zones(slas: Sequence[SLA]) -> set[str]:
+def credit_zones(slas: Sequence[SLAPlan]) -> set[str]:
     """Zones with DST whose offset series the period rules read."""
     return {tz for (_, tz), _ in calendar_classes(slas) if offset_steps(tz).changes}
 
@@ -163,7 +155,7 @@ def _record(name: str, expr: str, labels: dict[str, str] | None = None) -> Rule:
     return rule
 
 
-def period_rules(slas: Sequence[SLA]) -> list[Rule]:
+def period_rules(slas: Sequence[SLAPlan]) -> list[Rule]:
     """The period-to-date rules of every (calendar, timezone) class, for the 5m group (after the
     5m pieces)."""
     rules: list[Rule] = []
@@ -208,25 +200,15 @@ def period_rules(slas: Sequence[SLA]) -> list[Rule]:
     return rules
 
 
-def crossed(tiers: Sequence[CreditTier]) -> list[tuple[CreditTier, float | None]]:
-    """Each tier with the next lower tier's bound (None for the last): a projected value in
-    [next, below) owes this tier's credit and no more."""
-    ordered = sorted(tiers, key=lambda t: -t.below)
-    return [(t, ordered[i + 1].below if i + 1 < len(ordered) else None) for i, t in enumerate(ordered)]
-
-
 def credit_text(credit: float) -> str:
     """The ``credit`` label: a plain number, ``25`` or ``12.5``."""
     return num(credit)
 
 
-def at_risk_expr(sla: SLA, objective: Objective, tier: CreditTier, floor: float | None) -> str:
-    series = Selector(
-        PERIOD_PROJECTED, (Matcher(LABEL_SLA, "=", sla.name), Matcher(LABEL_OBJECTIVE, "=", objective.name))
-    ).render()
-    cond = f"{series} < {num(tier.below / 100)}"
-    if floor is not None:
-        cond += f" >= {num(floor / 100)}"
+def at_risk_expr(objective: ObjectivePlan, band: CreditBand) -> str:
+    cond = f"{objective.selector(PERIOD_PROJECTED)} < {num(band.tier.below / 100)}"
+    if band.floor is not None:
+        cond += f" >= {num(band.floor / 100)}"
     return cond
 
 
@@ -241,8 +223,6 @@ __all__ = [
     "calendar_classes",
     "calendar_selector",
     "credit_labels",
-    "credit_objectives",
     "credit_zones",
-    "crossed",
     "period_rules",
 ]
