@@ -11,6 +11,7 @@ burn-rate numbers of :mod:`slaforge.burnrate`, and the alerting rules the genera
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -38,6 +39,7 @@ from slaforge.plan.alerts import SEVERITIES
 from slaforge.rules.alerts import ABSENT_GRACE, alert_rules, long_alert_rules
 from slaforge.rules.credit import PERIOD_WORDS, credit_text
 from slaforge.rules.group_alerts import groups_exceeded_alerts
+from slaforge.rules.model import AlertingRule
 from slaforge.schedule import LOOKAHEAD, describe_window, once_start, outlook, utc_iso
 from slaforge.spec.durations import Duration
 from slaforge.spec.model import SLA, Maintenance
@@ -70,8 +72,8 @@ def _conditions(alerts: tuple[BurnAlert, ...]) -> str:
     )
 
 
-def _exists(rules: list[dict[str, Any]], alert: str, labels: dict[str, str]) -> bool:
-    return any(r["alert"] == alert and all(r["labels"].get(k) == v for k, v in labels.items()) for r in rules)
+def _exists(rules: Sequence[AlertingRule], alert: str, labels: dict[str, str]) -> bool:
+    return any(r.alert == alert and all(r.labels.get(k) == v for k, v in labels.items()) for r in rules)
 
 
 def _severity_off(plan: SLAPlan, objective: ObjectivePlan, severity: str) -> str | None:
@@ -83,10 +85,10 @@ def _severity_off(plan: SLAPlan, objective: ObjectivePlan, severity: str) -> str
     return None
 
 
-def alert_set(plan: SLAPlan, objective: ObjectivePlan, rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def alert_set(plan: SLAPlan, objective: ObjectivePlan, rules: Sequence[AlertingRule]) -> list[dict[str, Any]]:
     """Every alert the rules can hold for this objective; ``generated`` is read from ``rules``
     (the generated alerting rules of the SLA), ``note`` says why one is off."""
-    mine = [r for r in rules if r["labels"].get(LABEL_OBJECTIVE) == objective.name]
+    mine = [r for r in rules if r.labels.get(LABEL_OBJECTIVE) == objective.name]
     out: list[dict[str, Any]] = []
 
     def add(alert: str, labels: dict[str, str], fires_when: str, off: str | None) -> None:
@@ -145,7 +147,7 @@ def _burn_note(plan: SLAPlan, burn: PlannedBurn) -> str | None:
     return None
 
 
-def explain_objective(plan: SLAPlan, objective: ObjectivePlan, rules: list[dict[str, Any]] | None = None
+def explain_objective(plan: SLAPlan, objective: ObjectivePlan, rules: Sequence[AlertingRule] | None = None
                       ) -> dict[str, Any]:
     window = plan.window
     label, period = CALENDAR_PERIODS.get(plan.calendar, (f"{window} window", window))
@@ -209,7 +211,7 @@ def explain_objective(plan: SLAPlan, objective: ObjectivePlan, rules: list[dict[
     }
 
 
-def _rules(plan: SLAPlan) -> list[dict[str, Any]]:
+def _rules(plan: SLAPlan) -> list[AlertingRule]:
     return alert_rules(plan) + long_alert_rules(plan) + groups_exceeded_alerts(plan)
 
 

@@ -20,6 +20,7 @@ from slaforge.rules.engines import EngineOptions, apply
 from slaforge.rules.fleet import fast_fleet_rules, long_fleet_rules
 from slaforge.rules.group_alerts import groups_exceeded_alerts
 from slaforge.rules.maintenance import offset_rule, zones_needing_offset
+from slaforge.rules.model import Rule, RuleGroup, document
 from slaforge.rules.recording import FAST, SLOW, sla_recording_rules
 from slaforge.rules.render import dump
 from slaforge.spec.model import SLA
@@ -29,7 +30,7 @@ __all__ = ["EngineOptions", "generate_groups", "generate_rule_file", "render", "
 Format = Literal["prometheus", "operator"]
 
 
-def generate_groups(slas: Sequence[SLA]) -> list[dict[str, Any]]:
+def generate_groups(slas: Sequence[SLA]) -> list[RuleGroup]:
     """The two rule groups of a file, each rule in the order it must run:
 
     * ``slaforge`` (1m): time-zone offsets; per SLA its maintenance state, static series and 1m
@@ -42,20 +43,17 @@ def generate_groups(slas: Sequence[SLA]) -> list[dict[str, Any]]:
     if not ordered:
         return []
     zones = sorted(set(zones_needing_offset(ordered)) | credit_zones(ordered))
-    fast: list[dict[str, Any]] = [offset_rule(zone) for zone in zones]
-    for sla in ordered:
-        fast += sla_recording_rules(sla)
+    fast: list[Rule] = [offset_rule(zone) for zone in zones]
+    for plan in ordered:
+        fast += sla_recording_rules(plan)
     fast += fast_fleet_rules(ordered)
-    for sla in ordered:
-        fast += alert_rules(sla)
-    long_ = long_fleet_rules(ordered) + period_rules(ordered)
-    for sla in ordered:
-        long_ += long_alert_rules(sla)
-        long_ += groups_exceeded_alerts(sla)
-    return [
-        {"name": RULE_GROUP, "interval": FAST.prom, "rules": fast},
-        {"name": RULE_GROUP_LONG, "interval": SLOW.prom, "rules": long_},
-    ]
+    for plan in ordered:
+        fast += alert_rules(plan)
+    long_: list[Rule] = [*long_fleet_rules(ordered), *period_rules(ordered)]
+    for plan in ordered:
+        long_ += long_alert_rules(plan)
+        long_ += groups_exceeded_alerts(plan)
+    return [RuleGroup(RULE_GROUP, FAST.prom, tuple(fast)), RuleGroup(RULE_GROUP_LONG, SLOW.prom, tuple(long_))]
 
 
 def generate_rule_file(slas: Sequence[SLA], engine: EngineOptions | None = None) -> dict[str, Any]:
@@ -64,7 +62,7 @@ def generate_rule_file(slas: Sequence[SLA], engine: EngineOptions | None = None)
     groups = generate_groups(slas)
     if engine is not None:
         groups = apply(groups, [plan_for(s) for s in slas], engine)
-    return {"groups": groups}
+    return document(groups)
 
 
 def operator_document(slas: Sequence[SLA], engine: EngineOptions | None = None) -> dict[str, Any]:

@@ -11,8 +11,6 @@ left out: which exist is the plan's decision (:mod:`slaforge.plan.alerts`).
 
 from __future__ import annotations
 
-from typing import Any
-
 from slaforge.burnrate import BurnAlert
 from slaforge.conventions import (
     ABSENT_FOR,
@@ -42,11 +40,10 @@ from slaforge.promql_text import num
 from slaforge.rules.credit import PERIOD_WORDS, at_risk_expr, calendar_selector, credit_labels
 from slaforge.rules.fleet import ESCALATION_BURN_WINDOW
 from slaforge.rules.group_alerts import group_budget_left, group_query_value, group_text
+from slaforge.rules.model import AlertingRule
 from slaforge.rules.recording import prom
 from slaforge.rules.sli import sum_increase
 from slaforge.spec.durations import Duration
-
-Rule = dict[str, Any]
 
 # after a maintenance window closes, SLASLIAbsent waits this long (the service is coming back)
 ABSENT_GRACE = Duration.parse("5m")
@@ -83,19 +80,20 @@ def alert(
     summary: str,
     description: str,
     for_: Duration | None = None,
-) -> Rule:
+) -> AlertingRule:
     all_labels = {**objective.labels, **plan.alert_labels, **labels}
     all_labels[LABEL_SLA] = plan.name
     all_labels[LABEL_OBJECTIVE] = objective.name
     # the SLA author's own annotations are templates on purpose (checked by `validate`)
     annotations = {"summary": summary, "description": description, **plan.annotations}
-    rule: Rule = {"alert": name, "expr": expr}
-    if for_ is not None and for_.ms > 0:
-        rule["for"] = prom(for_)
-    # Prometheus expands alert labels as templates too: every label value is data
-    rule["labels"] = {k: t(v) for k, v in sorted(all_labels.items())}
-    rule["annotations"] = dict(sorted(annotations.items()))
-    return rule
+    return AlertingRule(
+        name,
+        expr,
+        # Prometheus expands alert labels as templates too: every label value is data
+        labels={k: t(v) for k, v in sorted(all_labels.items())},
+        annotations=dict(sorted(annotations.items())),
+        for_=prom(for_) if for_ is not None and for_.ms > 0 else None,
+    )
 
 
 def _conditions_text(alerts: tuple[BurnAlert, ...], window: Duration) -> str:
@@ -107,7 +105,7 @@ def _conditions_text(alerts: tuple[BurnAlert, ...], window: Duration) -> str:
     )
 
 
-def burn_alert(plan: SLAPlan, objective: ObjectivePlan, severity: str) -> Rule | None:
+def burn_alert(plan: SLAPlan, objective: ObjectivePlan, severity: str) -> AlertingRule | None:
     """The burn alert of ``severity``: only when the plan has one (enabled and applicable)."""
     alerts = objective.alerts_of(severity)
     if not alerts:
@@ -128,7 +126,7 @@ def burn_alert(plan: SLAPlan, objective: ObjectivePlan, severity: str) -> Rule |
     return alert(ALERT_BURN, expr, plan, objective, {LABEL_SEVERITY: severity}, summary, description)
 
 
-def exhausted_alert(plan: SLAPlan, objective: ObjectivePlan) -> Rule:
+def exhausted_alert(plan: SLAPlan, objective: ObjectivePlan) -> AlertingRule:
     window = plan.window
     # budget left < 0; the value is the share of the budget spent
     expr = _silenced(f"1 - {objective.selector(ERROR_BUDGET_REMAINING)} > 1", plan)
@@ -144,7 +142,7 @@ def exhausted_alert(plan: SLAPlan, objective: ObjectivePlan) -> Rule:
     return alert(ALERT_EXHAUSTED, expr, plan, objective, {LABEL_SEVERITY: SEVERITY_TICKET}, summary, description)
 
 
-def absent_alert(plan: SLAPlan, objective: ObjectivePlan) -> Rule:
+def absent_alert(plan: SLAPlan, objective: ObjectivePlan) -> AlertingRule:
     terms = objective.sli.valid
     valid = " + ".join(terms)
     # 0 when the valid-event series are missing (empty sum) and when they do not grow (no traffic);
@@ -163,7 +161,7 @@ def absent_alert(plan: SLAPlan, objective: ObjectivePlan) -> Rule:
     return alert(ALERT_ABSENT, expr, plan, objective, {LABEL_SEVERITY: SEVERITY_TICKET}, summary, description)
 
 
-def escalation_alerts(plan: SLAPlan, objective: ObjectivePlan) -> list[Rule]:
+def escalation_alerts(plan: SLAPlan, objective: ObjectivePlan) -> list[AlertingRule]:
     """One alert per escalation step: the page has lasted ``after`` and errors are still being
     spent faster than the budget allows over the last 5 minutes.
 
@@ -210,7 +208,7 @@ def _count(series: str, objective: ObjectivePlan) -> str:
     return _query_value(series, "humanize")
 
 
-def credit_at_risk_alerts(plan: SLAPlan, objective: ObjectivePlan) -> list[Rule]:
+def credit_at_risk_alerts(plan: SLAPlan, objective: ObjectivePlan) -> list[AlertingRule]:
     """SLACreditAtRisk: one rule per credit tier, each firing while the projected end-of-period
     value is in [next lower tier, this tier): at most one fires per objective, labelled with the
     credit of the highest tier crossed. Silent during maintenance (the projection is absent)."""
@@ -240,9 +238,9 @@ def credit_at_risk_alerts(plan: SLAPlan, objective: ObjectivePlan) -> list[Rule]
     return out
 
 
-def alert_rules(plan: SLAPlan) -> list[Rule]:
+def alert_rules(plan: SLAPlan) -> list[AlertingRule]:
     """Alerts of the 1m group: the page and the escalations."""
-    rules: list[Rule] = []
+    rules: list[AlertingRule] = []
     for objective in plan.objectives:
         page = burn_alert(plan, objective, SEVERITY_PAGE)
         if page is not None:
@@ -251,10 +249,10 @@ def alert_rules(plan: SLAPlan) -> list[Rule]:
     return rules
 
 
-def long_alert_rules(plan: SLAPlan) -> list[Rule]:
+def long_alert_rules(plan: SLAPlan) -> list[AlertingRule]:
     """Alerts of the long group (every 5m): they read windows that change only every 5 minutes
     (ticket: 3d and 6h; exhausted: the SLA window) or wait 15 minutes anyway (absent)."""
-    rules: list[Rule] = []
+    rules: list[AlertingRule] = []
     for objective in plan.objectives:
         ticket = burn_alert(plan, objective, SEVERITY_TICKET)
         if ticket is not None:

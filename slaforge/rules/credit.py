@@ -30,7 +30,6 @@ and the daily sums at most 92 samples: cheap next to the 30d window's 8,640.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from slaforge.conventions import (
     ALERT_CREDIT_AT_RISK,
@@ -61,11 +60,11 @@ from slaforge.promql_text import num
 from slaforge.rules.fleet import select as _select
 from slaforge.rules.groups import by_clause
 from slaforge.rules.maintenance import offset_steps
+from slaforge.rules.model import RecordingRule, record
 from slaforge.rules.recording import SLOW
 from slaforge.spec.model import CreditTier
 from slaforge.spec.promql import Matcher, Selector
 
-Rule = dict[str, Any]
 Calendar = tuple[str, str]  # (calendar, timezone)
 
 DAY = 86400
@@ -148,17 +147,10 @@ def _numbered(calendar: str, local: str, value: str) -> str:
     return f"(\n{day}\n)\n* on () group_left ({LABEL_PERIOD}) (\n{period}\n)"
 
 
-def _record(name: str, expr: str, labels: dict[str, str] | None = None) -> Rule:
-    rule: Rule = {"record": name, "expr": expr}
-    if labels:
-        rule["labels"] = labels
-    return rule
-
-
-def period_rules(slas: Sequence[SLAPlan]) -> list[Rule]:
+def period_rules(slas: Sequence[SLAPlan]) -> list[RecordingRule]:
     """The period-to-date rules of every (calendar, timezone) class, for the 5m group (after the
     5m pieces)."""
-    rules: list[Rule] = []
+    rules: list[RecordingRule] = []
     for cal, members in calendar_classes(slas):
         calendar, timezone = cal
         local = local_time(timezone)
@@ -166,33 +158,33 @@ def period_rules(slas: Sequence[SLAPlan]) -> list[Rule]:
         labels = {LABEL_CALENDAR: calendar, LABEL_TIMEZONE: timezone}
         now = calendar_selector(CALENDAR_NOW, cal)
         closed = calendar_selector(CALENDAR_DAY_CLOSED, cal)
-        rules.append(_record(CALENDAR_NOW, _numbered(calendar, local, elapsed_ratio(calendar, local)) + "\n", labels))
+        rules.append(record(CALENDAR_NOW, _numbered(calendar, local, elapsed_ratio(calendar, local)) + "\n", labels))
         yesterday = f"({local} - {DAY})"
         first = f"vector({local} % {DAY}) < {SLOW.seconds:g}"
-        rules.append(_record(
+        rules.append(record(
             CALENDAR_DAY_CLOSED, f"(\n{_numbered(calendar, yesterday, 'vector(1)')}\n)\nand on () ({first})\n", labels
         ))
         sides = ((BAD_EVENTS_5M, BAD_EVENTS_DAY5M, BAD_EVENTS_1D, BAD_EVENTS_PERIOD),
                  (VALID_EVENTS_5M, VALID_EVENTS_DAY5M, VALID_EVENTS_1D, VALID_EVENTS_PERIOD))
         for five, day5m, _, _ in sides:
-            rules.append(_record(
+            rules.append(record(
                 day5m, f"{_select(five, members)}\n* on () group_left ({LABEL_DAY}) group by ({LABEL_DAY}) ({now})\n"
             ))
         for _, day5m, daily, _ in sides:
-            rules.append(_record(daily, (
+            rules.append(record(daily, (
                 f"sum by ({by}, {LABEL_PERIOD}) (\n"
                 f"  sum by ({by}, {LABEL_DAY}) (sum_over_time({_select(day5m, members)}[{CLOSE_RANGE}]))\n"
                 f"  * on ({LABEL_DAY}) group_left ({LABEL_PERIOD}) {closed}\n)\n"
             )))
         for _, day5m, daily, to_date in sides:
-            rules.append(_record(to_date, (
+            rules.append(record(to_date, (
                 f"sum by ({by}) (\n"
                 f"  sum_over_time({_select(daily, members)}[{PERIOD_RANGES[calendar]}]) and on ({LABEL_PERIOD}) {now}\n"
                 f"  or\n"
                 f"  sum_over_time({_select(day5m, members)}[{DAY_RANGE}]) and on ({LABEL_DAY}) {now}\n)\n"
             )))
         # absent during maintenance: the alerts then just select their series (one lookup each)
-        rules.append(_record(PERIOD_PROJECTED, (
+        rules.append(record(PERIOD_PROJECTED, (
             f"(\n1 - {_select(BAD_EVENTS_PERIOD, members)}\n"
             f"/ ({_select(VALID_EVENTS_PERIOD, members)} / on () group_left () {now})\n)\n"
             f"unless on ({LABEL_SLA}) ({MAINTENANCE_ACTIVE} == 1)\n"

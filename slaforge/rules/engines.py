@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
-from typing import Any, Literal
+from typing import Literal
 
 from slaforge.burnrate import BurnPolicy, factor
 from slaforge.conventions import (
@@ -38,6 +38,7 @@ from slaforge.conventions import (
 from slaforge.plan import ObjectivePlan, SLAPlan
 from slaforge.promql_text import num
 from slaforge.rules.maintenance import active_expr
+from slaforge.rules.model import AlertingRule, RecordingRule, Rule, RuleGroup
 from slaforge.rules.recording import LONG_READ, LONGEST_FAST_WINDOW, pieces_for, prom
 from slaforge.spec.durations import Duration
 
@@ -45,9 +46,6 @@ Engine = Literal["prometheus", "vmalert", "thanos", "mimir"]
 ENGINES: tuple[str, ...] = ("prometheus", "vmalert", "thanos", "mimir")
 MIMIR_DEFAULT_LIMIT = 20
 THANOS_STRATEGY = "abort"
-
-Rule = dict[str, Any]
-Group = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -66,20 +64,20 @@ class EngineOptions:
         return self.engine == "prometheus" and self.max_rules_per_group is None
 
 
-def apply(groups: list[Group], slas: Sequence[SLAPlan], options: EngineOptions) -> list[Group]:
+def apply(groups: list[RuleGroup], slas: Sequence[SLAPlan], options: EngineOptions) -> list[RuleGroup]:
     """The groups laid out for ``options.engine``; the same list when nothing applies."""
     if options.is_default:
         return groups
     limit = options.limit
     if limit is not None and limit < 1:
         raise ValueError("--max-rules-per-group must be at least 1")
-    needs_split = limit is not None and any(len(g["rules"]) > limit for g in groups)
+    needs_split = limit is not None and any(len(g.rules) > limit for g in groups)
     if options.engine == "vmalert" or needs_split:
         groups = inline_burn_alerts(groups, slas)
     if limit is not None:
         groups = split_groups(groups, limit)
     if options.engine == "thanos":
-        groups = [{**g, "partial_response_strategy": THANOS_STRATEGY} for g in groups]
+        groups = [replace(g, partial_response_strategy=THANOS_STRATEGY) for g in groups]
     return groups
 
 
@@ -151,23 +149,22 @@ def burn_expr(plan: SLAPlan, objective: ObjectivePlan, severity: str) -> str | N
     return expr
 
 
-def inline_burn_alerts(groups: list[Group], slas: Sequence[SLAPlan]) -> list[Group]:
+def inline_burn_alerts(groups: list[RuleGroup], slas: Sequence[SLAPlan]) -> list[RuleGroup]:
     """Every alert that selects one objective's recorded burn condition computes it instead."""
-    replace: dict[str, str] = {}
+    inline: dict[str, str] = {}
     for plan in slas:
         for objective in plan.objectives:
             for severity, record in ((SEVERITY_PAGE, PAGE_BURN_RATE), (SEVERITY_TICKET, TICKET_BURN_RATE)):
                 expr = burn_expr(plan, objective, severity)
                 if expr is not None:
-                    replace[objective.selector(record)] = expr
-    out = []
-    for group in groups:
-        rules = [
-            {**rule, "expr": replace[rule["expr"]]} if "alert" in rule and rule["expr"] in replace else rule
-            for rule in group["rules"]
-        ]
-        out.append({**group, "rules": rules})
-    return out
+                    inline[objective.selector(record)] = expr
+    return [replace(group, rules=tuple(_inlined(rule, inline) for rule in group.rules)) for group in groups]
+
+
+def _inlined(rule: Rule, inline: dict[str, str]) -> Rule:
+    if isinstance(rule, AlertingRule) and rule.expr in inline:
+        return replace(rule, expr=inline[rule.expr])
+    return rule
 
 
 # --- group size limits --------------------------------------------------------------------------
@@ -182,7 +179,7 @@ ANY = "*"
 def _reads(rule: Rule, recorded: set[str]) -> set[tuple[str, str]]:
     """(name, sla) pairs of recorded series the rule's expression selects (sla ANY: every SLA)."""
     out: set[tuple[str, str]] = set()
-    for name, braces in _SELECTOR.findall(str(rule["expr"])):
+    for name, braces in _SELECTOR.findall(rule.expr):
         if name not in recorded:
             continue
         match = _SLA_MATCH.search(braces or "")
@@ -192,9 +189,9 @@ def _reads(rule: Rule, recorded: set[str]) -> set[tuple[str, str]]:
 
 
 def _writes(rule: Rule) -> tuple[str, str] | None:
-    if "record" not in rule:
+    if not isinstance(rule, RecordingRule):
         return None
-    return rule["record"], rule.get("labels", {}).get(LABEL_SLA, ANY)
+    return rule.record, rule.labels.get(LABEL_SLA, ANY)
 
 
 def cut_points(rules: Sequence[Rule], limit: int) -> list[int]:
@@ -227,13 +224,13 @@ def cut_points(rules: Sequence[Rule], limit: int) -> list[int]:
     return cuts
 
 
-def split_groups(groups: list[Group], limit: int) -> list[Group]:
+def split_groups(groups: list[RuleGroup], limit: int) -> list[RuleGroup]:
     """Each group as consecutive groups of at most ``limit`` rules: ``name``, ``name-2``, ..."""
-    out: list[Group] = []
+    out: list[RuleGroup] = []
     for group in groups:
-        rules = group["rules"]
+        rules = group.rules
         bounds = [0, *cut_points(rules, limit), len(rules)]
         for index, (a, b) in enumerate(pairwise(bounds)):
-            name = group["name"] if index == 0 else f"{group['name']}-{index + 1}"
-            out.append({**group, "name": name, "rules": rules[a:b]})
+            name = group.name if index == 0 else f"{group.name}-{index + 1}"
+            out.append(replace(group, name=name, rules=rules[a:b]))
     return out

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
-from typing import Any
 
 from slaforge.burnrate import BurnPolicy, factor
 from slaforge.conventions import (
@@ -45,6 +44,7 @@ from slaforge.conventions import (
 from slaforge.plan import SLAPlan
 from slaforge.promql_text import num
 from slaforge.rules.groups import by_clause
+from slaforge.rules.model import RecordingRule, record
 from slaforge.rules.recording import (
     LONG_READ,
     LONGEST_FAST_WINDOW,
@@ -54,8 +54,6 @@ from slaforge.rules.recording import (
 )
 from slaforge.spec.durations import Duration
 from slaforge.spec.promql import Matcher, Selector
-
-Rule = dict[str, Any]
 
 BY = f"{LABEL_OBJECTIVE}, {LABEL_SLA}"
 # every objective's error budget, one series per objective
@@ -72,10 +70,6 @@ def _select(metric: str, names: tuple[str, ...]) -> str:
     # SLA names are DNS labels: nothing to escape in the alternation
     matcher = Matcher(LABEL_SLA, "=", names[0]) if len(names) == 1 else Matcher(LABEL_SLA, "=~", "|".join(names))
     return Selector(metric, (matcher,)).render()
-
-
-def _record(name: str, expr: str) -> Rule:
-    return {"record": name, "expr": expr}
 
 
 def _block(text: str) -> str:
@@ -110,7 +104,7 @@ def sla_window_classes(slas: Iterable[SLAPlan]) -> list[tuple[Duration, list[SLA
     return sorted(out.items(), key=lambda item: item[0])
 
 
-def ratio_rule(window: Duration, slas: Sequence[SLAPlan]) -> Rule:
+def ratio_rule(window: Duration, slas: Sequence[SLAPlan]) -> RecordingRule:
     """Traffic-weighted error ratio over ``window``: sum of bad pieces / sum of valid pieces.
 
     Up to 1h: the 1m pieces, beyond: the 5m pieces; each written earlier in the same group, so
@@ -122,7 +116,7 @@ def ratio_rule(window: Duration, slas: Sequence[SLAPlan]) -> Rule:
         f"sum by ({by}) (sum_over_time({select(bad, slas)}[{rng}]))\n/\n"
         f"sum by ({by}) (sum_over_time({select(valid, slas)}[{rng}]))\n"
     )
-    return _record(error_ratio_rule(prom(window)), _with_metadata(expr, slas))
+    return record(error_ratio_rule(prom(window)), _with_metadata(expr, slas))
 
 
 # The 5m pieces read the 1m pieces of (t - 6m30s, t - 1m30s]: old enough to have been written by
@@ -131,7 +125,7 @@ def ratio_rule(window: Duration, slas: Sequence[SLAPlan]) -> Rule:
 FIVE_MINUTE_LAG = Duration.parse("1m30s")
 
 
-def five_minute_pieces(slas: Sequence[SLAPlan]) -> list[Rule]:
+def five_minute_pieces(slas: Sequence[SLAPlan]) -> list[RecordingRule]:
     """Bad and valid events per 5m: the sum of five 1m pieces, first in the 5m group.
 
     Consecutive evaluations are exactly 5m apart and read ``[5m]`` ranges, so that every 1m piece
@@ -139,17 +133,17 @@ def five_minute_pieces(slas: Sequence[SLAPlan]) -> list[Rule]:
     """
     rng, lag, by = prom(SLOW), prom(FIVE_MINUTE_LAG), by_clause(slas)
     return [
-        _record(five, f"sum by ({by}) (sum_over_time({select(one, slas)}[{rng}] offset {lag}))")
+        record(five, f"sum by ({by}) (sum_over_time({select(one, slas)}[{rng}] offset {lag}))")
         for one, five in ((BAD_EVENTS_1M, BAD_EVENTS_5M), (VALID_EVENTS_1M, VALID_EVENTS_5M))
     ]
 
 
-def maintenance_zero(slas: Sequence[SLAPlan]) -> Rule | None:
+def maintenance_zero(slas: Sequence[SLAPlan]) -> RecordingRule | None:
     """``slaforge:maintenance:active`` 0 for every SLA without maintenance windows, in one rule."""
     without = [s for s in slas if not s.windows]
     if not without:
         return None
-    return _record(MAINTENANCE_ACTIVE, f"0 * group by ({LABEL_SLA}) ({select(SLA_INFO, without)})")
+    return record(MAINTENANCE_ACTIVE, f"0 * group by ({LABEL_SLA}) ({select(SLA_INFO, without)})")
 
 
 def read_ratio(window: Duration, slas: Sequence[SLAPlan], long_group: bool) -> str:
@@ -161,17 +155,17 @@ def read_ratio(window: Duration, slas: Sequence[SLAPlan], long_group: bool) -> s
     return sel
 
 
-def _union(name: str, parts: Sequence[str]) -> list[Rule]:
+def _union(name: str, parts: Sequence[str]) -> list[RecordingRule]:
     """One rule per recorded name (promtool rejects duplicates): the SLA-window classes' parts,
     which select disjoint SLAs, joined by ``or``."""
     if not parts:
         return []
     if len(parts) == 1:
-        return [_record(name, parts[0])]
-    return [_record(name, "\nor\n".join(_block(part) for part in parts) + "\n")]
+        return [record(name, parts[0])]
+    return [record(name, "\nor\n".join(_block(part) for part in parts) + "\n")]
 
 
-def budget_rules(slas: Sequence[SLAPlan]) -> list[Rule]:
+def budget_rules(slas: Sequence[SLAPlan]) -> list[RecordingRule]:
     """Error budget left over each SLA window: 1 - window ratio / budget (negative when overspent)."""
     parts = []
     for window, members in sla_window_classes(slas):
@@ -243,7 +237,7 @@ def condition_classes(
     return [(w, pols, n, members) for (w, pols, n), members in ordered]
 
 
-def burn_condition_rules(severity: str, slas: Sequence[SLAPlan]) -> list[Rule]:
+def burn_condition_rules(severity: str, slas: Sequence[SLAPlan]) -> list[RecordingRule]:
     """One rule recording the ``severity`` condition of every objective whose SLA enables it."""
     enabled = [s for s in slas if s.enabled[severity]]
     parts = [
@@ -267,7 +261,7 @@ def escalating_slas(slas: Sequence[SLAPlan]) -> list[SLAPlan]:
     return [s for s in slas if s.escalates]
 
 
-def escalation_rules(slas: Sequence[SLAPlan]) -> list[Rule]:
+def escalation_rules(slas: Sequence[SLAPlan]) -> list[RecordingRule]:
     """When each page started, and how long it has lasted while the 5m burn rate is over 1.
 
     ``slaforge:page_active_since:timestamp`` is its own value of the previous evaluation while the
@@ -288,23 +282,23 @@ def escalation_rules(slas: Sequence[SLAPlan]) -> list[Rule]:
     ratio = f"max_over_time({recent}[{prom(ESCALATION_HOLD)}])"
     by = by_clause(members)  # one clock per group of a grouped objective
     return [
-        _record(
+        record(
             PAGE_ACTIVE_SINCE,
             f"{_block(f'0 * {page}{chr(10)}+ on ({by}) max by ({by}) ({since})')}\n"
             f"or on ({by})\n"
             f"(0 * {page} + time())\n",
         ),
-        _record(
+        record(
             PAGE_ESCALATING,
             f"time() - {since}\nand on ({by})\n{ratio} / on ({BY}) group_left () {BUDGET} > 1\n",
         ),
     ]
 
 
-def fast_fleet_rules(slas: Sequence[SLAPlan]) -> list[Rule]:
+def fast_fleet_rules(slas: Sequence[SLAPlan]) -> list[RecordingRule]:
     """After every SLA's pieces in the 1m group: maintenance 0, ratios up to 1h, the budget left,
     the page conditions (which read the ratios of this same evaluation) and the escalation clock."""
-    rules: list[Rule] = []
+    rules: list[RecordingRule] = []
     zero = maintenance_zero(slas)
     if zero is not None:
         rules.append(zero)
@@ -315,7 +309,7 @@ def fast_fleet_rules(slas: Sequence[SLAPlan]) -> list[Rule]:
     return rules
 
 
-def long_fleet_rules(slas: Sequence[SLAPlan]) -> list[Rule]:
+def long_fleet_rules(slas: Sequence[SLAPlan]) -> list[RecordingRule]:
     """The 5m group: the 5m pieces, ratios beyond 1h, then the ticket conditions (3d and 6h, just
     recorded)."""
     rules = five_minute_pieces(slas)

@@ -10,14 +10,11 @@ that group, not an outage.
 
 from __future__ import annotations
 
-from typing import Any
-
 from slaforge.conventions import ALERT_GROUPS, LABEL_SEVERITY, SEVERITY_TICKET
 from slaforge.escaping import template_literal as t
 from slaforge.plan import ObjectivePlan, SLAPlan
 from slaforge.rules.groups import groups_count_expr
-
-Rule = dict[str, Any]
+from slaforge.rules.model import AlertingRule
 
 
 def group_text(objective: ObjectivePlan) -> str:
@@ -47,7 +44,7 @@ def group_query_value(series: str, objective: ObjectivePlan, fmt: str) -> str:
     )
 
 
-def groups_exceeded_alerts(plan: SLAPlan) -> list[Rule]:
+def groups_exceeded_alerts(plan: SLAPlan) -> list[AlertingRule]:
     """One ``SLAGroupsExceeded`` per grouped objective: more groups than its ``max_groups``."""
     from slaforge.rules.alerts import alert, describe
 

@@ -19,12 +19,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from slaforge.conventions import LABEL_TIMEZONE, TIMEZONE_OFFSET
 from slaforge.maintenance import DAY, Recurring
 from slaforge.plan import SLAPlan, as_plan
+from slaforge.rules.model import RecordingRule, record
 from slaforge.spec.model import SLA
 from slaforge.spec.promql import Matcher, Selector
 from slaforge.timezones import offset_changes
@@ -70,13 +70,9 @@ def offset_expr(timezone: str) -> str:
     return " ".join(terms)
 
 
-def offset_rule(timezone: str) -> dict[str, Any]:
+def offset_rule(timezone: str) -> RecordingRule:
     """Recording rule of a zone's offset, shared by every SLA in that zone (evaluated once)."""
-    return {
-        "record": TIMEZONE_OFFSET,
-        "expr": f"vector({offset_expr(timezone)})",
-        "labels": {LABEL_TIMEZONE: timezone},
-    }
+    return record(TIMEZONE_OFFSET, f"vector({offset_expr(timezone)})", {LABEL_TIMEZONE: timezone})
 
 
 def zones_needing_offset(plans: Sequence[SLAPlan]) -> list[str]:

@@ -10,9 +10,7 @@ No rule evaluates ``rate()`` over more than 2m of raw samples: long windows cost
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any
 
 from slaforge.conventions import (
     BAD_EVENTS_1M,
@@ -32,12 +30,11 @@ from slaforge.conventions import (
     VALID_EVENTS_5M,
 )
 from slaforge.plan import ObjectivePlan, SLAPlan
-from slaforge.promql_text import num, quote
+from slaforge.promql_text import num
 from slaforge.rules.maintenance import active_expr
+from slaforge.rules.model import RecordingRule, record
 from slaforge.rules.sli import plan_events
 from slaforge.spec.durations import Duration
-
-Rule = dict[str, Any]
 
 FAST = Duration.parse(FAST_STEP)
 SLOW = Duration.parse(EVENTS_STEP)
@@ -76,21 +73,6 @@ def pieces_for(window: Duration) -> tuple[str, str, str]:
     return BAD_EVENTS_5M, VALID_EVENTS_5M, range_of(window, SLOW)
 
 
-def _record(name: str, expr: str, labels: Mapping[str, str]) -> Rule:
-    """A recording rule; a label value that holds ``{{`` is set by the expression instead.
-
-    Prometheus writes recording-rule labels as they are, but vmalert expands them as Go
-    templates: text such as ``ACME {{ Corp`` would make it refuse the file, and no spelling of
-    it means the same to both. ``label_replace`` sets it as data for both.
-    """
-    for key, value in sorted(labels.items()):
-        if "{{" in value:
-            replacement = quote(value.replace("$", "$$"))
-            expr = f"label_replace({expr}, {quote(key)}, {replacement}, \"\", \"\")"
-    plain = {k: v for k, v in sorted(labels.items()) if "{{" not in v}
-    return {"record": name, "expr": expr, "labels": plain}
-
-
 def piece_labels(objective: ObjectivePlan) -> dict[str, str]:
     """Pieces carry sla and objective (and a grouped objective's group labels, from its ``sum by``)
     only: a change of metadata.labels never splits a window."""
@@ -111,25 +93,25 @@ def _gate(expr: str, plan: SLAPlan, grouped: bool = False) -> str:
     return f"({expr})\n{join} ((1 - {active}) or on() vector(1))\n"
 
 
-def pieces(plan: SLAPlan, objective: ObjectivePlan) -> list[Rule]:
+def pieces(plan: SLAPlan, objective: ObjectivePlan) -> list[RecordingRule]:
     """Bad and valid events per minute (increase over 2m, halved), maintenance excluded."""
     by = objective.group_labels
     bad, valid = plan_events(objective.sli).increase(prom(FAST_RANGE), divide=FAST_RANGE.ms // FAST.ms, by=by)
     labels = piece_labels(objective)
     return [
-        _record(BAD_EVENTS_1M, _gate(bad, plan, bool(by)), labels),
-        _record(VALID_EVENTS_1M, _gate(valid, plan, bool(by)), labels),
+        record(BAD_EVENTS_1M, _gate(bad, plan, bool(by)), labels),
+        record(VALID_EVENTS_1M, _gate(valid, plan, bool(by)), labels),
     ]
 
 
-def maintenance_rule(plan: SLAPlan) -> Rule:
+def maintenance_rule(plan: SLAPlan) -> RecordingRule:
     """The SLA's maintenance state (SLAs without windows get theirs from one shared rule)."""
     active = active_expr(plan)
     assert active is not None, "only for SLAs with maintenance windows"
-    return _record(MAINTENANCE_ACTIVE, active, {LABEL_SLA: plan.name})
+    return record(MAINTENANCE_ACTIVE, active, {LABEL_SLA: plan.name})
 
 
-def static_rules(plan: SLAPlan, objective: ObjectivePlan) -> list[Rule]:
+def static_rules(plan: SLAPlan, objective: ObjectivePlan) -> list[RecordingRule]:
     labels = objective.labels
     info = {
         **labels,
@@ -139,15 +121,15 @@ def static_rules(plan: SLAPlan, objective: ObjectivePlan) -> list[Rule]:
         LABEL_WINDOW: prom(plan.window),
     }
     return [
-        _record(OBJECTIVE_RATIO, f"vector({num(objective.ratio)})", labels),
-        _record(SLA_INFO, "vector(1)", info),
+        record(OBJECTIVE_RATIO, f"vector({num(objective.ratio)})", labels),
+        record(SLA_INFO, "vector(1)", info),
     ]
 
 
-def sla_recording_rules(plan: SLAPlan) -> list[Rule]:
+def sla_recording_rules(plan: SLAPlan) -> list[RecordingRule]:
     """Per objective: the static series and the 1m pieces; first the SLA's maintenance state when
     it declares windows (the pieces read it)."""
-    rules: list[Rule] = []
+    rules: list[RecordingRule] = []
     if plan.windows:
         rules.append(maintenance_rule(plan))
     for objective in plan.objectives:
