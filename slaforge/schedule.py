@@ -37,15 +37,19 @@ def utc_iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def recurrence_text(window: Maintenance) -> str | None:
+    """When a recurring window opens: ``every sunday 02:00``, ``every day 02:00``; None for ``once``."""
+    if window.weekly is not None:
+        return f"every {window.weekly.day} {window.weekly.start:%H:%M}"
+    if window.daily is not None:
+        return f"every day {window.daily.start:%H:%M}"
+    return None
+
+
 def describe_window(window: Maintenance, timezone: str) -> str:
     """One declared window in words: ``every sunday 02:00 for 2h``, ``once 2026-12-01 02:00 +00:00 for 4h``."""
-    if window.weekly is not None:
-        text = f"every {window.weekly.day} {window.weekly.start:%H:%M} for {window.duration.human()}"
-    elif window.daily is not None:
-        text = f"every day {window.daily.start:%H:%M} for {window.duration.human()}"
-    else:
-        assert window.once is not None
-        text = f"once {wall_clock(once_start(window, timezone), ZoneInfo(timezone))} for {window.duration.human()}"
+    when = recurrence_text(window) or f"once {wall_clock(once_start(window, timezone), ZoneInfo(timezone))}"
+    text = f"{when} for {window.duration.human()}"
     return f"{text} ({window.description})" if window.description else text
 
 

@@ -33,6 +33,7 @@ from slaforge.grafana.panels import (
 )
 from slaforge.plan import ObjectivePlan, RatioCounters, SLAPlan, plan_for
 from slaforge.promql_text import num
+from slaforge.schedule import recurrence_text
 from slaforge.spec.model import SLA, Probe
 from slaforge.titles import distinct_service
 
@@ -115,14 +116,9 @@ def _about(spec: SLAPlan) -> str:
     if spec.maintenance:
         lines += ["", "Maintenance (excluded, alerts silent):"]
         for m in spec.maintenance:
-            if m.weekly is not None:
-                when = f"every {m.weekly.day} {m.weekly.start:%H:%M} for {m.weekly.duration}"
-            elif m.daily is not None:
-                when = f"every day {m.daily.start:%H:%M} for {m.daily.duration}"
-            else:
-                assert m.once is not None
-                when = f"once {m.once.start.isoformat()} for {m.once.duration}"
-            lines.append(f"- {when}" + (f": {md(m.description)}" if m.description else ""))
+            # a once window as written (its offset, if any, as the author gave it)
+            when = recurrence_text(m) or f"once {m.once.start.isoformat() if m.once else ''}"
+            lines.append(f"- {when} for {m.duration}" + (f": {md(m.description)}" if m.description else ""))
     return "\n".join(lines)
 
 
@@ -263,12 +259,17 @@ def _burn_panel(objective: ObjectivePlan, alert: BurnAlert, width: int) -> Panel
     )
 
 
-def _period_to_date_panel(sla: SLAPlan, objective: ObjectivePlan) -> PanelBuilder:
-    """The calendar period so far and where it is heading, against the credit tiers."""
+def _tier_steps(objective: ObjectivePlan) -> tuple[list[Step], str]:
+    """Thresholds at the credit tiers (red below the lowest, orange between, green above), and the tiers in words."""
     tiers = sorted(objective.credits, key=lambda t: t.below)
     steps = [Step(None, "red")] + [Step(t.below / 100, "orange") for t in tiers[:-1]]
     steps.append(Step(tiers[-1].below / 100, "green"))
-    tier_text = "; ".join(f"below {t.below:g}%: {t.credit:g}%" for t in tiers)
+    return steps, "; ".join(f"below {t.below:g}%: {t.credit:g}%" for t in tiers)
+
+
+def _period_to_date_panel(sla: SLAPlan, objective: ObjectivePlan) -> PanelBuilder:
+    """The calendar period so far and where it is heading, against the credit tiers."""
+    steps, tier_text = _tier_steps(objective)
     return graph_panel(
         "Period to date",
         f"Achieved since the start of the current calendar {sla.calendar} ({sla.timezone}), maintenance "
@@ -286,10 +287,7 @@ def _period_to_date_panel(sla: SLAPlan, objective: ObjectivePlan) -> PanelBuilde
 def _credit_panels(sla: SLAPlan, objective: ObjectivePlan) -> list[PanelBuilder]:
     default = (sla.window.prom, f"the last {sla.window.human()}")
     time_from, period = PERIOD_RANGE.get(sla.calendar, default)
-    tiers = sorted(objective.credits, key=lambda t: t.below)
-    steps = [Step(None, "red")] + [Step(t.below / 100, "orange") for t in tiers[:-1]]
-    steps.append(Step(tiers[-1].below / 100, "green"))
-    tier_text = "; ".join(f"below {t.below:g}%: {t.credit:g}%" for t in tiers)
+    steps, tier_text = _tier_steps(objective)
     return [
         stat_panel(
             f"Achieved {period}",

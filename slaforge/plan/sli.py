@@ -70,12 +70,22 @@ def _histogram(sel: Selector) -> Selector:
     return sel
 
 
-def _buckets(histogram: Selector, threshold: float) -> tuple[Terms, Terms]:
-    """(valid, good): the histogram's count, and its bucket at the threshold (any spelling of le)."""
+def _latency(kind: SLIKind, histogram: Selector, threshold: float, summary: str, source: str,
+             probe: str | None = None, text: str = "") -> SLIPlan:
+    """A latency kind: valid = the histogram's count, good = its bucket at the threshold (any
+    spelling of le)."""
     le = Matcher("le", "=~", le_regex(threshold))
-    return (
-        (histogram.render(metric=f"{histogram.metric}_count"),),
-        (histogram.render(metric=f"{histogram.metric}_bucket", extra=(le,)),),
+    return SLIPlan(
+        kind=kind,
+        valid=(histogram.render(metric=f"{histogram.metric}_count"),),
+        bad=None,
+        good=(histogram.render(metric=f"{histogram.metric}_bucket", extra=(le,)),),
+        summary=summary,
+        source=source,
+        probe=probe,
+        histogram=histogram,
+        histogram_text=text,
+        threshold=threshold,
     )
 
 
@@ -96,19 +106,11 @@ def sli_plan(sla: str, sli: SLI) -> SLIPlan:
             probe=sli.probe,
         )
     if sli.probe_latency is not None:
-        latency = sli.probe_latency
-        histogram = _probe_selector(PROBE_DURATION, sla, latency.probe)
-        valid, good = _buckets(histogram, latency.threshold.seconds)
-        return SLIPlan(
-            kind="probe_latency",
-            valid=valid,
-            bad=None,
-            good=good,
-            summary=f"share of {latency.probe} probes faster than {latency.threshold}",
-            source=f"probe {latency.probe} faster than {latency.threshold}",
-            probe=latency.probe,
-            histogram=histogram,
-            threshold=latency.threshold.seconds,
+        probe, limit = sli.probe_latency.probe, sli.probe_latency.threshold
+        return _latency(
+            "probe_latency", _probe_selector(PROBE_DURATION, sla, probe), limit.seconds,
+            summary=f"share of {probe} probes faster than {limit}", source=f"probe {probe} faster than {limit}",
+            probe=probe,
         )
     if sli.ratio is not None:
         # the loader validated them (and stripped them); used as the user wrote them
@@ -135,17 +137,10 @@ def sli_plan(sla: str, sli: SLI) -> SLIPlan:
             counters=counters,
         )
     if sli.latency is not None:
-        histogram = _histogram(parse(sli.latency.histogram))
-        valid, good = _buckets(histogram, sli.latency.threshold)
-        return SLIPlan(
-            kind="latency",
-            valid=valid,
-            bad=None,
-            good=good,
-            summary=f"share of {sli.latency.selector} faster than {sli.latency.threshold:g}s",
-            source="histogram latency (Prometheus rules)",
-            histogram=histogram,
-            histogram_text=sli.latency.histogram,
-            threshold=sli.latency.threshold,
+        latency = sli.latency
+        return _latency(
+            "latency", _histogram(parse(latency.histogram)), latency.threshold,
+            summary=f"share of {latency.selector} faster than {latency.threshold:g}s",
+            source="histogram latency (Prometheus rules)", text=latency.histogram,
         )
     raise AssertionError(f"unknown SLI kind {sli.kind}")
