@@ -63,6 +63,10 @@ def _terms(value: str | Terms) -> Terms:
     return (value,) if isinstance(value, str) else value
 
 
+def _parsed(value: str | Terms | None) -> tuple[Selector, ...]:
+    return () if value is None else tuple(parse(text) for text in _terms(value))
+
+
 def _histogram(sel: Selector) -> Selector:
     for suffix in ("_bucket", "_count", "_sum"):
         if sel.metric.endswith(suffix):
@@ -116,9 +120,9 @@ def sli_plan(sla: str, sli: SLI) -> SLIPlan:
         # the loader validated them (and stripped them); used as the user wrote them
         ratio = sli.ratio
         counters = RatioCounters(
-            total=ratio.total_selectors,
-            errors=ratio.errors_selectors,
-            good=ratio.good_selectors,
+            total=_parsed(ratio.total),
+            errors=_parsed(ratio.errors),
+            good=_parsed(ratio.good),
             total_text=selectors_text(ratio.total),
             errors_text=selectors_text(ratio.errors),
             good_text=selectors_text(ratio.good),
@@ -138,9 +142,10 @@ def sli_plan(sla: str, sli: SLI) -> SLIPlan:
         )
     if sli.latency is not None:
         latency = sli.latency
+        histogram = _histogram(parse(latency.histogram))
         return _latency(
-            "latency", _histogram(parse(latency.histogram)), latency.threshold,
-            summary=f"share of {latency.selector} faster than {latency.threshold:g}s",
+            "latency", histogram, latency.threshold,
+            summary=f"share of {histogram} faster than {latency.threshold:g}s",
             source="histogram latency (Prometheus rules)", text=latency.histogram,
         )
     raise AssertionError(f"unknown SLI kind {sli.kind}")
