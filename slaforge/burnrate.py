@@ -7,10 +7,18 @@ show, so that they can never disagree.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from slaforge.conventions import SEVERITY_PAGE, SEVERITY_TICKET
 from slaforge.spec.durations import Duration
-from slaforge.spec.model import SLA, Objective
+from slaforge.spec.model import SLA
+
+
+class Budgeted(Protocol):
+    """An objective as the arithmetic needs it (the spec's, or the plan's)."""
+
+    @property
+    def error_budget(self) -> float: ...
 
 
 @dataclass(frozen=True)
@@ -108,14 +116,14 @@ class BurnAlert:
 
 
 def burn_alerts(
-    objective: Objective, window: Duration, policies: tuple[BurnPolicy, ...] = POLICIES
+    objective: Budgeted, window: Duration, policies: tuple[BurnPolicy, ...] = POLICIES
 ) -> tuple[BurnAlert, ...]:
     """Every burn-rate policy (default: the contract's three; an SLA's own: :func:`sla_policies`)
     evaluated for this objective and SLA window."""
     return tuple(BurnAlert(p, window, objective.error_budget) for p in policies)
 
 
-def error_budget_time(objective: Objective, period: Duration) -> Duration:
+def error_budget_time(objective: Budgeted, period: Duration) -> Duration:
     """Downtime a total outage may last within ``period`` before the objective is missed."""
     return Duration(round(period.ms * objective.error_budget))
 

@@ -2,19 +2,21 @@
 
 Besides the numbers of each objective it lays out the whole SLA: its maintenance windows (the
 next ones, from ``now``), its escalation path, and every alert the rules generate for each objective
-and which are off. Nothing is re-decided here: the burn-rate numbers come from
-:mod:`slaforge.burnrate`, the windows from the report's calendar (:mod:`slaforge.schedule`), and
-whether an alert exists from the rule generator itself (:mod:`slaforge.rules.alerts`).
+and which are off. Nothing is re-decided here: it reads the SLA's plan (:mod:`slaforge.plan`: the
+SLI's wording, which burn alerts exist, the decoded maintenance windows, the escalation steps), the
+burn-rate numbers of :mod:`slaforge.burnrate`, and the alerting rules the generator writes
+(:mod:`slaforge.rules.alerts`).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from slaforge.burnrate import BurnAlert, burn_alerts, downtime_below, error_budget_time, sla_policies
+from slaforge.burnrate import BurnAlert, downtime_below, error_budget_time
 from slaforge.conventions import (
     ABSENT_FOR,
     ALERT_ABSENT,
@@ -32,19 +34,15 @@ from slaforge.conventions import (
     SEVERITY_TICKET,
 )
 from slaforge.maintenance import Interval
-from slaforge.rules.alerts import ABSENT_GRACE, alert_rules, applicable_conditions, long_alert_rules
-from slaforge.rules.credit import PERIOD_WORDS, credit_text, crossed
+from slaforge.plan import ObjectivePlan, PlannedBurn, SLAPlan, plan_for
+from slaforge.plan.alerts import SEVERITIES
+from slaforge.rules.alerts import ABSENT_GRACE, alert_rules, long_alert_rules
+from slaforge.rules.credit import PERIOD_WORDS, credit_text
 from slaforge.rules.group_alerts import groups_exceeded_alerts
-from slaforge.schedule import (
-    LOOKAHEAD,
-    describe_window,
-    escalation_steps,
-    once_start,
-    outlook,
-    utc_iso,
-)
+from slaforge.rules.model import AlertingRule
+from slaforge.schedule import LOOKAHEAD, describe_window, once_start, outlook, utc_iso
 from slaforge.spec.durations import Duration
-from slaforge.spec.model import SLA, Maintenance, Objective, selectors_text
+from slaforge.spec.model import SLA, Maintenance
 from slaforge.timezones import utc_clock, wall_clock
 from slaforge.titles import distinct_service
 
@@ -52,21 +50,6 @@ CALENDAR_PERIODS = {
     "month": ("30-day month", Duration.parse("30d")),
     "quarter": ("91-day quarter", Duration.parse("91d")),
 }
-
-
-def sli_summary(objective: Objective) -> str:
-    sli = objective.sli
-    if sli.probe is not None:
-        return f"probe success ratio of {sli.probe}"
-    if sli.probe_latency is not None:
-        return f"share of {sli.probe_latency.probe} probes faster than {sli.probe_latency.threshold}"
-    if sli.ratio is not None:
-        total = selectors_text(sli.ratio.total)
-        if sli.ratio.good is not None:
-            return f"{selectors_text(sli.ratio.good)} / {total}"
-        return f"1 - {selectors_text(sli.ratio.errors)} / {total}"
-    assert sli.latency is not None
-    return f"share of {sli.latency.selector} faster than {sli.latency.threshold:g}s"
 
 
 MAINTENANCE_EFFECT = (
@@ -81,7 +64,7 @@ ESCALATION_MEANING = (
 )
 
 
-def _conditions(alerts: list[BurnAlert]) -> str:
+def _conditions(alerts: tuple[BurnAlert, ...]) -> str:
     return " or ".join(
         f"{a.policy.budget_fraction * 100:g}% of the budget in {a.long_window} "
         f"(error ratio > {_pct(a.threshold)} over {a.long_window} and {a.short_window})"
@@ -89,15 +72,23 @@ def _conditions(alerts: list[BurnAlert]) -> str:
     )
 
 
-def _exists(rules: list[dict[str, Any]], alert: str, labels: dict[str, str]) -> bool:
-    return any(r["alert"] == alert and all(r["labels"].get(k) == v for k, v in labels.items()) for r in rules)
+def _exists(rules: Sequence[AlertingRule], alert: str, labels: dict[str, str]) -> bool:
+    return any(r.alert == alert and all(r.labels.get(k) == v for k, v in labels.items()) for r in rules)
 
 
-def alert_set(sla: SLA, objective: Objective, rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _severity_off(plan: SLAPlan, objective: ObjectivePlan, severity: str) -> str | None:
+    """Why the objective has no burn alert of ``severity`` (None: it has one)."""
+    if not plan.enabled[severity]:
+        return f"{severity} alerts are disabled in spec.alerting"
+    if not objective.alerts_of(severity):
+        return f"none of its burn-rate conditions can fire with a {plan.window} window and this target"
+    return None
+
+
+def alert_set(plan: SLAPlan, objective: ObjectivePlan, rules: Sequence[AlertingRule]) -> list[dict[str, Any]]:
     """Every alert the rules can hold for this objective; ``generated`` is read from ``rules``
     (the generated alerting rules of the SLA), ``note`` says why one is off."""
-    spec = sla.spec
-    mine = [r for r in rules if r["labels"].get(LABEL_OBJECTIVE) == objective.name]
+    mine = [r for r in rules if r.labels.get(LABEL_OBJECTIVE) == objective.name]
     out: list[dict[str, Any]] = []
 
     def add(alert: str, labels: dict[str, str], fires_when: str, off: str | None) -> None:
@@ -106,21 +97,15 @@ def alert_set(sla: SLA, objective: Objective, rules: list[dict[str, Any]]) -> li
         out.append({"alert": alert, "labels": labels, "generated": generated, "fires_when": fires_when,
                     "note": note})
 
-    page_off: str | None = None
-    for severity, toggle in ((SEVERITY_PAGE, spec.alerting.page), (SEVERITY_TICKET, spec.alerting.ticket)):
-        conditions = applicable_conditions(sla, objective, severity)
-        off = None
-        if not toggle.enabled:
-            off = f"{severity} alerts are disabled in spec.alerting"
-        elif not conditions:
-            off = f"none of its burn-rate conditions can fire with a {spec.window} window and this target"
-        if severity == SEVERITY_PAGE:
-            page_off = off
-        add(ALERT_BURN, {LABEL_SEVERITY: severity}, _conditions(conditions) or "never", off)
+    for severity in SEVERITIES:
+        # what it would alert on, also when the severity is switched off
+        conditions = tuple(b.alert for b in objective.burns if b.alert.severity == severity and b.alert.applicable)
+        add(ALERT_BURN, {LABEL_SEVERITY: severity}, _conditions(conditions) or "never",
+            _severity_off(plan, objective, severity))
     add(
         ALERT_EXHAUSTED, {LABEL_SEVERITY: SEVERITY_TICKET},
         f"more than the whole error budget ({_pct(objective.error_budget)} of events) is spent over the last "
-        f"{spec.window}", None,
+        f"{plan.window}", None,
     )
     add(ALERT_ABSENT, {LABEL_SEVERITY: SEVERITY_TICKET},
         f"no valid events for {ABSENT_FOR} (the SLI's series are missing or not increasing)", None)
@@ -128,42 +113,49 @@ def alert_set(sla: SLA, objective: Objective, rules: list[dict[str, Any]]) -> li
         add(ALERT_GROUPS, {LABEL_SEVERITY: SEVERITY_TICKET},
             f"the SLI has more than {objective.max_groups} groups of {', '.join(objective.group_by)} (max_groups)",
             None)
-    for step in escalation_steps(sla):
+    page_off = _severity_off(plan, objective, SEVERITY_PAGE)
+    for step in plan.escalation:
         when = "the page fires: notifies immediately, while the 5m burn rate is over 1" if step.after.ms == 0 else (
             f"the page has kept firing for {step.after.human()} and the 5m burn rate is over 1"
         )
         add(ALERT_ESCALATION, {LABEL_RECEIVER: step.receiver, LABEL_LEVEL: str(step.level)}, when,
             None if page_off is None else f"no page to escalate: {page_off}")
     credit_off = None
-    if spec.calendar not in PERIOD_WORDS:
+    if plan.calendar not in PERIOD_WORDS:
         credit_off = "no calendar period (calendar: none)"
-    elif not spec.alerting.credit_at_risk.enabled:
+    elif not plan.credit_at_risk_enabled:
         credit_off = "disabled in spec.alerting.credit_at_risk"
-    for tier, floor in crossed(objective.credits):
-        band = f"below {tier.below:g}%" + (f" (and not below {floor:g}%)" if floor is not None else "")
+    for band in objective.bands:
+        tier, floor = band.tier, band.floor
+        text = f"below {tier.below:g}%" + (f" (and not below {floor:g}%)" if floor is not None else "")
         add(ALERT_CREDIT_AT_RISK, {LABEL_SEVERITY: SEVERITY_TICKET, LABEL_CREDIT: credit_text(tier.credit)},
-            f"the current {PERIOD_WORDS.get(spec.calendar, 'period')} would end {band} even with no further error "
+            f"the current {PERIOD_WORDS.get(plan.calendar, 'period')} would end {text} even with no further error "
             "and traffic at its average rate so far", credit_off)
     return out
 
 
-def explain_objective(sla: SLA, objective: Objective, rules: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    window = sla.spec.window
-    label, period = CALENDAR_PERIODS.get(sla.spec.calendar, (f"{window} window", window))
+def _burn_note(plan: SLAPlan, burn: PlannedBurn) -> str | None:
+    alert = burn.alert
+    if not burn.enabled:
+        return f"{alert.severity} alerts are disabled in spec.alerting"
+    if not burn.fits:
+        return f"not generated: the {alert.long_window} long window exceeds the {plan.window} SLA window"
+    if not burn.reachable:
+        return "not generated: the threshold is above 100% errors, so it could never fire"
+    if alert.factor < 1:
+        return "factor below 1: fires while the budget would still last the window"
+    return None
+
+
+def explain_objective(plan: SLAPlan, objective: ObjectivePlan, rules: Sequence[AlertingRule] | None = None
+                      ) -> dict[str, Any]:
+    window = plan.window
+    label, period = CALENDAR_PERIODS.get(plan.calendar, (f"{window} window", window))
     alerts = []
-    min_events = sla.spec.alerting.min_events
-    for alert in burn_alerts(objective, window, sla_policies(sla)):
-        enabled = (sla.spec.alerting.page if alert.severity == "page" else sla.spec.alerting.ticket).enabled
+    min_events = plan.min_events
+    for burn in objective.burns:
+        alert = burn.alert
         fire = alert.time_to_fire_on_outage
-        note = None
-        if not enabled:
-            note = f"{alert.severity} alerts are disabled in spec.alerting"
-        elif alert.long_window > window:
-            note = f"not generated: the {alert.long_window} long window exceeds the {window} SLA window"
-        elif alert.threshold >= 1:
-            note = "not generated: the threshold is above 100% errors, so it could never fire"
-        elif alert.factor < 1:
-            note = "factor below 1: fires while the budget would still last the window"
         alerts.append(
             {
                 "severity": alert.severity,
@@ -175,8 +167,8 @@ def explain_objective(sla: SLA, objective: Objective, rules: list[dict[str, Any]
                 "time_to_fire_on_total_outage": str(fire) if fire else None,
                 "time_to_fire_human": fire.human() if fire else None,
                 "time_to_fire_seconds": fire.seconds if fire else None,
-                "generated": enabled and alert.applicable,
-                "note": note,
+                "generated": burn.generated,
+                "note": _burn_note(plan, burn),
                 "min_events_per_minute": round(min_events / (alert.long_window.ms / 60_000), 6) if min_events else None,
             }
         )
@@ -195,7 +187,7 @@ def explain_objective(sla: SLA, objective: Objective, rules: list[dict[str, Any]
         "objective": objective.name,
         "target": objective.target,
         "sli": objective.sli.kind,
-        "sli_description": sli_summary(objective),
+        "sli_description": objective.sli.summary,
         "window": str(window),
         "error_budget_ratio": objective.error_budget,
         "error_budget_time": str(budget),
@@ -213,14 +205,14 @@ def explain_objective(sla: SLA, objective: Objective, rules: list[dict[str, Any]
         ),
         "credit_period": label,
         "credits": credits,
-        "alert_rules": alert_set(sla, objective, _rules(sla) if rules is None else rules),
+        "alert_rules": alert_set(plan, objective, _rules(plan) if rules is None else rules),
         "group_by": list(objective.group_by),
         "max_groups": objective.max_groups if objective.group_by else None,
     }
 
 
-def _rules(sla: SLA) -> list[dict[str, Any]]:
-    return alert_rules(sla) + long_alert_rules(sla) + groups_exceeded_alerts(sla)
+def _rules(plan: SLAPlan) -> list[AlertingRule]:
+    return alert_rules(plan) + long_alert_rules(plan) + groups_exceeded_alerts(plan)
 
 
 def _interval(interval: Interval, zone: ZoneInfo) -> dict[str, Any]:
@@ -257,23 +249,22 @@ def _window(window: Maintenance, timezone: str, now: datetime) -> dict[str, Any]
     return out
 
 
-def explain_maintenance(sla: SLA, now: datetime) -> dict[str, Any]:
-    spec = sla.spec
-    zone = ZoneInfo(spec.timezone)
-    ahead = outlook(sla, now)
+def explain_maintenance(plan: SLAPlan, now: datetime) -> dict[str, Any]:
+    zone = ZoneInfo(plan.timezone)
+    ahead = outlook(plan.windows, plan.timezone, now)
     return {
-        "timezone": spec.timezone,
+        "timezone": plan.timezone,
         "now": utc_iso(now),
         "now_local": wall_clock(now, zone),
-        "windows": [_window(w, spec.timezone, now) for w in spec.maintenance],
+        "windows": [_window(w, plan.timezone, now) for w in plan.maintenance],
         "open_now": None if ahead.open_now is None else _interval(ahead.open_now, zone),
         "next": [_interval(i, zone) for i in ahead.upcoming],
-        "effect": MAINTENANCE_EFFECT if spec.maintenance else None,
+        "effect": MAINTENANCE_EFFECT if plan.maintenance else None,
     }
 
 
-def explain_escalation(sla: SLA) -> dict[str, Any]:
-    steps = escalation_steps(sla)
+def explain_escalation(plan: SLAPlan) -> dict[str, Any]:
+    steps = plan.escalation
     return {
         "steps": [
             {"level": s.level, "receiver": s.receiver, "after": str(s.after), "after_seconds": s.after.seconds,
@@ -288,19 +279,19 @@ def explain(slas: list[SLA], now: datetime | None = None) -> list[dict[str, Any]
     """Everything `slaforge explain` shows; ``now`` (default: the current time) places the maintenance windows."""
     moment = datetime.now(UTC) if now is None else now.astimezone(UTC)
     out = []
-    for sla in slas:
-        rules = _rules(sla)
+    for plan in (plan_for(sla) for sla in slas):
+        rules = _rules(plan)
         out.append({
-            "sla": sla.name,
-            "service": sla.spec.service,
-            "provider": sla.spec.provider,
-            "customer": sla.spec.customer,
-            "window": str(sla.spec.window),
-            "calendar": sla.spec.calendar,
-            "timezone": sla.spec.timezone,
-            "maintenance": explain_maintenance(sla, moment),
-            "escalation": explain_escalation(sla),
-            "objectives": [explain_objective(sla, o, rules) for o in sla.spec.objectives],
+            "sla": plan.name,
+            "service": plan.service,
+            "provider": plan.provider,
+            "customer": plan.customer,
+            "window": str(plan.window),
+            "calendar": plan.calendar,
+            "timezone": plan.timezone,
+            "maintenance": explain_maintenance(plan, moment),
+            "escalation": explain_escalation(plan),
+            "objectives": [explain_objective(plan, o, rules) for o in plan.objectives],
         })
     return out
 

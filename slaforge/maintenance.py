@@ -16,15 +16,74 @@ Overlapping windows count once.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from slaforge.spec.durations import Duration
 from slaforge.spec.model import WEEKDAYS, Maintenance
 from slaforge.timezones import offset_changes
 from slaforge.timezones import utc as _utc
 
 Interval = tuple[datetime, datetime]
 _EPOCH = datetime(1970, 1, 1)
+DAY = 86400
+WEEK = 7 * DAY
+# 1970-01-05 was a Monday: day number of a weekday in "local seconds since the epoch".
+_FIRST_MONDAY = 4
+
+
+# --- the one decoder of a declared window ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Recurring:
+    """A weekly or daily window on the SLA's wall clock: open while ``(local - start) mod period <
+    duration``, local time being wall-clock seconds since the local epoch."""
+
+    period: int  # seconds: DAY or WEEK
+    start: int  # one start, in local wall-clock seconds since the local epoch
+    duration: Duration
+
+    @property
+    def seconds(self) -> int:
+        return int(self.duration.seconds)
+
+
+@dataclass(frozen=True)
+class Once:
+    """A one-off window: an absolute start (read in the SLA's timezone when written without an
+    offset) and a length in elapsed time."""
+
+    start: datetime  # aware
+    duration: Duration
+
+    def bounds(self) -> tuple[int, int]:
+        """UTC start and end in whole seconds (as the rules compare them with ``time()``)."""
+        begin = int(self.start.timestamp())
+        return begin, begin + int(self.duration.seconds)
+
+
+Window = Recurring | Once
+
+
+def decode(window: Maintenance, timezone: str) -> Window:
+    """A declared window as a recurrence on the wall clock or an absolute interval."""
+    if window.weekly is not None:
+        w = window.weekly
+        start = (_FIRST_MONDAY + WEEKDAYS.index(w.day)) * DAY + w.start.hour * 3600 + w.start.minute * 60
+        return Recurring(WEEK, start, w.duration)
+    if window.daily is not None:
+        d = window.daily
+        return Recurring(DAY, d.start.hour * 3600 + d.start.minute * 60, d.duration)
+    assert window.once is not None
+    begin = window.once.start
+    if begin.tzinfo is None:
+        begin = begin.replace(tzinfo=ZoneInfo(timezone))
+    return Once(begin, window.once.duration)
+
+
+# --- laid out on the calendar ---------------------------------------------------------------
 
 
 def offset_segments(tz: ZoneInfo, t0: int, t1: int) -> list[tuple[int, int, int]]:
@@ -44,6 +103,11 @@ def maintenance_windows(
     windows: Sequence[Maintenance], timezone_name: str, start: datetime, end: datetime
 ) -> list[Interval]:
     """Every declared window overlapping ``[start, end)``, clipped to it, merged, in UTC, in order."""
+    return lay_out([decode(w, timezone_name) for w in windows], timezone_name, start, end)
+
+
+def lay_out(windows: Sequence[Window], timezone_name: str, start: datetime, end: datetime) -> list[Interval]:
+    """The decoded windows overlapping ``[start, end)``, clipped to it, merged, in UTC, in order."""
     if end <= start or not windows:
         return []
     tz = ZoneInfo(timezone_name)
@@ -57,18 +121,14 @@ def maintenance_windows(
     raw: list[Interval] = []
     for window in windows:
         length = window.duration.ms / 1000
-        if window.once is not None:
-            begin = window.once.start
-            if begin.tzinfo is None:
-                begin = begin.replace(tzinfo=tz)
-            raw.append((begin.astimezone(UTC), begin.astimezone(UTC) + timedelta(seconds=length)))
+        if isinstance(window, Once):
+            begin = window.start.astimezone(UTC)
+            raw.append((begin, begin + timedelta(seconds=length)))
             continue
-        clock: time = window.weekly.start if window.weekly is not None else window.daily.start  # type: ignore[union-attr]
-        weekday = WEEKDAYS.index(window.weekly.day) if window.weekly is not None else None
-        day: date = first_day
+        day = first_day
         while day <= last_day:
-            if weekday is None or day.weekday() == weekday:
-                wall = _wall_seconds(datetime.combine(day, clock))
+            wall = _wall_seconds(datetime.combine(day, time())) + window.start % DAY
+            if (wall - window.start) % window.period == 0:
                 # the UTC instants whose local wall clock reads within [wall, wall + length)
                 for seg_from, seg_to, offset in segments:
                     lo, hi = max(seg_from, wall - offset), min(seg_to, wall + length - offset)

@@ -2,21 +2,22 @@
 
 Shared by `slaforge explain`, the exporter's status page, the Alertmanager file and the alert texts,
 so that they all say the same. Nothing is decided here that the rules decide: the windows are laid
-out by :func:`slaforge.maintenance.maintenance_windows` (the report's calendar, which has the
+out by :func:`slaforge.maintenance.lay_out` (the report's calendar, which has the
 semantics of the generated rules: wall-clock weekly and daily windows in the SLA's timezone,
-absolute ``once`` windows, overlaps counted once), and escalation levels are numbered 1, 2, ... in
-the order of the file, as the rules label ``SLAEscalation``.
+absolute ``once`` windows, overlaps counted once); the escalation steps are the plan's
+(:class:`slaforge.plan.Step`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from slaforge.maintenance import Interval, maintenance_windows
+from slaforge.maintenance import Interval, Once, Window, decode, lay_out
 from slaforge.spec.durations import Duration
-from slaforge.spec.model import SLA, Maintenance
+from slaforge.spec.model import Maintenance
 from slaforge.timezones import wall_clock
 
 # how many windows ahead explain and the status page list, and how far ahead they look
@@ -36,23 +37,27 @@ def utc_iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def recurrence_text(window: Maintenance) -> str | None:
+    """When a recurring window opens: ``every sunday 02:00``, ``every day 02:00``; None for ``once``."""
+    if window.weekly is not None:
+        return f"every {window.weekly.day} {window.weekly.start:%H:%M}"
+    if window.daily is not None:
+        return f"every day {window.daily.start:%H:%M}"
+    return None
+
+
 def describe_window(window: Maintenance, timezone: str) -> str:
     """One declared window in words: ``every sunday 02:00 for 2h``, ``once 2026-12-01 02:00 +00:00 for 4h``."""
-    if window.weekly is not None:
-        text = f"every {window.weekly.day} {window.weekly.start:%H:%M} for {window.duration.human()}"
-    elif window.daily is not None:
-        text = f"every day {window.daily.start:%H:%M} for {window.duration.human()}"
-    else:
-        assert window.once is not None
-        text = f"once {wall_clock(once_start(window, timezone), ZoneInfo(timezone))} for {window.duration.human()}"
+    when = recurrence_text(window) or f"once {wall_clock(once_start(window, timezone), ZoneInfo(timezone))}"
+    text = f"{when} for {window.duration.human()}"
     return f"{text} ({window.description})" if window.description else text
 
 
 def once_start(window: Maintenance, timezone: str) -> datetime:
     """The start of a ``once`` window (read in the SLA's timezone when it has no offset)."""
-    assert window.once is not None
-    start = window.once.start
-    return start if start.tzinfo is not None else start.replace(tzinfo=ZoneInfo(timezone))
+    decoded = decode(window, timezone)
+    assert isinstance(decoded, Once)
+    return decoded.start
 
 
 # --- maintenance ----------------------------------------------------------------------------
@@ -68,36 +73,14 @@ class MaintenanceOutlook:
 
 
 def outlook(
-    sla: SLA, now: datetime, count: int = UPCOMING, lookahead: timedelta = LOOKAHEAD
+    windows: Sequence[Window], timezone: str, now: datetime, count: int = UPCOMING, lookahead: timedelta = LOOKAHEAD
 ) -> MaintenanceOutlook:
     """The window open at ``now`` and the next ``count`` to open after it within ``lookahead``."""
-    windows = sla.spec.maintenance
     if not windows:
         return MaintenanceOutlook(now, None, ())
     # a window open at `now` began at most its duration earlier; a day more for merged neighbours
     lookback = timedelta(milliseconds=sum(w.duration.ms for w in windows)) + timedelta(days=1)
-    laid_out = maintenance_windows(windows, sla.spec.timezone, now - lookback, now + lookahead)
+    laid_out = lay_out(windows, timezone, now - lookback, now + lookahead)
     open_now = next((i for i in laid_out if i[0] <= now < i[1]), None)
     upcoming = tuple(i for i in laid_out if i[0] > now)[:count]
     return MaintenanceOutlook(now, open_now, upcoming)
-
-
-# --- escalation -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Step:
-    """One escalation step: ``SLAEscalation{receiver, level}`` fires after ``after`` of paging."""
-
-    level: int
-    receiver: str
-    after: Duration
-
-    @property
-    def when(self) -> str:
-        return after_text(self.after)
-
-
-def escalation_steps(sla: SLA) -> list[Step]:
-    """The SLA's escalation path, level 1 first, as the rules label it."""
-    return [Step(level, s.receiver, s.after) for level, s in enumerate(sla.spec.escalation, start=1)]

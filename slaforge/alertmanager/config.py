@@ -39,8 +39,8 @@ from slaforge.conventions import (
     SEVERITY_PAGE,
     SEVERITY_TICKET,
 )
+from slaforge.plan import fleet_group_labels, plan_for
 from slaforge.promql_text import quote
-from slaforge.schedule import escalation_steps
 from slaforge.spec.model import SLA
 
 # ---- slaforge alertmanager names: receivers every generated config has -------------------------
@@ -90,9 +90,9 @@ def escalation_receivers(slas: Sequence[SLA]) -> list[ReceiverUse]:
     """Every receiver named in an escalation path, in escalation order (by the lowest level that
     names it, then by name), with the steps that use it."""
     uses: dict[str, ReceiverUse] = {}
-    for sla in sorted(slas, key=lambda s: s.name):
-        for step in escalation_steps(sla):
-            uses.setdefault(step.receiver, ReceiverUse(step.receiver)).steps.append((sla.name, step.level, step.when))
+    for plan in sorted((plan_for(s) for s in slas), key=lambda p: p.name):
+        for step in plan.escalation:
+            uses.setdefault(step.receiver, ReceiverUse(step.receiver)).steps.append((plan.name, step.level, step.when))
     return sorted(uses.values(), key=lambda use: (use.first_level, use.name))
 
 
@@ -115,7 +115,7 @@ def render_config(slas: Sequence[SLA]) -> str:
     names = sorted(s.name for s in slas)
     receivers = escalation_receivers(slas)
     # grouped objectives (group_by): one notification, and one inhibition, per group
-    group_labels = sorted({key for s in slas for o in s.spec.objectives for key in o.group_by})
+    group_labels = fleet_group_labels(plan_for(s) for s in slas)
     grouping = (*GROUP_BY, *group_labels)
     tickets = (*TICKET_ALERTS, ALERT_GROUPS) if group_labels else TICKET_ALERTS
     out: list[str] = [

@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 from slaforge import __version__
 from slaforge.exporter.collector.families import ExporterInfo
 from slaforge.exporter.state import ObjectiveState, ProbeState
-from slaforge.schedule import describe_window, escalation_steps, outlook
+from slaforge.plan import SLAPlan, plan_for
+from slaforge.schedule import describe_window, outlook
 from slaforge.spec.model import SLA
 from slaforge.timezones import utc, wall_clock
 from slaforge.titles import distinct_service
@@ -62,9 +63,9 @@ def _expiry(stamp: float | None, now: float) -> str:
     return f"{days:.0f} days" if days >= 0 else f"expired {-days:.0f} days ago"
 
 
-def _probe_rows(sla: SLA, states: Mapping[tuple[str, str], ProbeState], now: float) -> list[str]:
+def _probe_rows(sla: SLAPlan, states: Mapping[tuple[str, str], ProbeState], now: float) -> list[str]:
     rows = []
-    for probe in sla.spec.probes:
+    for probe in sla.probes:
         st = states.get((sla.name, probe.name))
         if st is None:
             rows.append(
@@ -88,15 +89,11 @@ def _probe_rows(sla: SLA, states: Mapping[tuple[str, str], ProbeState], now: flo
 
 
 def _objective_rows(
-    sla: SLA, objectives: Mapping[tuple[str, str], ObjectiveState], mono_now: float
+    sla: SLAPlan, objectives: Mapping[tuple[str, str], ObjectiveState], mono_now: float
 ) -> list[str]:
     rows = []
-    for obj in sla.spec.objectives:
-        kind = obj.sli.kind
-        what = {"probe": f"probe {obj.sli.probe}", "ratio": "ratio of counters (Prometheus rules)",
-                "latency": "histogram latency (Prometheus rules)"}.get(kind, "")
-        if obj.sli.probe_latency is not None:
-            what = f"probe {obj.sli.probe_latency.probe} faster than {obj.sli.probe_latency.threshold}"
+    for obj in sla.objectives:
+        what = obj.sli.source
         if obj.group_by:
             what += f", per {', '.join(obj.group_by)} (at most {obj.max_groups} groups)"
         state = objectives.get((sla.name, obj.name))
@@ -117,13 +114,12 @@ def _objective_rows(
     return rows
 
 
-def _maintenance(sla: SLA, now: float) -> str:
+def _maintenance(plan: SLAPlan, now: float) -> str:
     """The declared windows, and the one open now or the next one (as the rules exclude them)."""
-    spec = sla.spec
-    if not spec.maintenance:
+    if not plan.maintenance:
         return ""
-    zone = ZoneInfo(spec.timezone)
-    ahead = outlook(sla, utc(now), count=1, lookahead=STATUS_LOOKAHEAD)
+    zone = ZoneInfo(plan.timezone)
+    ahead = outlook(plan.windows, plan.timezone, utc(now), count=1, lookahead=STATUS_LOOKAHEAD)
     if ahead.open_now is not None:
         state = (f'<span class="pill maint">maintenance now</span> until '
                  f"{escape(wall_clock(ahead.open_now[1], zone))}")
@@ -132,13 +128,13 @@ def _maintenance(sla: SLA, now: float) -> str:
         state = f"next {escape(wall_clock(start, zone))} to {escape(wall_clock(end, zone))}"
     else:
         state = f"none in the next {STATUS_LOOKAHEAD.days} days"
-    windows = " · ".join(escape(describe_window(w, spec.timezone)) for w in spec.maintenance)
-    return (f'<p class="meta"><b>Maintenance</b> ({escape(spec.timezone)}): {windows} · {state}. '
+    windows = " · ".join(escape(describe_window(w, plan.timezone)) for w in plan.maintenance)
+    return (f'<p class="meta"><b>Maintenance</b> ({escape(plan.timezone)}): {windows} · {state}. '
             "Errors inside never count; no alert fires.</p>")
 
 
-def _escalation(sla: SLA) -> str:
-    steps = escalation_steps(sla)
+def _escalation(sla: SLAPlan) -> str:
+    steps = sla.escalation
     if not steps:
         return ""
     path = " → ".join(f"level {s.level} <b>{escape(s.receiver)}</b> {escape(s.when)}" for s in steps)
@@ -167,27 +163,26 @@ def render(
         f"({up} up, {down} down) · up {now - info.start_time:.0f}s{reload_note} · "
         '<a style="color:#9cc3ff" href="/metrics">/metrics</a></p></header><main>',
     ]
-    for sla in slas:
-        spec = sla.spec
-        service = distinct_service(sla.name, spec.service)
+    for plan in (plan_for(sla) for sla in slas):
+        service = distinct_service(plan.name, plan.service)
         parts.append(
-            f"<section><h2>{escape(sla.name)}</h2>"
-            f'<p class="meta">{escape(service) + " · " if service else ""}{escape(spec.provider)} → '
-            f"{escape(spec.customer)} · window {spec.window}</p>"
+            f"<section><h2>{escape(plan.name)}</h2>"
+            f'<p class="meta">{escape(service) + " · " if service else ""}{escape(plan.provider)} → '
+            f"{escape(plan.customer)} · window {plan.window}</p>"
         )
-        parts.append(_maintenance(sla, now))
-        parts.append(_escalation(sla))
-        if spec.probes:
+        parts.append(_maintenance(plan, now))
+        parts.append(_escalation(plan))
+        if plan.probes:
             parts.append(
                 "<table><tr><th>Probe</th><th>URL</th><th>State</th><th>Last duration</th><th>HTTP</th>"
                 "<th>Certificate</th><th>Interval / timeout</th><th>Probes / failed</th><th>Last run</th></tr>"
             )
-            parts.extend(_probe_rows(sla, states, now))
+            parts.extend(_probe_rows(plan, states, now))
             parts.append("</table>")
         parts.append(
             "<table><tr><th>Objective</th><th>SLI</th><th>Target</th><th>5m</th><th>1h</th><th>1d</th></tr>"
         )
-        parts.extend(_objective_rows(sla, objectives, mono_now))
+        parts.extend(_objective_rows(plan, objectives, mono_now))
         parts.append("</table></section>")
     parts.append("</main></body></html>")
     return "".join(parts)

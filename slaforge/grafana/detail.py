@@ -6,7 +6,7 @@ from grafana_foundation_sdk.builders import dashboard as db
 from grafana_foundation_sdk.models import common as cm
 from grafana_foundation_sdk.models import dashboard as dm
 
-from slaforge.burnrate import BurnAlert, burn_alerts, error_budget_time, sla_policies
+from slaforge.burnrate import BurnAlert, error_budget_time
 from slaforge.escaping import grafana_markdown as md
 from slaforge.grafana import queries as q
 from slaforge.grafana.common import (
@@ -31,9 +31,10 @@ from slaforge.grafana.panels import (
     text_panel,
     value_text,
 )
+from slaforge.plan import ObjectivePlan, RatioCounters, SLAPlan, plan_for
 from slaforge.promql_text import num
-from slaforge.rules.credit import credit_objectives
-from slaforge.spec.model import SLA, Objective, Probe, RatioSLI, selectors_text
+from slaforge.schedule import recurrence_text
+from slaforge.spec.model import SLA, Probe
 from slaforge.titles import distinct_service
 
 PERIOD_RANGE = {"month": ("now/M", "this month"), "quarter": ("now/fQ", "this quarter")}
@@ -47,7 +48,7 @@ def pct(ratio: float) -> str:
     return f"{ratio * 100:.6g}%"
 
 
-def decimals_for(objective: Objective) -> int:
+def decimals_for(objective: ObjectivePlan) -> int:
     """Enough decimals (of a percent) to tell the value from the target: 99.95 -> 3."""
     text = f"{objective.target:.6g}"
     places = len(text.split(".")[1]) if "." in text else 0
@@ -55,8 +56,8 @@ def decimals_for(objective: Objective) -> int:
 
 
 def detail_dashboard(sla: SLA) -> dm.Dashboard:
-    spec = sla.spec
-    service = distinct_service(sla.name, spec.service)
+    spec = plan_for(sla)
+    service = distinct_service(spec.name, spec.service)
     builder = (
         db.Dashboard(f"SLA {sla.name}" + (f" ({service})" if service else ""))
         .uid(dashboard_uid(sla.name))
@@ -73,33 +74,33 @@ def detail_dashboard(sla: SLA) -> dm.Dashboard:
         .annotation(annotation("SLA alerts firing", q.alerts_firing_of_sla(), ALERT_COLOR))
         .links(links(to_overview=True))
     )
-    for label in sorted({key for o in spec.objectives for key in o.group_by}):
-        builder = builder.with_variable(group_variable(q.group_variable_name(label), label, q.group_values(sla, label)))
+    for label in spec.group_labels:
+        variable = group_variable(q.group_variable_name(label), label, q.group_values(spec.name, label))
+        builder = builder.with_variable(variable)
     builder = builder.with_row(row("Summary"))
-    for panel in _summary(sla):
+    for panel in _summary(spec):
         builder = builder.with_panel(panel)
     for objective in spec.objectives:
         builder = builder.with_row(row(_objective_title(objective)))
-        for panel in _objective_panels(sla, objective):
+        for panel in _objective_panels(spec, objective):
             builder = builder.with_panel(panel)
     for probe in spec.probes:
         builder = builder.with_row(row(f"Probe {probe.name}: {probe.url}"))
-        for panel in _probe_panels(sla, probe):
+        for panel in _probe_panels(spec, probe):
             builder = builder.with_panel(panel)
     return builder.build()
 
 
-def _objective_title(objective: Objective) -> str:
+def _objective_title(objective: ObjectivePlan) -> str:
     kind = objective.sli.kind.replace("_", " ")
-    per = "".join(f", per {key} ${q.group_variable_name(key)}" for key in sorted(objective.group_by))
+    per = "".join(f", per {key} ${q.group_variable_name(key)}" for key in objective.group_labels)
     return f"Objective {objective.name}: {objective.target:g}% ({kind} SLI{per})"
 
 
 # --- summary ---------------------------------------------------------------------------------
 
 
-def _about(sla: SLA) -> str:
-    spec = sla.spec
+def _about(spec: SLAPlan) -> str:
     lines = [
         f"**{md(spec.service)}**, provided by **{md(spec.provider)}** to **{md(spec.customer)}**.",
         "",
@@ -115,18 +116,13 @@ def _about(sla: SLA) -> str:
     if spec.maintenance:
         lines += ["", "Maintenance (excluded, alerts silent):"]
         for m in spec.maintenance:
-            if m.weekly is not None:
-                when = f"every {m.weekly.day} {m.weekly.start:%H:%M} for {m.weekly.duration}"
-            elif m.daily is not None:
-                when = f"every day {m.daily.start:%H:%M} for {m.daily.duration}"
-            else:
-                assert m.once is not None
-                when = f"once {m.once.start.isoformat()} for {m.once.duration}"
-            lines.append(f"- {when}" + (f": {md(m.description)}" if m.description else ""))
+            # a once window as written (its offset, if any, as the author gave it)
+            when = recurrence_text(m) or f"once {m.once.start.isoformat() if m.once else ''}"
+            lines.append(f"- {when} for {m.duration}" + (f": {md(m.description)}" if m.description else ""))
     return "\n".join(lines)
 
 
-def _summary(sla: SLA) -> list[PanelBuilder]:
+def _summary(sla: SLAPlan) -> list[PanelBuilder]:
     alerts = alerts_table(
         "Alerts now",
         "Every slaforge alert of this SLA that is firing or pending (Prometheus ALERTS series).",
@@ -154,9 +150,9 @@ def _summary(sla: SLA) -> list[PanelBuilder]:
 # --- one objective ---------------------------------------------------------------------------
 
 
-def _objective_panels(sla: SLA, objective: Objective) -> list[PanelBuilder]:
-    window = sla.spec.window.prom  # as in the rule names (28d is 4w there)
-    shown = sla.spec.window.human()
+def _objective_panels(sla: SLAPlan, objective: ObjectivePlan) -> list[PanelBuilder]:
+    window = sla.window.prom  # as in the rule names (28d is 4w there)
+    shown = sla.window.human()
     dec = decimals_for(objective)
     sli_steps = [Step(None, "red"), Step(objective.ratio, "green")]
     budget_steps = [Step(None, "red"), Step(0, "orange"), Step(q.AT_RISK_BELOW, "green")]
@@ -225,9 +221,9 @@ def _objective_panels(sla: SLA, objective: Objective) -> list[PanelBuilder]:
             decimals=1,
         ),
     ]
-    if objective in credit_objectives(sla):
+    if objective.credit_at_risk:
         panels.append(_period_to_date_panel(sla, objective))
-    alerts = q.applicable(burn_alerts(objective, sla.spec.window, sla_policies(sla)), sla)
+    alerts = objective.alerts
     if alerts:
         width = 24 // len(alerts)
         panels += [_burn_panel(objective, a, width) for a in alerts]
@@ -241,7 +237,7 @@ def _objective_panels(sla: SLA, objective: Objective) -> list[PanelBuilder]:
     return panels
 
 
-def _burn_panel(objective: Objective, alert: BurnAlert, width: int) -> PanelBuilder:
+def _burn_panel(objective: ObjectivePlan, alert: BurnAlert, width: int) -> PanelBuilder:
     long_w, short_w = alert.long_window.prom, alert.short_window.prom
     factor = round(alert.factor, 6)
     spent = alert.policy.budget_fraction
@@ -263,15 +259,20 @@ def _burn_panel(objective: Objective, alert: BurnAlert, width: int) -> PanelBuil
     )
 
 
-def _period_to_date_panel(sla: SLA, objective: Objective) -> PanelBuilder:
-    """The calendar period so far and where it is heading, against the credit tiers."""
+def _tier_steps(objective: ObjectivePlan) -> tuple[list[Step], str]:
+    """Thresholds at the credit tiers (red below the lowest, orange between, green above), and the tiers in words."""
     tiers = sorted(objective.credits, key=lambda t: t.below)
     steps = [Step(None, "red")] + [Step(t.below / 100, "orange") for t in tiers[:-1]]
     steps.append(Step(tiers[-1].below / 100, "green"))
-    tier_text = "; ".join(f"below {t.below:g}%: {t.credit:g}%" for t in tiers)
+    return steps, "; ".join(f"below {t.below:g}%: {t.credit:g}%" for t in tiers)
+
+
+def _period_to_date_panel(sla: SLAPlan, objective: ObjectivePlan) -> PanelBuilder:
+    """The calendar period so far and where it is heading, against the credit tiers."""
+    steps, tier_text = _tier_steps(objective)
     return graph_panel(
         "Period to date",
-        f"Achieved since the start of the current calendar {sla.spec.calendar} ({sla.spec.timezone}), maintenance "
+        f"Achieved since the start of the current calendar {sla.calendar} ({sla.timezone}), maintenance "
         "excluded, and the value it would end at with no further error and traffic at its average rate so far "
         f"(SLACreditAtRisk fires when that crosses a tier). Thresholds: the credit tiers ({tier_text}).",
         [Query(q.period_to_date(objective), "so far"), Query(q.period_projected(objective), "projected end")],
@@ -283,13 +284,10 @@ def _period_to_date_panel(sla: SLA, objective: Objective) -> PanelBuilder:
     )
 
 
-def _credit_panels(sla: SLA, objective: Objective) -> list[PanelBuilder]:
-    default = (sla.spec.window.prom, f"the last {sla.spec.window.human()}")
-    time_from, period = PERIOD_RANGE.get(sla.spec.calendar, default)
-    tiers = sorted(objective.credits, key=lambda t: t.below)
-    steps = [Step(None, "red")] + [Step(t.below / 100, "orange") for t in tiers[:-1]]
-    steps.append(Step(tiers[-1].below / 100, "green"))
-    tier_text = "; ".join(f"below {t.below:g}%: {t.credit:g}%" for t in tiers)
+def _credit_panels(sla: SLAPlan, objective: ObjectivePlan) -> list[PanelBuilder]:
+    default = (sla.window.prom, f"the last {sla.window.human()}")
+    time_from, period = PERIOD_RANGE.get(sla.calendar, default)
+    steps, tier_text = _tier_steps(objective)
     return [
         stat_panel(
             f"Achieved {period}",
@@ -311,35 +309,37 @@ def _credit_panels(sla: SLA, objective: Objective) -> list[PanelBuilder]:
     ]
 
 
-def _ratio_text(ratio: RatioSLI) -> str:
-    total = selectors_text(ratio.total)
-    if ratio.good is not None:
-        return f"errors = total - good, good = {md(selectors_text(ratio.good))}, total = {md(total)}"
-    return f"errors = {md(selectors_text(ratio.errors))}, total = {md(total)}"
+def _ratio_text(counters: RatioCounters) -> str:
+    total = counters.total_text
+    if counters.good:
+        return f"errors = total - good, good = {md(counters.good_text)}, total = {md(total)}"
+    return f"errors = {md(counters.errors_text)}, total = {md(total)}"
 
 
-def _source_panel(objective: Objective) -> PanelBuilder | None:
+def _source_panel(objective: ObjectivePlan) -> PanelBuilder | None:
+    """The SLI's own series, when they are the service's: its counters, or its histogram."""
     sli = objective.sli
-    if sli.ratio is not None:
-        errors, total = q.ratio_rates(objective)
+    if sli.counters is not None:
+        errors, total = q.ratio_rates(sli.counters)
         return graph_panel(
             "Requests and errors (from your counters)",
-            f"Rates of the SLI's own counters: {_ratio_text(sli.ratio)}.",
+            f"Rates of the SLI's own counters: {_ratio_text(sli.counters)}.",
             [Query(total, "requests/s"), Query(errors, "errors/s")],
             unit="reqps",
             width=24,
             height=7,
         )
-    if sli.latency is not None:
-        threshold = sli.latency.threshold
+    histogram = sli.own_histogram
+    if histogram is not None and sli.threshold is not None:
+        threshold = sli.threshold
         return graph_panel(
             "Request latency (from your histogram)",
-            f"Quantiles of {md(sli.latency.histogram)}; the dashed line is the SLI threshold ({threshold:g}s). "
+            f"Quantiles of {md(sli.histogram_text)}; the dashed line is the SLI threshold ({threshold:g}s). "
             "'under threshold' is the share of requests at or below it.",
             [
-                Query(q.latency_quantile(objective, 0.5), "p50"),
-                Query(q.latency_quantile(objective, 0.9), "p90"),
-                Query(q.latency_quantile(objective, 0.99), "p99"),
+                Query(q.latency_quantile(histogram, 0.5), "p50"),
+                Query(q.latency_quantile(histogram, 0.9), "p90"),
+                Query(q.latency_quantile(histogram, 0.99), "p99"),
             ],
             unit="s",
             steps=[Step(None, "green"), Step(threshold, "red")],
@@ -353,18 +353,8 @@ def _source_panel(objective: Objective) -> PanelBuilder | None:
 # --- one probe -------------------------------------------------------------------------------
 
 
-def _probe_thresholds(sla: SLA, probe: Probe) -> list[float]:
-    return sorted(
-        {
-            o.sli.probe_latency.threshold.seconds
-            for o in sla.spec.objectives
-            if o.sli.probe_latency is not None and o.sli.probe_latency.probe == probe.name
-        }
-    )
-
-
-def _probe_panels(sla: SLA, probe: Probe) -> list[PanelBuilder]:
-    thresholds = _probe_thresholds(sla, probe)
+def _probe_panels(sla: SLAPlan, probe: Probe) -> list[PanelBuilder]:
+    thresholds = sla.probe_thresholds(probe.name)
     latency_steps = [Step(None, "green")] + [Step(t, "red") for t in thresholds]
     limit = ", ".join(f"{t:g}s" for t in thresholds)
     panels: list[PanelBuilder] = [

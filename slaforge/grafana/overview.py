@@ -31,6 +31,7 @@ from slaforge.grafana.panels import (
     table_panel,
     value_text,
 )
+from slaforge.plan import fleet_group_labels, plan_for
 from slaforge.spec.model import SLA
 
 STATE_TEXT = {
@@ -74,7 +75,7 @@ def overview_dashboard(slas: Sequence[SLA]) -> dm.Dashboard:
     )
     for panel in _panels():
         builder = builder.with_panel(panel)
-    labels = sorted({key for s in slas for o in s.spec.objectives for key in o.group_by})
+    labels = fleet_group_labels(plan_for(s) for s in slas)
     if labels:
         builder = builder.with_panel(_worst_groups(labels))
     return builder.build()

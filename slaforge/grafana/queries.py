@@ -1,4 +1,4 @@
-"""Every PromQL expression the dashboards run, as pure functions of the SLA model.
+"""Every PromQL expression the dashboards run, as pure functions of the SLA's plan.
 
 Queries read only names from :mod:`slaforge.conventions` (the recording rules, the exporter
 metrics, ``ALERTS``) and the user's own selectors from the SLA file, so that a dashboard can
@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from slaforge import conventions as c
-from slaforge.burnrate import BurnAlert
-from slaforge.promql_text import le_regex, num, quote
-from slaforge.spec.model import SLA, CreditTier, Objective, Probe
-from slaforge.spec.promql import Matcher, Selector
+from slaforge.plan import ObjectivePlan, RatioCounters
+from slaforge.promql_text import num, quote
+from slaforge.spec.model import CreditTier, Probe
+from slaforge.spec.promql import Selector
 
 # Template variables and Grafana's built-in interval variables used in expressions.
 VAR_DATASOURCE = "datasource"
@@ -52,16 +52,16 @@ def group_variable_name(label: str) -> str:
     return f"group_{label}"
 
 
-def objective_sel(objective: Objective) -> str:
+def objective_sel(objective: ObjectivePlan) -> str:
     """``{sla="$sla",objective="x"}``, plus ``customer="$group_customer"`` for a grouped objective:
     its panels show the group chosen at the top of the dashboard."""
-    groups = tuple((key, f"${group_variable_name(key)}") for key in sorted(objective.group_by))
+    groups = tuple((key, f"${group_variable_name(key)}") for key in objective.group_labels)
     return sel((c.LABEL_SLA, f"${VAR_SLA}"), (c.LABEL_OBJECTIVE, objective.name), *groups)
 
 
-def group_values(sla: SLA, label: str) -> str:
+def group_values(sla: str, label: str) -> str:
     """The values of a group label the SLA's rules record (for the detail dashboard's variable)."""
-    return f"label_values({c.VALID_EVENTS_1M}{sel((c.LABEL_SLA, sla.name))}, {label})"
+    return f"label_values({c.VALID_EVENTS_1M}{sel((c.LABEL_SLA, sla))}, {label})"
 
 
 OVERVIEW_GROUPS = 25  # the overview's worst-groups table
@@ -83,29 +83,29 @@ def probe_sel(probe: Probe) -> str:
 # --- one objective --------------------------------------------------------------------------
 
 
-def error_ratio(objective: Objective, window: str) -> str:
+def error_ratio(objective: ObjectivePlan, window: str) -> str:
     return f"{c.error_ratio_rule(window)}{objective_sel(objective)}"
 
 
-def sli(objective: Objective, window: str) -> str:
+def sli(objective: ObjectivePlan, window: str) -> str:
     """Good/valid events over ``window`` (1 - the recorded error ratio)."""
     return f"1 - {error_ratio(objective, window)}"
 
 
-def target(objective: Objective) -> str:
+def target(objective: ObjectivePlan) -> str:
     return f"{c.OBJECTIVE_RATIO}{objective_sel(objective)}"
 
 
-def budget_remaining(objective: Objective) -> str:
+def budget_remaining(objective: ObjectivePlan) -> str:
     return f"{c.ERROR_BUDGET_REMAINING}{objective_sel(objective)}"
 
 
-def burn_rate(objective: Objective, window: str) -> str:
+def burn_rate(objective: ObjectivePlan, window: str) -> str:
     """How many times faster than sustainable the budget burns, over ``window``."""
     return f"{error_ratio(objective, window)} / {num(objective.error_budget)}"
 
 
-def alerts_firing(objective: Objective) -> str:
+def alerts_firing(objective: ObjectivePlan) -> str:
     """Number of slaforge alerts firing for this objective (0 rather than nothing)."""
     matchers = sel(
         (c.LABEL_SLA, f"${VAR_SLA}"),
@@ -115,7 +115,7 @@ def alerts_firing(objective: Objective) -> str:
     return f"count(ALERTS{matchers}) or vector(0)"
 
 
-def period_achieved(objective: Objective) -> str:
+def period_achieved(objective: ObjectivePlan) -> str:
     """Achieved ratio over the dashboard range (the panel pins that range to the current period).
 
     Traffic-weighted: the sum of bad 5m event counts over the sum of valid ones, maintenance excluded.
@@ -126,7 +126,7 @@ def period_achieved(objective: Objective) -> str:
     return f"1 - ({bad} / {valid})"
 
 
-def period_to_date(objective: Objective) -> str:
+def period_to_date(objective: ObjectivePlan) -> str:
     """Achieved ratio since the start of the current calendar period (the SLACreditAtRisk rules'
     period-to-date sums, written every 5m: read through last_over_time)."""
     s = objective_sel(objective)
@@ -135,12 +135,12 @@ def period_to_date(objective: Objective) -> str:
     return f"1 - ({bad} / {valid})"
 
 
-def period_projected(objective: Objective) -> str:
+def period_projected(objective: ObjectivePlan) -> str:
     """The achieved ratio at the period's end if no further error occurs (SLACreditAtRisk's value)."""
     return f"last_over_time({c.PERIOD_PROJECTED}{objective_sel(objective)}[10m])"
 
 
-def credit_at_risk(objective: Objective, tiers: Sequence[CreditTier] | None = None) -> str:
+def credit_at_risk(objective: ObjectivePlan, tiers: Sequence[CreditTier] | None = None) -> str:
     """Percent of the fee owed if the period ended now: the largest credit whose tier applies.
 
     Each tier is ``(achieved < below) * 0 + credit``; chained with ``or`` in descending credit
@@ -212,36 +212,21 @@ def probe_tls_expiry(probe: Probe) -> str:
 # --- SLIs measured from the service's own metrics -------------------------------------------
 
 
-def ratio_rates(objective: Objective) -> tuple[str, str]:
+def ratio_rates(counters: RatioCounters) -> tuple[str, str]:
     """(errors/s, requests/s) of a ratio SLI, from the user's own counters."""
-    ratio = objective.sli.ratio
-    assert ratio is not None
-    total = _sum_rates(ratio.total_selectors)
-    if ratio.good is not None:
-        return f"clamp_min({total} - ({_sum_rates(ratio.good_selectors)} or vector(0)), 0)", total
-    return _sum_rates(ratio.errors_selectors), total
+    total = _sum_rates(counters.total)
+    if counters.good:
+        return f"clamp_min({total} - ({_sum_rates(counters.good)} or vector(0)), 0)", total
+    return _sum_rates(counters.errors), total
 
 
 def _sum_rates(selectors: Sequence[Selector]) -> str:
     return " + ".join(f"sum(rate({s.render()}[{RATE_INTERVAL}]))" for s in selectors)
 
 
-def latency_quantile(objective: Objective, quantile: float) -> str:
-    latency = objective.sli.latency
-    assert latency is not None
-    bucket = latency.selector.render(metric=f"{latency.selector.metric}_bucket")
+def latency_quantile(histogram: Selector, quantile: float) -> str:
+    bucket = histogram.render(metric=f"{histogram.metric}_bucket")
     return f"histogram_quantile({num(quantile)}, sum by (le) (rate({bucket}[{RATE_INTERVAL}])))"
-
-
-def latency_good_share(objective: Objective) -> str:
-    """Share of requests at or under the threshold, straight from the histogram."""
-    latency = objective.sli.latency
-    assert latency is not None
-    metric = latency.selector.metric
-    le = Matcher("le", "=~", le_regex(latency.threshold))
-    good = latency.selector.render(metric=f"{metric}_bucket", extra=(le,))
-    count = latency.selector.render(metric=f"{metric}_count")
-    return f"sum(rate({good}[{RATE_INTERVAL}])) / sum(rate({count}[{RATE_INTERVAL}]))"
 
 
 # --- the overview (every SLA, filtered by a multi-value $sla) --------------------------------
@@ -341,12 +326,3 @@ OVERVIEW_GRAPH_SERIES = 10  # the budget graph shows the objectives with the lea
 
 def overview_budget_series() -> str:
     return f"bottomk({OVERVIEW_GRAPH_SERIES}, {_all(c.ERROR_BUDGET_REMAINING)})"
-
-
-def applicable(alerts: Sequence[BurnAlert], sla: SLA) -> list[BurnAlert]:
-    """The burn-rate alerts the rules actually contain for this SLA: enabled and reachable."""
-    enabled = {
-        c.SEVERITY_PAGE: sla.spec.alerting.page.enabled,
-        c.SEVERITY_TICKET: sla.spec.alerting.ticket.enabled,
-    }
-    return [a for a in alerts if a.applicable and enabled.get(a.severity, True)]

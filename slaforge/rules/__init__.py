@@ -13,12 +13,14 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from slaforge.conventions import OPERATOR_RULE_NAME, RULE_GROUP, RULE_GROUP_LONG
+from slaforge.plan import plan_for
 from slaforge.rules.alerts import alert_rules, long_alert_rules
 from slaforge.rules.credit import credit_zones, period_rules
 from slaforge.rules.engines import EngineOptions, apply
 from slaforge.rules.fleet import fast_fleet_rules, long_fleet_rules
 from slaforge.rules.group_alerts import groups_exceeded_alerts
 from slaforge.rules.maintenance import offset_rule, zones_needing_offset
+from slaforge.rules.model import Rule, RuleGroup, document
 from slaforge.rules.recording import FAST, SLOW, sla_recording_rules
 from slaforge.rules.render import dump
 from slaforge.spec.model import SLA
@@ -28,7 +30,7 @@ __all__ = ["EngineOptions", "generate_groups", "generate_rule_file", "render", "
 Format = Literal["prometheus", "operator"]
 
 
-def generate_groups(slas: Sequence[SLA]) -> list[dict[str, Any]]:
+def generate_groups(slas: Sequence[SLA]) -> list[RuleGroup]:
     """The two rule groups of a file, each rule in the order it must run:
 
     * ``slaforge`` (1m): time-zone offsets; per SLA its maintenance state, static series and 1m
@@ -37,24 +39,21 @@ def generate_groups(slas: Sequence[SLA]) -> list[dict[str, Any]]:
     * ``slaforge-long`` (5m): once for all SLAs, the ratios beyond 1h and the ticket conditions;
       then, per objective, the ticket, exhausted and absent alerts.
     """
-    ordered = sorted(slas, key=lambda s: s.name)
+    ordered = [plan_for(s) for s in sorted(slas, key=lambda s: s.name)]
     if not ordered:
         return []
     zones = sorted(set(zones_needing_offset(ordered)) | credit_zones(ordered))
-    fast: list[dict[str, Any]] = [offset_rule(zone) for zone in zones]
-    for sla in ordered:
-        fast += sla_recording_rules(sla)
+    fast: list[Rule] = [offset_rule(zone) for zone in zones]
+    for plan in ordered:
+        fast += sla_recording_rules(plan)
     fast += fast_fleet_rules(ordered)
-    for sla in ordered:
-        fast += alert_rules(sla)
-    long_ = long_fleet_rules(ordered) + period_rules(ordered)
-    for sla in ordered:
-        long_ += long_alert_rules(sla)
-        long_ += groups_exceeded_alerts(sla)
-    return [
-        {"name": RULE_GROUP, "interval": FAST.prom, "rules": fast},
-        {"name": RULE_GROUP_LONG, "interval": SLOW.prom, "rules": long_},
-    ]
+    for plan in ordered:
+        fast += alert_rules(plan)
+    long_: list[Rule] = [*long_fleet_rules(ordered), *period_rules(ordered)]
+    for plan in ordered:
+        long_ += long_alert_rules(plan)
+        long_ += groups_exceeded_alerts(plan)
+    return [RuleGroup(RULE_GROUP, FAST.prom, tuple(fast)), RuleGroup(RULE_GROUP_LONG, SLOW.prom, tuple(long_))]
 
 
 def generate_rule_file(slas: Sequence[SLA], engine: EngineOptions | None = None) -> dict[str, Any]:
@@ -62,8 +61,8 @@ def generate_rule_file(slas: Sequence[SLA], engine: EngineOptions | None = None)
     laid out for another rule engine with ``engine`` (:mod:`slaforge.rules.engines`)."""
     groups = generate_groups(slas)
     if engine is not None:
-        groups = apply(groups, slas, engine)
-    return {"groups": groups}
+        groups = apply(groups, [plan_for(s) for s in slas], engine)
+    return document(groups)
 
 
 def operator_document(slas: Sequence[SLA], engine: EngineOptions | None = None) -> dict[str, Any]:

@@ -30,7 +30,6 @@ and the daily sums at most 92 samples: cheap next to the 30d window's 8,640.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from slaforge.conventions import (
     ALERT_CREDIT_AT_RISK,
@@ -43,7 +42,6 @@ from slaforge.conventions import (
     LABEL_CALENDAR,
     LABEL_CREDIT,
     LABEL_DAY,
-    LABEL_OBJECTIVE,
     LABEL_PERIOD,
     LABEL_SEVERITY,
     LABEL_SLA,
@@ -57,15 +55,16 @@ from slaforge.conventions import (
     VALID_EVENTS_DAY5M,
     VALID_EVENTS_PERIOD,
 )
+from slaforge.plan import CreditBand, ObjectivePlan, SLAPlan
 from slaforge.promql_text import num
 from slaforge.rules.fleet import select as _select
 from slaforge.rules.groups import by_clause
 from slaforge.rules.maintenance import offset_steps
+from slaforge.rules.model import RecordingRule, record
 from slaforge.rules.recording import SLOW
-from slaforge.spec.model import SLA, CreditTier, Objective
+from slaforge.spec.model import CreditTier
 from slaforge.spec.promql import Matcher, Selector
 
-Rule = dict[str, Any]
 Calendar = tuple[str, str]  # (calendar, timezone)
 
 DAY = 86400
@@ -76,24 +75,16 @@ PERIOD_RANGES = {"month": "31d", "quarter": "92d"}
 PERIOD_WORDS = {"month": "calendar month", "quarter": "calendar quarter"}
 
 
-def credit_objectives(sla: SLA) -> list[Objective]:
-    """Objectives that get SLACreditAtRisk: with credits, a calendar period, not switched off."""
-    spec = sla.spec
-    if spec.calendar not in PERIOD_RANGES or not spec.alerting.credit_at_risk.enabled:
-        return []
-    return [o for o in spec.objectives if o.credits]
-
-
-def calendar_classes(slas: Sequence[SLA]) -> list[tuple[Calendar, list[SLA]]]:
+def calendar_classes(slas: Sequence[SLAPlan]) -> list[tuple[Calendar, list[SLAPlan]]]:
     """SLAs needing period-to-date rules, by (calendar, timezone), sorted."""
-    out: dict[Calendar, list[SLA]] = {}
-    for sla in slas:
-        if credit_objectives(sla):
-            out.setdefault((sla.spec.calendar, sla.spec.timezone), []).append(sla)
+    out: dict[Calendar, list[SLAPlan]] = {}
+    for plan in slas:
+        if plan.credit_objectives:
+            out.setdefault((plan.calendar, plan.timezone), []).append(plan)
     return sorted(out.items(), key=lambda item: item[0])
 
 
-def credit_zones(slas: Sequence[SLA]) -> set[str]:
+def credit_zones(slas: Sequence[SLAPlan]) -> set[str]:
     """Zones with DST whose offset series the period rules read."""
     return {tz for (_, tz), _ in calendar_classes(slas) if offset_steps(tz).changes}
 
@@ -156,17 +147,10 @@ def _numbered(calendar: str, local: str, value: str) -> str:
     return f"(\n{day}\n)\n* on () group_left ({LABEL_PERIOD}) (\n{period}\n)"
 
 
-def _record(name: str, expr: str, labels: dict[str, str] | None = None) -> Rule:
-    rule: Rule = {"record": name, "expr": expr}
-    if labels:
-        rule["labels"] = labels
-    return rule
-
-
-def period_rules(slas: Sequence[SLA]) -> list[Rule]:
+def period_rules(slas: Sequence[SLAPlan]) -> list[RecordingRule]:
     """The period-to-date rules of every (calendar, timezone) class, for the 5m group (after the
     5m pieces)."""
-    rules: list[Rule] = []
+    rules: list[RecordingRule] = []
     for cal, members in calendar_classes(slas):
         calendar, timezone = cal
         local = local_time(timezone)
@@ -174,33 +158,33 @@ def period_rules(slas: Sequence[SLA]) -> list[Rule]:
         labels = {LABEL_CALENDAR: calendar, LABEL_TIMEZONE: timezone}
         now = calendar_selector(CALENDAR_NOW, cal)
         closed = calendar_selector(CALENDAR_DAY_CLOSED, cal)
-        rules.append(_record(CALENDAR_NOW, _numbered(calendar, local, elapsed_ratio(calendar, local)) + "\n", labels))
+        rules.append(record(CALENDAR_NOW, _numbered(calendar, local, elapsed_ratio(calendar, local)) + "\n", labels))
         yesterday = f"({local} - {DAY})"
         first = f"vector({local} % {DAY}) < {SLOW.seconds:g}"
-        rules.append(_record(
+        rules.append(record(
             CALENDAR_DAY_CLOSED, f"(\n{_numbered(calendar, yesterday, 'vector(1)')}\n)\nand on () ({first})\n", labels
         ))
         sides = ((BAD_EVENTS_5M, BAD_EVENTS_DAY5M, BAD_EVENTS_1D, BAD_EVENTS_PERIOD),
                  (VALID_EVENTS_5M, VALID_EVENTS_DAY5M, VALID_EVENTS_1D, VALID_EVENTS_PERIOD))
         for five, day5m, _, _ in sides:
-            rules.append(_record(
+            rules.append(record(
                 day5m, f"{_select(five, members)}\n* on () group_left ({LABEL_DAY}) group by ({LABEL_DAY}) ({now})\n"
             ))
         for _, day5m, daily, _ in sides:
-            rules.append(_record(daily, (
+            rules.append(record(daily, (
                 f"sum by ({by}, {LABEL_PERIOD}) (\n"
                 f"  sum by ({by}, {LABEL_DAY}) (sum_over_time({_select(day5m, members)}[{CLOSE_RANGE}]))\n"
                 f"  * on ({LABEL_DAY}) group_left ({LABEL_PERIOD}) {closed}\n)\n"
             )))
         for _, day5m, daily, to_date in sides:
-            rules.append(_record(to_date, (
+            rules.append(record(to_date, (
                 f"sum by ({by}) (\n"
                 f"  sum_over_time({_select(daily, members)}[{PERIOD_RANGES[calendar]}]) and on ({LABEL_PERIOD}) {now}\n"
                 f"  or\n"
                 f"  sum_over_time({_select(day5m, members)}[{DAY_RANGE}]) and on ({LABEL_DAY}) {now}\n)\n"
             )))
         # absent during maintenance: the alerts then just select their series (one lookup each)
-        rules.append(_record(PERIOD_PROJECTED, (
+        rules.append(record(PERIOD_PROJECTED, (
             f"(\n1 - {_select(BAD_EVENTS_PERIOD, members)}\n"
             f"/ ({_select(VALID_EVENTS_PERIOD, members)} / on () group_left () {now})\n)\n"
             f"unless on ({LABEL_SLA}) ({MAINTENANCE_ACTIVE} == 1)\n"
@@ -208,25 +192,15 @@ def period_rules(slas: Sequence[SLA]) -> list[Rule]:
     return rules
 
 
-def crossed(tiers: Sequence[CreditTier]) -> list[tuple[CreditTier, float | None]]:
-    """Each tier with the next lower tier's bound (None for the last): a projected value in
-    [next, below) owes this tier's credit and no more."""
-    ordered = sorted(tiers, key=lambda t: -t.below)
-    return [(t, ordered[i + 1].below if i + 1 < len(ordered) else None) for i, t in enumerate(ordered)]
-
-
 def credit_text(credit: float) -> str:
     """The ``credit`` label: a plain number, ``25`` or ``12.5``."""
     return num(credit)
 
 
-def at_risk_expr(sla: SLA, objective: Objective, tier: CreditTier, floor: float | None) -> str:
-    series = Selector(
-        PERIOD_PROJECTED, (Matcher(LABEL_SLA, "=", sla.name), Matcher(LABEL_OBJECTIVE, "=", objective.name))
-    ).render()
-    cond = f"{series} < {num(tier.below / 100)}"
-    if floor is not None:
-        cond += f" >= {num(floor / 100)}"
+def at_risk_expr(objective: ObjectivePlan, band: CreditBand) -> str:
+    cond = f"{objective.selector(PERIOD_PROJECTED)} < {num(band.tier.below / 100)}"
+    if band.floor is not None:
+        cond += f" >= {num(band.floor / 100)}"
     return cond
 
 
@@ -241,8 +215,6 @@ __all__ = [
     "calendar_classes",
     "calendar_selector",
     "credit_labels",
-    "credit_objectives",
     "credit_zones",
-    "crossed",
     "period_rules",
 ]

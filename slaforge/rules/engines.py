@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
-from typing import Any, Literal
+from typing import Literal
 
-from slaforge.burnrate import BurnPolicy, factor, fits, sla_policies
+from slaforge.burnrate import BurnPolicy, factor
 from slaforge.conventions import (
     LABEL_OBJECTIVE,
     LABEL_SLA,
@@ -35,26 +35,17 @@ from slaforge.conventions import (
     TICKET_BURN_RATE,
     error_ratio_rule,
 )
+from slaforge.plan import ObjectivePlan, SLAPlan
 from slaforge.promql_text import num
-from slaforge.rules.groups import group_labels
 from slaforge.rules.maintenance import active_expr
-from slaforge.rules.recording import (
-    LONG_READ,
-    LONGEST_FAST_WINDOW,
-    objective_selector,
-    pieces_for,
-    prom,
-)
+from slaforge.rules.model import AlertingRule, RecordingRule, Rule, RuleGroup
+from slaforge.rules.recording import LONG_READ, LONGEST_FAST_WINDOW, pieces_for, prom
 from slaforge.spec.durations import Duration
-from slaforge.spec.model import SLA, Objective
 
 Engine = Literal["prometheus", "vmalert", "thanos", "mimir"]
 ENGINES: tuple[str, ...] = ("prometheus", "vmalert", "thanos", "mimir")
 MIMIR_DEFAULT_LIMIT = 20
 THANOS_STRATEGY = "abort"
-
-Rule = dict[str, Any]
-Group = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -73,108 +64,107 @@ class EngineOptions:
         return self.engine == "prometheus" and self.max_rules_per_group is None
 
 
-def apply(groups: list[Group], slas: Sequence[SLA], options: EngineOptions) -> list[Group]:
+def apply(groups: list[RuleGroup], slas: Sequence[SLAPlan], options: EngineOptions) -> list[RuleGroup]:
     """The groups laid out for ``options.engine``; the same list when nothing applies."""
     if options.is_default:
         return groups
     limit = options.limit
     if limit is not None and limit < 1:
         raise ValueError("--max-rules-per-group must be at least 1")
-    needs_split = limit is not None and any(len(g["rules"]) > limit for g in groups)
+    needs_split = limit is not None and any(len(g.rules) > limit for g in groups)
     if options.engine == "vmalert" or needs_split:
         groups = inline_burn_alerts(groups, slas)
     if limit is not None:
         groups = split_groups(groups, limit)
     if options.engine == "thanos":
-        groups = [{**g, "partial_response_strategy": THANOS_STRATEGY} for g in groups]
+        groups = [replace(g, partial_response_strategy=THANOS_STRATEGY) for g in groups]
     return groups
 
 
 # --- burn alerts computed from the pieces -------------------------------------------------------
 
 
-def _by(objective: Objective) -> str:
+def _by(objective: ObjectivePlan) -> str:
     """``objective, sla`` and the objective's group labels: one condition per group."""
-    return ", ".join((LABEL_OBJECTIVE, LABEL_SLA, *group_labels(objective)))
+    return ", ".join((LABEL_OBJECTIVE, LABEL_SLA, *objective.group_labels))
 
 
-def _pieces_ratio(window: Duration, sla: SLA, objective: Objective) -> str:
+def _pieces_ratio(window: Duration, objective: ObjectivePlan) -> str:
     """The objective's error ratio over ``window``, summed from pieces (what the ratio rule records)."""
     bad, valid, rng = pieces_for(window)
     by = _by(objective)
     return (
-        f"sum by ({by}) (sum_over_time({objective_selector(bad, sla, objective)}[{rng}]))\n"
-        f"/\nsum by ({by}) (sum_over_time({objective_selector(valid, sla, objective)}[{rng}]))"
+        f"sum by ({by}) (sum_over_time({objective.selector(bad)}[{rng}]))\n"
+        f"/\nsum by ({by}) (sum_over_time({objective.selector(valid)}[{rng}]))"
     )
 
 
-def _ratio(window: Duration, sla: SLA, objective: Objective, long_group: bool) -> str:
+def _ratio(window: Duration, objective: ObjectivePlan, long_group: bool) -> str:
     """In the 1m group a window beyond 1h is read from its recorded ratio (written every 5m), as
     the recorded page condition reads it; everything else is summed from the pieces."""
     if window > LONGEST_FAST_WINDOW and not long_group:
-        series = objective_selector(error_ratio_rule(prom(window)), sla, objective)
+        series = objective.selector(error_ratio_rule(prom(window)))
         return f"last_over_time({series}[{prom(LONG_READ)}])"
-    return f"(\n{_indent(_pieces_ratio(window, sla, objective))}\n)"
+    return f"(\n{_indent(_pieces_ratio(window, objective))}\n)"
 
 
 def _indent(text: str) -> str:
     return "\n".join(f"  {line}" if line else line for line in text.split("\n"))
 
 
-def _enough(sla: SLA, objective: Objective, policy: BurnPolicy) -> str:
+def _enough(plan: SLAPlan, objective: ObjectivePlan, policy: BurnPolicy) -> str:
     """``alerting.min_events``: as the recorded condition, at least that many valid events in the long window."""
-    least = sla.spec.alerting.min_events
+    least = plan.min_events
     if least <= 0:
         return ""
     _, valid, rng = pieces_for(policy.long_window)
     by = _by(objective)
-    events = f"sum_over_time({objective_selector(valid, sla, objective)}[{rng}])"
+    events = f"sum_over_time({objective.selector(valid)}[{rng}])"
     return f"\nand on ({by})\nsum by ({by}) ({events}) >= {least}"
 
 
-def _pair(sla: SLA, objective: Objective, policy: BurnPolicy, long_group: bool) -> str:
-    f = num(factor(policy, sla.spec.window))
+def _pair(plan: SLAPlan, objective: ObjectivePlan, policy: BurnPolicy, long_group: bool) -> str:
+    f = num(factor(policy, plan.window))
     budget = f"(1 - {num(objective.ratio)})"
-    long_ = _ratio(policy.long_window, sla, objective, long_group)
-    short = _ratio(policy.short_window, sla, objective, long_group)
+    long_ = _ratio(policy.long_window, objective, long_group)
+    short = _ratio(policy.short_window, objective, long_group)
     by = _by(objective)
     both = f"{_indent(f'{long_} / {budget} > {f}')}\nand on ({by})\n{_indent(f'{short} / {budget} > {f}')}"
-    return f"(\n{both}{_enough(sla, objective, policy)}\n)"
+    return f"(\n{both}{_enough(plan, objective, policy)}\n)"
 
 
-def burn_expr(sla: SLA, objective: Objective, severity: str) -> str | None:
+def burn_expr(plan: SLAPlan, objective: ObjectivePlan, severity: str) -> str | None:
     """The burn condition of one objective, as the recorded condition computes it, from the pieces."""
-    policies = [p for p in sla_policies(sla) if p.severity == severity and fits(p, sla.spec.window)]
+    policies = plan.condition_policies(severity)
     if not policies:
         return None
     long_group = severity == SEVERITY_TICKET
     by = _by(objective)
-    body = f"\nor on ({by})\n".join(_pair(sla, objective, p, long_group) for p in policies)
+    body = f"\nor on ({by})\n".join(_pair(plan, objective, p, long_group) for p in policies)
     expr = f"(\n{_indent(body)}\n)\n"
-    active = active_expr(sla)
+    active = active_expr(plan)
     if active is not None:
         # the SLA's own maintenance arithmetic, not the series recorded by this same evaluation
         expr += f"unless on () (\n{_indent(active.rstrip())}\n== 1\n)\n"
     return expr
 
 
-def inline_burn_alerts(groups: list[Group], slas: Sequence[SLA]) -> list[Group]:
+def inline_burn_alerts(groups: list[RuleGroup], slas: Sequence[SLAPlan]) -> list[RuleGroup]:
     """Every alert that selects one objective's recorded burn condition computes it instead."""
-    replace: dict[str, str] = {}
-    for sla in slas:
-        for objective in sla.spec.objectives:
+    inline: dict[str, str] = {}
+    for plan in slas:
+        for objective in plan.objectives:
             for severity, record in ((SEVERITY_PAGE, PAGE_BURN_RATE), (SEVERITY_TICKET, TICKET_BURN_RATE)):
-                expr = burn_expr(sla, objective, severity)
+                expr = burn_expr(plan, objective, severity)
                 if expr is not None:
-                    replace[objective_selector(record, sla, objective)] = expr
-    out = []
-    for group in groups:
-        rules = [
-            {**rule, "expr": replace[rule["expr"]]} if "alert" in rule and rule["expr"] in replace else rule
-            for rule in group["rules"]
-        ]
-        out.append({**group, "rules": rules})
-    return out
+                    inline[objective.selector(record)] = expr
+    return [replace(group, rules=tuple(_inlined(rule, inline) for rule in group.rules)) for group in groups]
+
+
+def _inlined(rule: Rule, inline: dict[str, str]) -> Rule:
+    if isinstance(rule, AlertingRule) and rule.expr in inline:
+        return replace(rule, expr=inline[rule.expr])
+    return rule
 
 
 # --- group size limits --------------------------------------------------------------------------
@@ -189,7 +179,7 @@ ANY = "*"
 def _reads(rule: Rule, recorded: set[str]) -> set[tuple[str, str]]:
     """(name, sla) pairs of recorded series the rule's expression selects (sla ANY: every SLA)."""
     out: set[tuple[str, str]] = set()
-    for name, braces in _SELECTOR.findall(str(rule["expr"])):
+    for name, braces in _SELECTOR.findall(rule.expr):
         if name not in recorded:
             continue
         match = _SLA_MATCH.search(braces or "")
@@ -199,9 +189,9 @@ def _reads(rule: Rule, recorded: set[str]) -> set[tuple[str, str]]:
 
 
 def _writes(rule: Rule) -> tuple[str, str] | None:
-    if "record" not in rule:
+    if not isinstance(rule, RecordingRule):
         return None
-    return rule["record"], rule.get("labels", {}).get(LABEL_SLA, ANY)
+    return rule.record, rule.labels.get(LABEL_SLA, ANY)
 
 
 def cut_points(rules: Sequence[Rule], limit: int) -> list[int]:
@@ -234,13 +224,13 @@ def cut_points(rules: Sequence[Rule], limit: int) -> list[int]:
     return cuts
 
 
-def split_groups(groups: list[Group], limit: int) -> list[Group]:
+def split_groups(groups: list[RuleGroup], limit: int) -> list[RuleGroup]:
     """Each group as consecutive groups of at most ``limit`` rules: ``name``, ``name-2``, ..."""
-    out: list[Group] = []
+    out: list[RuleGroup] = []
     for group in groups:
-        rules = group["rules"]
+        rules = group.rules
         bounds = [0, *cut_points(rules, limit), len(rules)]
         for index, (a, b) in enumerate(pairwise(bounds)):
-            name = group["name"] if index == 0 else f"{group['name']}-{index + 1}"
-            out.append({**group, "name": name, "rules": rules[a:b]})
+            name = group.name if index == 0 else f"{group.name}-{index + 1}"
+            out.append(replace(group, name=name, rules=rules[a:b]))
     return out

@@ -20,9 +20,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
-from typing import Any
 
-from slaforge.burnrate import BurnPolicy, factor, fits, sla_policies
+from slaforge.burnrate import BurnPolicy, factor
 from slaforge.conventions import (
     BAD_EVENTS_1M,
     BAD_EVENTS_5M,
@@ -42,30 +41,28 @@ from slaforge.conventions import (
     VALID_EVENTS_5M,
     error_ratio_rule,
 )
+from slaforge.plan import SLAPlan
 from slaforge.promql_text import num
 from slaforge.rules.groups import by_clause
+from slaforge.rules.model import RecordingRule, record
 from slaforge.rules.recording import (
     LONG_READ,
     LONGEST_FAST_WINDOW,
     SLOW,
     pieces_for,
     prom,
-    windows,
 )
 from slaforge.spec.durations import Duration
-from slaforge.spec.model import SLA
 from slaforge.spec.promql import Matcher, Selector
-
-Rule = dict[str, Any]
 
 BY = f"{LABEL_OBJECTIVE}, {LABEL_SLA}"
 # every objective's error budget, one series per objective
 BUDGET = f"(1 - max by ({BY}) ({OBJECTIVE_RATIO}))"
 
 
-def select(metric: str, slas: Sequence[SLA]) -> str:
+def select(metric: str, plans: Sequence[SLAPlan]) -> str:
     """``metric{sla=~"a|b|c"}`` for these SLAs (``sla="a"`` for one)."""
-    return _select(metric, tuple(sorted(s.name for s in slas)))
+    return _select(metric, tuple(sorted(p.name for p in plans)))
 
 
 @lru_cache(maxsize=4096)
@@ -75,43 +72,39 @@ def _select(metric: str, names: tuple[str, ...]) -> str:
     return Selector(metric, (matcher,)).render()
 
 
-def _record(name: str, expr: str) -> Rule:
-    return {"record": name, "expr": expr}
-
-
 def _block(text: str) -> str:
     """``(`` text indented by two spaces ``)``."""
     inner = "\n".join(f"  {line}" if line else line for line in text.rstrip("\n").split("\n"))
     return f"(\n{inner}\n)"
 
 
-def _with_metadata(expr: str, slas: Sequence[SLA]) -> str:
+def _with_metadata(expr: str, slas: Sequence[SLAPlan]) -> str:
     """Copy the SLAs' metadata.labels onto a ``by (objective, sla)`` result (nothing when none)."""
-    keys = sorted({key for sla in slas for key in sla.metadata.labels})
+    keys = sorted({key for plan in slas for key in plan.labels})
     if not keys:
         return expr
     return f"{_block(expr)}\n* on ({BY}) group_left ({', '.join(keys)})\ntopk by ({BY}) (1, {SLA_INFO})\n"
 
 
-def window_classes(slas: Sequence[SLA]) -> list[tuple[Duration, list[SLA]]]:
+def window_classes(slas: Sequence[SLAPlan]) -> list[tuple[Duration, list[SLAPlan]]]:
     """Every window with the SLAs that need its ratio: the contract's windows for all of them,
     each SLA window for the SLAs that have it; shortest first."""
-    out: dict[Duration, list[SLA]] = {}
-    for sla in slas:
-        for window in windows(sla):
-            out.setdefault(window, []).append(sla)
+    out: dict[Duration, list[SLAPlan]] = {}
+    for plan in slas:
+        for window in plan.ratio_windows:
+            out.setdefault(window, []).append(plan)
     return sorted(out.items(), key=lambda item: item[0])
 
 
-def sla_window_classes(slas: Iterable[SLA]) -> list[tuple[Duration, list[SLA]]]:
+def sla_window_classes(slas: Iterable[SLAPlan]) -> list[tuple[Duration, list[SLAPlan]]]:
     """SLAs grouped by their SLA window, shortest first."""
-    out: dict[Duration, list[SLA]] = {}
-    for sla in slas:
-        out.setdefault(sla.spec.window, []).append(sla)
+    out: dict[Duration, list[SLAPlan]] = {}
+    for plan in slas:
+        out.setdefault(plan.window, []).append(plan)
     return sorted(out.items(), key=lambda item: item[0])
 
 
-def ratio_rule(window: Duration, slas: Sequence[SLA]) -> Rule:
+def ratio_rule(window: Duration, slas: Sequence[SLAPlan]) -> RecordingRule:
     """Traffic-weighted error ratio over ``window``: sum of bad pieces / sum of valid pieces.
 
     Up to 1h: the 1m pieces, beyond: the 5m pieces; each written earlier in the same group, so
@@ -123,7 +116,7 @@ def ratio_rule(window: Duration, slas: Sequence[SLA]) -> Rule:
         f"sum by ({by}) (sum_over_time({select(bad, slas)}[{rng}]))\n/\n"
         f"sum by ({by}) (sum_over_time({select(valid, slas)}[{rng}]))\n"
     )
-    return _record(error_ratio_rule(prom(window)), _with_metadata(expr, slas))
+    return record(error_ratio_rule(prom(window)), _with_metadata(expr, slas))
 
 
 # The 5m pieces read the 1m pieces of (t - 6m30s, t - 1m30s]: old enough to have been written by
@@ -132,7 +125,7 @@ def ratio_rule(window: Duration, slas: Sequence[SLA]) -> Rule:
 FIVE_MINUTE_LAG = Duration.parse("1m30s")
 
 
-def five_minute_pieces(slas: Sequence[SLA]) -> list[Rule]:
+def five_minute_pieces(slas: Sequence[SLAPlan]) -> list[RecordingRule]:
     """Bad and valid events per 5m: the sum of five 1m pieces, first in the 5m group.
 
     Consecutive evaluations are exactly 5m apart and read ``[5m]`` ranges, so that every 1m piece
@@ -140,20 +133,20 @@ def five_minute_pieces(slas: Sequence[SLA]) -> list[Rule]:
     """
     rng, lag, by = prom(SLOW), prom(FIVE_MINUTE_LAG), by_clause(slas)
     return [
-        _record(five, f"sum by ({by}) (sum_over_time({select(one, slas)}[{rng}] offset {lag}))")
+        record(five, f"sum by ({by}) (sum_over_time({select(one, slas)}[{rng}] offset {lag}))")
         for one, five in ((BAD_EVENTS_1M, BAD_EVENTS_5M), (VALID_EVENTS_1M, VALID_EVENTS_5M))
     ]
 
 
-def maintenance_zero(slas: Sequence[SLA]) -> Rule | None:
+def maintenance_zero(slas: Sequence[SLAPlan]) -> RecordingRule | None:
     """``slaforge:maintenance:active`` 0 for every SLA without maintenance windows, in one rule."""
-    without = [s for s in slas if not s.spec.maintenance]
+    without = [s for s in slas if not s.windows]
     if not without:
         return None
-    return _record(MAINTENANCE_ACTIVE, f"0 * group by ({LABEL_SLA}) ({select(SLA_INFO, without)})")
+    return record(MAINTENANCE_ACTIVE, f"0 * group by ({LABEL_SLA}) ({select(SLA_INFO, without)})")
 
 
-def read_ratio(window: Duration, slas: Sequence[SLA], long_group: bool) -> str:
+def read_ratio(window: Duration, slas: Sequence[SLAPlan], long_group: bool) -> str:
     """A window's ratio as read from a group: series the 5m group records are read by the 1m group
     through last_over_time (the latest sample may be up to 5m old)."""
     sel = select(error_ratio_rule(prom(window)), slas)
@@ -162,17 +155,17 @@ def read_ratio(window: Duration, slas: Sequence[SLA], long_group: bool) -> str:
     return sel
 
 
-def _union(name: str, parts: Sequence[str]) -> list[Rule]:
+def _union(name: str, parts: Sequence[str]) -> list[RecordingRule]:
     """One rule per recorded name (promtool rejects duplicates): the SLA-window classes' parts,
     which select disjoint SLAs, joined by ``or``."""
     if not parts:
         return []
     if len(parts) == 1:
-        return [_record(name, parts[0])]
-    return [_record(name, "\nor\n".join(_block(part) for part in parts) + "\n")]
+        return [record(name, parts[0])]
+    return [record(name, "\nor\n".join(_block(part) for part in parts) + "\n")]
 
 
-def budget_rules(slas: Sequence[SLA]) -> list[Rule]:
+def budget_rules(slas: Sequence[SLAPlan]) -> list[RecordingRule]:
     """Error budget left over each SLA window: 1 - window ratio / budget (negative when overspent)."""
     parts = []
     for window, members in sla_window_classes(slas):
@@ -182,7 +175,7 @@ def budget_rules(slas: Sequence[SLA]) -> list[Rule]:
     return _union(ERROR_BUDGET_REMAINING, parts)
 
 
-def _enough_events(policy: BurnPolicy, slas: Sequence[SLA], min_events: int) -> str:
+def _enough_events(policy: BurnPolicy, slas: Sequence[SLAPlan], min_events: int) -> str:
     """``and`` clause: at least ``min_events`` valid events in the policy's long window (the pieces
     the long window's ratio sums: 1m pieces up to 1h, 5m pieces beyond), per group when grouped."""
     _, valid, rng = pieces_for(policy.long_window)
@@ -202,14 +195,8 @@ def _burn(window: Duration, ratio: Callable[[Duration], str], policy: BurnPolicy
     )
 
 
-def severity_policies(sla: SLA, severity: str) -> tuple[BurnPolicy, ...]:
-    """The SLA's policies of ``severity`` whose long window fits in its SLA window."""
-    return tuple(p for p in sla_policies(sla) if p.severity == severity and fits(p, sla.spec.window))
-
-
 def burn_condition(
-    severity: str, window: Duration, slas: Sequence[SLA],
-    policies: Sequence[BurnPolicy] | None = None, min_events: int = 0,
+    severity: str, window: Duration, slas: Sequence[SLAPlan], policies: Sequence[BurnPolicy], min_events: int = 0,
 ) -> str | None:
     """The burn condition of ``severity`` for SLAs sharing ``window``, policies and min_events:
     the long window's burn rate while both windows of a pair are over its factor (and the long
@@ -218,8 +205,6 @@ def burn_condition(
     Left out: pairs whose long window exceeds the SLA window. A pair whose threshold is >= 1 for
     some objective (low targets) simply never holds for it: an error ratio never exceeds 1.
     """
-    if policies is None:
-        policies = [p for p in sla_policies(slas[0]) if p.severity == severity and fits(p, window)] if slas else []
     if not policies or not slas:
         return None
     long_group = severity == SEVERITY_TICKET
@@ -239,25 +224,22 @@ def _policy_key(policies: tuple[BurnPolicy, ...]) -> tuple[tuple[str, float, int
 
 
 def condition_classes(
-    severity: str, slas: Iterable[SLA]
-) -> list[tuple[Duration, tuple[BurnPolicy, ...], int, list[SLA]]]:
+    severity: str, slas: Iterable[SLAPlan]
+) -> list[tuple[Duration, tuple[BurnPolicy, ...], int, list[SLAPlan]]]:
     """SLAs that share a burn condition: same SLA window, same policies of ``severity``, same
     min_events; in order of window (then policies, then min_events). Without alerting.policies
     and min_events this is one class per SLA window."""
-    out: dict[tuple[Duration, tuple[BurnPolicy, ...], int], list[SLA]] = {}
-    for sla in slas:
-        key = (sla.spec.window, severity_policies(sla, severity), sla.spec.alerting.min_events)
-        out.setdefault(key, []).append(sla)
+    out: dict[tuple[Duration, tuple[BurnPolicy, ...], int], list[SLAPlan]] = {}
+    for plan in slas:
+        key = (plan.window, plan.condition_policies(severity), plan.min_events)
+        out.setdefault(key, []).append(plan)
     ordered = sorted(out.items(), key=lambda item: (item[0][0], _policy_key(item[0][1]), item[0][2]))
     return [(w, pols, n, members) for (w, pols, n), members in ordered]
 
 
-def burn_condition_rules(severity: str, slas: Sequence[SLA]) -> list[Rule]:
+def burn_condition_rules(severity: str, slas: Sequence[SLAPlan]) -> list[RecordingRule]:
     """One rule recording the ``severity`` condition of every objective whose SLA enables it."""
-    enabled = [
-        s for s in slas
-        if (s.spec.alerting.page if severity == SEVERITY_PAGE else s.spec.alerting.ticket).enabled
-    ]
+    enabled = [s for s in slas if s.enabled[severity]]
     parts = [
         burn_condition(severity, window, members, policies, min_events)
         for window, policies, min_events, members in condition_classes(severity, enabled)
@@ -274,15 +256,12 @@ ESCALATION_BURN_WINDOW = Duration.parse("5m")
 ESCALATION_HOLD = Duration.parse("5m")
 
 
-def escalating_slas(slas: Sequence[SLA]) -> list[SLA]:
+def escalating_slas(slas: Sequence[SLAPlan]) -> list[SLAPlan]:
     """SLAs whose pages escalate: escalation steps, paging enabled and a page policy."""
-    return [
-        s for s in slas
-        if s.spec.escalation and s.spec.alerting.page.enabled and severity_policies(s, SEVERITY_PAGE)
-    ]
+    return [s for s in slas if s.escalates]
 
 
-def escalation_rules(slas: Sequence[SLA]) -> list[Rule]:
+def escalation_rules(slas: Sequence[SLAPlan]) -> list[RecordingRule]:
     """When each page started, and how long it has lasted while the 5m burn rate is over 1.
 
     ``slaforge:page_active_since:timestamp`` is its own value of the previous evaluation while the
@@ -303,23 +282,23 @@ def escalation_rules(slas: Sequence[SLA]) -> list[Rule]:
     ratio = f"max_over_time({recent}[{prom(ESCALATION_HOLD)}])"
     by = by_clause(members)  # one clock per group of a grouped objective
     return [
-        _record(
+        record(
             PAGE_ACTIVE_SINCE,
             f"{_block(f'0 * {page}{chr(10)}+ on ({by}) max by ({by}) ({since})')}\n"
             f"or on ({by})\n"
             f"(0 * {page} + time())\n",
         ),
-        _record(
+        record(
             PAGE_ESCALATING,
             f"time() - {since}\nand on ({by})\n{ratio} / on ({BY}) group_left () {BUDGET} > 1\n",
         ),
     ]
 
 
-def fast_fleet_rules(slas: Sequence[SLA]) -> list[Rule]:
+def fast_fleet_rules(slas: Sequence[SLAPlan]) -> list[RecordingRule]:
     """After every SLA's pieces in the 1m group: maintenance 0, ratios up to 1h, the budget left,
     the page conditions (which read the ratios of this same evaluation) and the escalation clock."""
-    rules: list[Rule] = []
+    rules: list[RecordingRule] = []
     zero = maintenance_zero(slas)
     if zero is not None:
         rules.append(zero)
@@ -330,7 +309,7 @@ def fast_fleet_rules(slas: Sequence[SLA]) -> list[Rule]:
     return rules
 
 
-def long_fleet_rules(slas: Sequence[SLA]) -> list[Rule]:
+def long_fleet_rules(slas: Sequence[SLAPlan]) -> list[RecordingRule]:
     """The 5m group: the 5m pieces, ratios beyond 1h, then the ticket conditions (3d and 6h, just
     recorded)."""
     rules = five_minute_pieces(slas)

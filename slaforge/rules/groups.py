@@ -17,32 +17,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from slaforge.conventions import LABEL_OBJECTIVE, LABEL_SLA, VALID_EVENTS_1M
-from slaforge.spec.model import SLA, Objective
+from slaforge.plan import ObjectivePlan, SLAPlan, fleet_group_labels
 
 BY = (LABEL_OBJECTIVE, LABEL_SLA)
 
 
-def group_labels(objective: Objective) -> tuple[str, ...]:
-    """The objective's group labels, sorted (empty for an ungrouped objective)."""
-    return tuple(sorted(objective.group_by))
-
-
-def file_group_labels(slas: Iterable[SLA]) -> tuple[str, ...]:
-    """Every group label used by an objective of these SLAs, sorted."""
-    return tuple(sorted({key for sla in slas for o in sla.spec.objectives for key in o.group_by}))
-
-
-def by_clause(slas: Iterable[SLA]) -> str:
+def by_clause(plans: Iterable[SLAPlan]) -> str:
     """``objective, sla`` plus the file's group labels: what every shared rule keeps."""
-    return ", ".join((*BY, *file_group_labels(slas)))
+    return ", ".join((*BY, *fleet_group_labels(plans)))
 
 
-def grouped(slas: Iterable[SLA]) -> list[tuple[SLA, Objective]]:
-    return [(sla, o) for sla in slas for o in sla.spec.objectives if o.group_by]
-
-
-def groups_count_expr(sla: SLA, objective: Objective) -> str:
+def groups_count_expr(objective: ObjectivePlan) -> str:
     """How many groups the objective's SLI has now (its 1m valid pieces)."""
-    from slaforge.rules.recording import objective_selector
-
-    return f"count({objective_selector(VALID_EVENTS_1M, sla, objective)})"
+    return f"count({objective.selector(VALID_EVENTS_1M)})"

@@ -19,20 +19,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from slaforge.conventions import LABEL_TIMEZONE, TIMEZONE_OFFSET
-from slaforge.spec.model import SLA, WEEKDAYS, Maintenance
+from slaforge.maintenance import DAY, Recurring
+from slaforge.plan import SLAPlan, as_plan
+from slaforge.rules.model import RecordingRule, record
+from slaforge.spec.model import SLA
 from slaforge.spec.promql import Matcher, Selector
 from slaforge.timezones import offset_changes
 
 TZ_FIRST_YEAR = 2020
 TZ_LAST_YEAR = 2050
-WEEK = 7 * 86400
-DAY = 86400
-# 1970-01-05 was a Monday: day number of a weekday in "local seconds since the epoch".
-_FIRST_MONDAY = 4
 
 
 @dataclass(frozen=True)
@@ -72,22 +70,17 @@ def offset_expr(timezone: str) -> str:
     return " ".join(terms)
 
 
-def offset_rule(timezone: str) -> dict[str, Any]:
+def offset_rule(timezone: str) -> RecordingRule:
     """Recording rule of a zone's offset, shared by every SLA in that zone (evaluated once)."""
-    return {
-        "record": TIMEZONE_OFFSET,
-        "expr": f"vector({offset_expr(timezone)})",
-        "labels": {LABEL_TIMEZONE: timezone},
-    }
+    return record(TIMEZONE_OFFSET, f"vector({offset_expr(timezone)})", {LABEL_TIMEZONE: timezone})
 
 
-def zones_needing_offset(slas: Sequence[SLA]) -> list[str]:
+def zones_needing_offset(plans: Sequence[SLAPlan]) -> list[str]:
     """Zones with offset changes used by recurring windows: they get a shared offset rule."""
     zones = {
-        sla.spec.timezone
-        for sla in slas
-        if any(_recurring(m) is not None for m in sla.spec.maintenance)
-        and offset_steps(sla.spec.timezone).changes
+        plan.timezone
+        for plan in plans
+        if any(isinstance(w, Recurring) for w in plan.windows) and offset_steps(plan.timezone).changes
     }
     return sorted(zones)
 
@@ -104,70 +97,45 @@ def local_time_expr(timezone: str) -> tuple[str, bool]:
     return "time()", False
 
 
-def _recurring(maint: Maintenance) -> tuple[int, int, int] | None:
-    """(period, reference start in local epoch seconds, duration) of a weekly or daily window."""
-    if maint.weekly is not None:
-        w = maint.weekly
-        ref = (_FIRST_MONDAY + WEEKDAYS.index(w.day)) * DAY + w.start.hour * 3600 + w.start.minute * 60
-        return WEEK, ref, int(w.duration.seconds)
-    if maint.daily is not None:
-        d = maint.daily
-        return DAY, d.start.hour * 3600 + d.start.minute * 60, int(d.duration.seconds)
-    return None
-
-
-def once_bounds(maint: Maintenance, timezone: str) -> tuple[int, int]:
-    """UTC start and end (seconds) of a one-off window."""
-    assert maint.once is not None
-    start = maint.once.start
-    if start.tzinfo is None:
-        start = start.replace(tzinfo=ZoneInfo(timezone))
-    begin = int(start.timestamp())
-    return begin, begin + int(maint.once.duration.seconds)
-
-
-def active_expr(sla: SLA) -> str | None:
+def active_expr(sla: SLA | SLAPlan) -> str | None:
     """Vector PromQL without labels: 1 while a maintenance window is open, else 0; None without
     windows. Empty (not 0) while a DST zone's shared offset series is missing."""
-    spec = sla.spec
-    if not spec.maintenance:
+    plan = as_plan(sla)
+    if not plan.windows:
         return None
     terms: list[str] = []
-    for maint in spec.maintenance:
-        recurring = _recurring(maint)
-        if recurring is not None:
-            period, ref, duration = recurring
-            local, is_vector = local_time_expr(spec.timezone)
+    for window in plan.windows:
+        if isinstance(window, Recurring):
+            period, ref = window.period, window.start
+            local, is_vector = local_time_expr(plan.timezone)
             # (local - ref) mod period, kept non-negative for any t >= 0 whatever the offset
             shift = (-ref) % period + period
-            term = f"({local} + {shift}) % {period} < bool {duration}"
+            term = f"({local} + {shift}) % {period} < bool {window.seconds}"
             terms.append(f"max({term})" if is_vector else f"vector({term})")
         else:
-            begin, end = once_bounds(maint, spec.timezone)
+            begin, end = window.bounds()
             terms.append(f"vector((time() >= bool {begin}) * (time() < bool {end}))")
     if len(terms) == 1:
         return terms[0]
     return "(" + " + ".join(terms) + ") > bool 0"
 
 
-def active_at(sla: SLA, t: float) -> bool:
+def active_at(sla: SLA | SLAPlan, t: float) -> bool:
     """Python mirror of :func:`active_expr`, for tests and for placing test cases."""
-    spec = sla.spec
-    for maint in spec.maintenance:
-        recurring = _recurring(maint)
-        if recurring is not None:
-            period, ref, duration = recurring
-            local = t + offset_steps(spec.timezone).at(t)
-            if (local - ref) % period < duration:
+    plan = as_plan(sla)
+    for window in plan.windows:
+        if isinstance(window, Recurring):
+            local = t + offset_steps(plan.timezone).at(t)
+            if (local - window.start) % window.period < window.seconds:
                 return True
         else:
-            begin, end = once_bounds(maint, spec.timezone)
+            begin, end = window.bounds()
             if begin <= t < end:
                 return True
     return False
 
 
-def next_window(sla: SLA, after: float, horizon: float = 30 * DAY, step: int = 60) -> tuple[int, int] | None:
+def next_window(sla: SLA | SLAPlan, after: float, horizon: float = 30 * DAY, step: int = 60) -> tuple[int, int] | None:
     """First maintenance window (start, end) in UTC seconds opening at or after ``after`` (minute steps)."""
     t = int(after) // step * step
     stop = after + horizon

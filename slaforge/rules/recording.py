@@ -10,14 +10,11 @@ No rule evaluates ``rate()`` over more than 2m of raw samples: long windows cost
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any
 
 from slaforge.conventions import (
     BAD_EVENTS_1M,
     BAD_EVENTS_5M,
-    ERROR_RATIO_WINDOWS,
     EVENTS_STEP,
     FAST_STEP,
     LABEL_CUSTOMER,
@@ -32,15 +29,12 @@ from slaforge.conventions import (
     VALID_EVENTS_1M,
     VALID_EVENTS_5M,
 )
-from slaforge.promql_text import num, quote
-from slaforge.rules.groups import group_labels
+from slaforge.plan import ObjectivePlan, SLAPlan
+from slaforge.promql_text import num
 from slaforge.rules.maintenance import active_expr
-from slaforge.rules.sli import events
+from slaforge.rules.model import RecordingRule, record
+from slaforge.rules.sli import plan_events
 from slaforge.spec.durations import Duration
-from slaforge.spec.model import SLA, Objective
-from slaforge.spec.promql import Matcher, Selector
-
-Rule = dict[str, Any]
 
 FAST = Duration.parse(FAST_STEP)
 SLOW = Duration.parse(EVENTS_STEP)
@@ -51,37 +45,6 @@ LONGEST_FAST_WINDOW = Duration.parse("1h")
 # series of the 5m group are read through last_over_time over this range: a reader evaluated just
 # before the 5m group's next run would otherwise find the last sample outside the 5m lookback
 LONG_READ = Duration.parse("10m")
-
-
-def objective_selector(metric: str, sla: SLA, objective: Objective) -> str:
-    return _objective_selector(metric, sla.name, objective.name)
-
-
-@lru_cache(maxsize=65536)
-def _objective_selector(metric: str, sla: str, objective: str) -> str:
-    return Selector(metric, (Matcher(LABEL_SLA, "=", sla), Matcher(LABEL_OBJECTIVE, "=", objective))).render()
-
-
-def maintenance_selector(sla: SLA) -> str:
-    return Selector(MAINTENANCE_ACTIVE, (Matcher(LABEL_SLA, "=", sla.name),)).render()
-
-
-def objective_labels(sla: SLA, objective: Objective) -> dict[str, str]:
-    """metadata.labels, then sla and objective (which nobody may override)."""
-    labels = dict(sla.metadata.labels)
-    labels[LABEL_SLA] = sla.name
-    labels[LABEL_OBJECTIVE] = objective.name
-    return dict(sorted(labels.items()))
-
-
-STANDARD_WINDOWS = frozenset(Duration.parse(w) for w in ERROR_RATIO_WINDOWS)
-
-
-def windows(sla: SLA) -> list[Duration]:
-    """The contract's windows, the SLA window and the windows of the SLA's own alerting.policies,
-    shortest first, without duplicates."""
-    own = {w for p in sla.spec.alerting.policies or () for w in (p.long, p.short)}
-    return sorted(STANDARD_WINDOWS | {sla.spec.window} | own)
 
 
 @lru_cache(maxsize=1024)
@@ -110,82 +73,66 @@ def pieces_for(window: Duration) -> tuple[str, str, str]:
     return BAD_EVENTS_5M, VALID_EVENTS_5M, range_of(window, SLOW)
 
 
-def _record(name: str, expr: str, labels: Mapping[str, str]) -> Rule:
-    """A recording rule; a label value that holds ``{{`` is set by the expression instead.
-
-    Prometheus writes recording-rule labels as they are, but vmalert expands them as Go
-    templates: text such as ``ACME {{ Corp`` would make it refuse the file, and no spelling of
-    it means the same to both. ``label_replace`` sets it as data for both.
-    """
-    for key, value in sorted(labels.items()):
-        if "{{" in value:
-            replacement = quote(value.replace("$", "$$"))
-            expr = f"label_replace({expr}, {quote(key)}, {replacement}, \"\", \"\")"
-    plain = {k: v for k, v in sorted(labels.items()) if "{{" not in v}
-    return {"record": name, "expr": expr, "labels": plain}
-
-
-def piece_labels(sla: SLA, objective: Objective) -> dict[str, str]:
+def piece_labels(objective: ObjectivePlan) -> dict[str, str]:
     """Pieces carry sla and objective (and a grouped objective's group labels, from its ``sum by``)
     only: a change of metadata.labels never splits a window."""
-    return {LABEL_OBJECTIVE: objective.name, LABEL_SLA: sla.name}
+    return {LABEL_OBJECTIVE: objective.name, LABEL_SLA: objective.sla}
 
 
-def _gate(expr: str, sla: SLA, grouped: bool = False) -> str:
+def _gate(expr: str, plan: SLAPlan, grouped: bool = False) -> str:
     """Zero the piece when maintenance was active at any point of its range (t - 2m, t].
 
     Reads the maintenance series recorded just before, so that the (possibly long) time-zone
     arithmetic is written once per SLA; without that series (never yet evaluated) the piece
     counts normally.
     """
-    if not sla.spec.maintenance:
+    if not plan.windows:
         return expr
-    active = f"max_over_time({maintenance_selector(sla)}[{prom(FAST_RANGE)}])"
+    active = f"max_over_time({plan.maintenance_selector}[{prom(FAST_RANGE)}])"
     join = "* on() group_left ()" if grouped else "* on()"
     return f"({expr})\n{join} ((1 - {active}) or on() vector(1))\n"
 
 
-def pieces(sla: SLA, objective: Objective) -> list[Rule]:
+def pieces(plan: SLAPlan, objective: ObjectivePlan) -> list[RecordingRule]:
     """Bad and valid events per minute (increase over 2m, halved), maintenance excluded."""
-    by = group_labels(objective)
-    bad, valid = events(sla, objective).increase(prom(FAST_RANGE), divide=FAST_RANGE.ms // FAST.ms, by=by)
-    labels = piece_labels(sla, objective)
+    by = objective.group_labels
+    bad, valid = plan_events(objective.sli).increase(prom(FAST_RANGE), divide=FAST_RANGE.ms // FAST.ms, by=by)
+    labels = piece_labels(objective)
     return [
-        _record(BAD_EVENTS_1M, _gate(bad, sla, bool(by)), labels),
-        _record(VALID_EVENTS_1M, _gate(valid, sla, bool(by)), labels),
+        record(BAD_EVENTS_1M, _gate(bad, plan, bool(by)), labels),
+        record(VALID_EVENTS_1M, _gate(valid, plan, bool(by)), labels),
     ]
 
 
-def maintenance_rule(sla: SLA) -> Rule:
+def maintenance_rule(plan: SLAPlan) -> RecordingRule:
     """The SLA's maintenance state (SLAs without windows get theirs from one shared rule)."""
-    active = active_expr(sla)
+    active = active_expr(plan)
     assert active is not None, "only for SLAs with maintenance windows"
-    return _record(MAINTENANCE_ACTIVE, active, {LABEL_SLA: sla.name})
+    return record(MAINTENANCE_ACTIVE, active, {LABEL_SLA: plan.name})
 
 
-def static_rules(sla: SLA, objective: Objective) -> list[Rule]:
-    labels = objective_labels(sla, objective)
-    spec = sla.spec
+def static_rules(plan: SLAPlan, objective: ObjectivePlan) -> list[RecordingRule]:
+    labels = objective.labels
     info = {
         **labels,
-        LABEL_SERVICE: spec.service,
-        LABEL_PROVIDER: spec.provider,
-        LABEL_CUSTOMER: spec.customer,
-        LABEL_WINDOW: prom(spec.window),
+        LABEL_SERVICE: plan.service,
+        LABEL_PROVIDER: plan.provider,
+        LABEL_CUSTOMER: plan.customer,
+        LABEL_WINDOW: prom(plan.window),
     }
     return [
-        _record(OBJECTIVE_RATIO, f"vector({num(objective.ratio)})", labels),
-        _record(SLA_INFO, "vector(1)", info),
+        record(OBJECTIVE_RATIO, f"vector({num(objective.ratio)})", labels),
+        record(SLA_INFO, "vector(1)", info),
     ]
 
 
-def sla_recording_rules(sla: SLA) -> list[Rule]:
+def sla_recording_rules(plan: SLAPlan) -> list[RecordingRule]:
     """Per objective: the static series and the 1m pieces; first the SLA's maintenance state when
     it declares windows (the pieces read it)."""
-    rules: list[Rule] = []
-    if sla.spec.maintenance:
-        rules.append(maintenance_rule(sla))
-    for objective in sla.spec.objectives:
-        rules += static_rules(sla, objective)
-        rules += pieces(sla, objective)
+    rules: list[RecordingRule] = []
+    if plan.windows:
+        rules.append(maintenance_rule(plan))
+    for objective in plan.objectives:
+        rules += static_rules(plan, objective)
+        rules += pieces(plan, objective)
     return rules

@@ -1,6 +1,7 @@
-"""Bad and valid events of each SLI kind, as PromQL over the raw series.
+"""Bad and valid events of an SLI, as PromQL over the raw series.
 
-Every kind reduces to two counters: valid events and bad events. The generator turns them into
+Every kind reduces to two counters, valid events and bad events; which series those are is the
+plan's SLI kind table (:mod:`slaforge.plan.sli`). The generator turns them into
 event counts per piece (``increase`` over a short range, summed over all series of the selector),
 and every window's ratio is then a ratio of sums of those pieces.
 """
@@ -8,24 +9,13 @@ and every window's ratio is then a ratio of sums of those pieces.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
-from slaforge.conventions import (
-    LABEL_PROBE,
-    LABEL_SLA,
-    PROBE_DURATION,
-    PROBE_FAILURES_TOTAL,
-    PROBES_TOTAL,
-)
+from slaforge.plan import SLIPlan, plan_for
+from slaforge.plan.sli import Terms
 from slaforge.promql_text import le_regex
 from slaforge.spec.model import SLA, Objective
-from slaforge.spec.promql import Matcher, Selector
 
-Terms = tuple[str, ...]
-
-
-def _terms(value: str | Terms) -> Terms:
-    return (value,) if isinstance(value, str) else value
+__all__ = ["Events", "events", "le_regex", "plan_events", "sum_increase"]
 
 
 def _sum(term: str, rng: str, by: Terms, offset: str = "") -> str:
@@ -93,53 +83,11 @@ class Events:
         return bad, valid
 
 
-@lru_cache(maxsize=4096)
-def parse(text: str) -> Selector:
-    """Selector.parse, cached: the generator renders the same selectors several times."""
-    return Selector.parse(text)
-
-
-def _histogram(text: str) -> Selector:
-    sel = parse(text)
-    for suffix in ("_bucket", "_count", "_sum"):
-        if sel.metric.endswith(suffix):
-            return Selector(sel.metric[: -len(suffix)], sel.matchers)
-    return sel
-
-
-def _probe_selector(sla: SLA, metric: str, probe: str) -> str:
-    return Selector(metric, (Matcher(LABEL_SLA, "=", sla.name), Matcher(LABEL_PROBE, "=", probe))).render()
-
-
 def events(sla: SLA, objective: Objective) -> Events:
-    sli = objective.sli
-    if sli.probe is not None:
-        return Events(
-            valid=(_probe_selector(sla, PROBES_TOTAL, sli.probe),),
-            bad=(_probe_selector(sla, PROBE_FAILURES_TOTAL, sli.probe),),
-        )
-    if sli.probe_latency is not None:
-        base = Selector(
-            PROBE_DURATION,
-            (Matcher(LABEL_SLA, "=", sla.name), Matcher(LABEL_PROBE, "=", sli.probe_latency.probe)),
-        )
-        le = Matcher("le", "=~", le_regex(sli.probe_latency.threshold.seconds))
-        return Events(
-            valid=(base.render(metric=f"{PROBE_DURATION}_count"),),
-            good=(base.render(metric=f"{PROBE_DURATION}_bucket", extra=(le,)),),
-        )
-    if sli.ratio is not None:
-        # the loader validated them (and stripped them); used as the user wrote them
-        ratio = sli.ratio
-        if ratio.good is not None:
-            return Events(valid=_terms(ratio.total), good=_terms(ratio.good))
-        assert ratio.errors is not None
-        return Events(valid=_terms(ratio.total), bad=_terms(ratio.errors))
-    if sli.latency is not None:
-        sel = _histogram(sli.latency.histogram)
-        le = Matcher("le", "=~", le_regex(sli.latency.threshold))
-        return Events(
-            valid=(sel.render(metric=f"{sel.metric}_count"),),
-            good=(sel.render(metric=f"{sel.metric}_bucket", extra=(le,)),),
-        )
-    raise AssertionError(f"unknown SLI kind {sli.kind}")
+    """The objective's events (for readers that hold the SLA: the report)."""
+    return plan_events(plan_for(sla).objective(objective.name).sli)
+
+
+def plan_events(sli: SLIPlan) -> Events:
+    """The events an SLI counts, as the plan's SLI kind table says (:mod:`slaforge.plan.sli`)."""
+    return Events(valid=sli.valid, bad=sli.bad, good=sli.good)

@@ -26,17 +26,16 @@ from slaforge.conventions import (
     LABEL_RECEIVER,
     LABEL_SEVERITY,
     LABEL_SLA,
-    PROBE_DURATION,
     PROBE_FAILURES_TOTAL,
     PROBES_TOTAL,
     SEVERITY_PAGE,
     SEVERITY_TICKET,
 )
+from slaforge.plan import ObjectivePlan, SLAPlan, as_plan, plan_for
 from slaforge.promql_text import le_value, quote
-from slaforge.rules.alerts import applicable_conditions
-from slaforge.rules.credit import credit_objectives, credit_text, crossed
+from slaforge.rules.credit import credit_text
 from slaforge.rules.maintenance import active_at, next_window, offset_steps
-from slaforge.spec.model import SLA, Objective
+from slaforge.spec.model import SLA
 from slaforge.spec.promql import Matcher, Selector
 
 RATE = 60  # valid events per minute in every generated series
@@ -101,37 +100,32 @@ def _solve(want: Sequence[Selector], avoid: Sequence[Selector], metric: str) -> 
     return None
 
 
-def plan(sla: SLA, objective: Objective) -> list[Series] | None:
-    """Series that make this objective healthy or totally failing; None if not synthesisable."""
+def synthesise(objective: ObjectivePlan) -> list[Series] | None:
+    """Series that make this objective healthy or totally failing; None if not synthesisable.
+
+    Read from the plan's SLI (:mod:`slaforge.plan.sli`): a histogram (either latency kind) gets its
+    count and its bucket at the threshold; the exporter's probe counters get a failure reason; the
+    author's counters get series solved from their selectors."""
     sli = objective.sli
-    if sli.probe is not None or sli.probe_latency is not None:
-        probe = sli.probe_name
-        assert probe is not None
-        base = {LABEL_SLA: sla.name, LABEL_PROBE: probe}
-        if sli.probe is not None:
-            return [
-                Series(_series(PROBES_TOTAL, base), RATE, RATE),
-                Series(_series(PROBE_FAILURES_TOTAL, {**base, "reason": "timeout"}), 0, RATE),
-            ]
-        assert sli.probe_latency is not None
-        le = le_value(sli.probe_latency.threshold.seconds)
-        return [
-            Series(_series(f"{PROBE_DURATION}_count", base), RATE, RATE),
-            Series(_series(f"{PROBE_DURATION}_bucket", {**base, "le": le}), RATE, 0),
-        ]
-    if sli.latency is not None:
-        sel = sli.latency.selector
+    if sli.histogram is not None and sli.threshold is not None:
+        sel = sli.histogram
         count = Selector(f"{sel.metric}_count", sel.matchers)
         labels = _solve([count], [], count.metric)
         if labels is None:
             return None
-        le = le_value(sli.latency.threshold)
+        le = le_value(sli.threshold)
         return [
             Series(_series(count.metric, labels), RATE, RATE),
             Series(_series(f"{sel.metric}_bucket", {**labels, "le": le}), RATE, 0),
         ]
-    assert sli.ratio is not None
-    return _ratio_plan(sli.ratio.errors_selectors, sli.ratio.good_selectors, sli.ratio.total_selectors)
+    if sli.probe is not None:
+        base = {LABEL_SLA: objective.sla, LABEL_PROBE: sli.probe}
+        return [
+            Series(_series(PROBES_TOTAL, base), RATE, RATE),
+            Series(_series(PROBE_FAILURES_TOTAL, {**base, "reason": "timeout"}), 0, RATE),
+        ]
+    assert sli.counters is not None
+    return _ratio_plan(sli.counters.errors, sli.counters.good, sli.counters.total)
 
 
 def _ratio_plan(errors: Sequence[Selector], good: Sequence[Selector],
@@ -190,7 +184,7 @@ def _minutes(ms: int) -> int:
     return -(-ms // 60_000)
 
 
-def _firing(sla: SLA, alertname: str, by: str, extra: tuple[Matcher, ...] = ()) -> str:
+def _firing(sla: SLAPlan, alertname: str, by: str, extra: tuple[Matcher, ...] = ()) -> str:
     sel = Selector(
         "ALERTS",
         (Matcher("alertname", "=", alertname), Matcher("alertstate", "=", "firing"),
@@ -199,7 +193,7 @@ def _firing(sla: SLA, alertname: str, by: str, extra: tuple[Matcher, ...] = ()) 
     return f"count by ({by}) ({sel})"
 
 
-def _objectives_filter(sla: SLA, names: Sequence[str]) -> str:
+def _objectives_filter(sla: SLAPlan, names: Sequence[str]) -> str:
     return Selector(
         "ALERTS",
         (Matcher(LABEL_SLA, "=", sla.name), Matcher("alertstate", "=", "firing"),
@@ -211,7 +205,7 @@ def _time_to_fire(alerts: Sequence[BurnAlert]) -> int:
     return min(_minutes(a.time_to_fire_on_outage.ms) for a in alerts if a.time_to_fire_on_outage)
 
 
-def _clear_of_maintenance(sla: SLA, first: int, minutes: int) -> int | None:
+def _clear_of_maintenance(sla: SLAPlan, first: int, minutes: int) -> int | None:
     """The first minute at or after ``first`` that starts ``minutes`` without maintenance.
 
     None when there is none within a week and a day (a weekly window leaves almost no time free).
@@ -230,21 +224,21 @@ def _clear_of_maintenance(sla: SLA, first: int, minutes: int) -> int | None:
     return None
 
 
-def _end_of_window(sla: SLA, t: int, stop: int) -> int:
+def _end_of_window(sla: SLAPlan, t: int, stop: int) -> int:
     while t < stop and active_at(sla, t):
         t += 60
     return t
-def projected_credit(sla: SLA, objective: Objective, outage: tuple[int, int], at: int,
+def projected_credit(sla: SLAPlan, objective: ObjectivePlan, outage: tuple[int, int], at: int,
                      shift: int = 0) -> float | None:
     """Python mirror of SLACreditAtRisk for a total outage (minutes since the epoch, traffic from
     minute 0 on): the credit the alert shows at minute ``at`` (0 for none), or None before any
     traffic in the period. ``shift`` moves the counted events by that many minutes (piece lag)."""
-    timezone = sla.spec.timezone
+    timezone = sla.timezone
     now = at * 60
     local = datetime.fromtimestamp(now + offset_steps(timezone).at(now), UTC)
-    first_month = local.month if sla.spec.calendar == "month" else 3 * ((local.month - 1) // 3) + 1
+    first_month = local.month if sla.calendar == "month" else 3 * ((local.month - 1) // 3) + 1
     start = local.replace(month=first_month, day=1, hour=0, minute=0, second=0, microsecond=0)
-    months = 1 if sla.spec.calendar == "month" else 3
+    months = 1 if sla.calendar == "month" else 3
     year, month = divmod(start.month - 1 + months, 12)
     end = start.replace(year=start.year + year, month=month + 1)
     elapsed = (local - start).total_seconds() / (end - start).total_seconds()
@@ -255,17 +249,17 @@ def projected_credit(sla: SLA, objective: Objective, outage: tuple[int, int], at
     if valid <= 0 or elapsed <= 0:
         return None
     achieved = (1 - bad / (valid / elapsed)) * 100
-    for tier, floor in crossed(objective.credits):
-        if achieved < tier.below and (floor is None or achieved >= floor):
-            return tier.credit
+    for band in objective.bands:
+        if achieved < band.tier.below and (band.floor is None or achieved >= band.floor):
+            return band.tier.credit
     return 0
 
 
-def _credit_checks(sla: SLA, plans: dict[str, list[Series]], start: int, end: int, at: int) -> list[dict[str, Any]]:
+def _credit_checks(sla: SLAPlan, plans: dict[str, list[Series]], start: int, end: int, at: int) -> list[dict[str, Any]]:
     """SLACreditAtRisk at minute ``at`` of a total outage from ``start`` to ``end``, for the
     objectives whose expected credit does not depend on the few minutes the pieces lag."""
     expected: list[tuple[str, float]] = []
-    for objective in credit_objectives(sla):
+    for objective in sla.credit_objectives:
         if objective.name not in plans:
             continue
         outcomes = {projected_credit(sla, objective, (start, end), at, shift) for shift in (0, PIECE_LAG_MIN)}
@@ -293,8 +287,9 @@ def _credit_checks(sla: SLA, plans: dict[str, list[Series]], start: int, end: in
     }]
 
 
-def sla_tests(sla: SLA) -> list[dict[str, Any]]:
-    plans = {o.name: p for o in sla.spec.objectives if (p := plan(sla, o)) is not None}
+def sla_tests(spec: SLA | SLAPlan) -> list[dict[str, Any]]:
+    sla = as_plan(spec)
+    plans = {o.name: p for o in sla.objectives if (p := synthesise(o)) is not None}
     if not plans:
         return []
     names = sorted(plans)
@@ -310,16 +305,14 @@ def sla_tests(sla: SLA) -> list[dict[str, Any]]:
     })
 
     # 2. total outage: the burn alert (page, or ticket when paging is off) fires, then escalates
-    toggles = sla.spec.alerting
-    severity = SEVERITY_PAGE if toggles.page.enabled else SEVERITY_TICKET
+    severity = SEVERITY_PAGE if sla.enabled[SEVERITY_PAGE] else SEVERITY_TICKET
     fire_at: dict[str, int] = {}
-    for o in sla.spec.objectives:
-        conditions = applicable_conditions(sla, o, severity)
-        enabled = toggles.page.enabled if severity == SEVERITY_PAGE else toggles.ticket.enabled
-        if o.name in plans and conditions and enabled:
+    for o in sla.objectives:
+        conditions = o.alerts_of(severity)
+        if o.name in plans and conditions:
             fire_at[o.name] = _time_to_fire(conditions) + MARGIN_MIN
     detect = max(fire_at.values(), default=0)
-    steps = sla.spec.escalation if severity == SEVERITY_PAGE else ()
+    steps = sla.escalation if severity == SEVERITY_PAGE else ()
     outage = detect + max([_minutes(s.after.ms) for s in steps], default=0) + 30
     begin = _clear_of_maintenance(sla, WARMUP_MIN, outage) if fire_at else None
     if begin is not None and begin + outage + RECOVERY_MIN + 1 > LIMIT_MIN:
@@ -332,7 +325,8 @@ def sla_tests(sla: SLA) -> list[dict[str, Any]]:
                 {"labels": _labels({LABEL_OBJECTIVE: n, LABEL_SEVERITY: severity}), "value": 1} for n in sorted(fire_at)
             ],
         }]
-        for level, step in enumerate(steps, start=1):
+        for step in steps:
+            level = step.level
             checks.append({
                 "expr": _firing(sla, ALERT_ESCALATION, f"{LABEL_OBJECTIVE}, level, receiver"),
                 "eval_time": f"{begin + detect + _minutes(step.after.ms)}m",
@@ -376,5 +370,5 @@ def sla_tests(sla: SLA) -> list[dict[str, Any]]:
 def tests_document(slas: Sequence[SLA], rule_file: str) -> dict[str, Any]:
     tests: list[dict[str, Any]] = []
     for sla in sorted(slas, key=lambda s: s.name):
-        tests += sla_tests(sla)
+        tests += sla_tests(plan_for(sla))
     return {"rule_files": [rule_file], "evaluation_interval": "1m", "tests": tests}

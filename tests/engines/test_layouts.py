@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from slaforge.cli import cli
 from slaforge.rules import EngineOptions, generate_rule_file, render, render_tests
 from slaforge.rules.engines import MIMIR_DEFAULT_LIMIT, cut_points, split_groups
+from slaforge.rules.model import RecordingRule, RuleGroup
 from slaforge.spec import load_slas
 from slaforge.spec.model import SLA
 from tests.rules.helpers import EXAMPLES, FIXTURES, only
@@ -66,18 +67,18 @@ def test_no_split_when_the_groups_fit() -> None:
 
 
 def test_cuts_avoid_separating_a_rule_from_its_readers() -> None:
-    rules = [
-        {"record": "a", "expr": "x"}, {"record": "b", "expr": "y"},
-        {"record": "c", "expr": "a + b"}, {"record": "d", "expr": "c"},
-        {"record": "e", "expr": "z"}, {"record": "f", "expr": "e"},
-    ]
+    rules = (
+        RecordingRule("a", "x"), RecordingRule("b", "y"),
+        RecordingRule("c", "a + b"), RecordingRule("d", "c"),
+        RecordingRule("e", "z"), RecordingRule("f", "e"),
+    )
     # after d nothing reads the first chunk: clean
     assert cut_points(rules, 4) == [4]
     # the limit 5 would cut between e and f (f reads e): the cut moves back to after d
     assert cut_points(rules, 5) == [4]
     # 3: every cut within the limit separates a reader (c after a or b, d after c): at the limit
     assert cut_points(rules, 3) == [3]
-    assert [len(g["rules"]) for g in split_groups([{"name": "g", "interval": "1m", "rules": rules}], 4)] == [4, 2]
+    assert [len(g.rules) for g in split_groups([RuleGroup("g", "1m", rules)], 4)] == [4, 2]
 
 
 def test_cut_before_the_fleet_chain_when_it_fits() -> None:

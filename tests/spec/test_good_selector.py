@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from slaforge.explain import sli_summary
+from slaforge.plan import plan_for
 from slaforge.spec import SpecError, load_text
 
 BASE = """apiVersion: slaforge/v1
@@ -34,7 +34,7 @@ def test_good_and_lists_load() -> None:
     ratio = sla.spec.objectives[0].sli.ratio
     assert ratio is not None and ratio.errors is None
     assert [s.metric for s in ratio.good_selectors] == ["a_ok_total", "b_ok_total"]
-    assert sli_summary(sla.spec.objectives[0]) == "a_ok_total + b_ok_total / a_total + b_total"
+    assert plan_for(sla).objectives[0].sli.summary == "a_ok_total + b_ok_total / a_total + b_total"
 
 
 def test_exactly_one_of_errors_and_good() -> None:
