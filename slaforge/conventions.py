@@ -82,6 +82,9 @@ ABSENT_FOR = "15m"
 GENERATE_RULES_DIR = "rules"
 GENERATE_GRAFANA_DIR = "grafana"
 GENERATE_ALERTMANAGER_DIR = "alertmanager"
+# the rule file's name, in `generate`'s tree and as the file `rules --tests` loads by default (one name, one place)
+RULES_FILE = "slaforge.rules.yaml"
+RULE_TESTS_FILE = "slaforge.rules.test.yaml"
 
 # --- building blocks of the long windows (shared by rules, dashboards and reports) ---------
 # Non-overlapping 5m event counts, maintenance excluded (0 while a maintenance window is open),

@@ -13,11 +13,14 @@ import click
 
 from slaforge.cli.common import fail, load_or_exit
 from slaforge.cli.output import replace_tree
-from slaforge.conventions import GENERATE_ALERTMANAGER_DIR, GENERATE_GRAFANA_DIR, GENERATE_RULES_DIR
+from slaforge.conventions import (
+    GENERATE_ALERTMANAGER_DIR,
+    GENERATE_GRAFANA_DIR,
+    GENERATE_RULES_DIR,
+    RULE_TESTS_FILE,
+    RULES_FILE,
+)
 from slaforge.spec.model import SLA
-
-RULES_FILE = "slaforge.rules.yaml"
-RULE_TESTS_FILE = "slaforge.rules.test.yaml"
 
 
 def generate_files(slas: list[SLA]) -> list[tuple[str, str]]:

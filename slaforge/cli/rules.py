@@ -9,6 +9,7 @@ import click
 
 from slaforge.cli.common import fail, load_or_exit
 from slaforge.cli.output import write_file
+from slaforge.conventions import RULES_FILE
 
 
 @click.command(name="rules")
@@ -22,7 +23,7 @@ from slaforge.cli.output import write_file
               "instead of the rules; run them with `promtool test rules FILE`")
 @click.option("--rule-file", default=None, metavar="NAME",
               help="with --tests: the rule file the tests load, relative to the test file "
-              "(default: slaforge.rules.yml)")
+              f"(default: {RULES_FILE}, the name `generate` writes)")
 @click.option("--engine", type=click.Choice(["prometheus", "vmalert", "thanos", "mimir"]), default="prometheus",
               show_default=True,
               help="lay the rules out for this rule engine (same results; see docs/deploying.md): vmalert "
@@ -42,7 +43,7 @@ def command(paths: tuple[str, ...], output: Path | None, fmt: str, tests: bool, 
             fail("--tests writes promtool tests for the Prometheus layout; drop --engine and --max-rules-per-group")
         if fmt != "prometheus":
             fail("--tests writes promtool tests; it cannot be combined with --format operator")
-        text = render_tests(slas, rule_file or "slaforge.rules.yml")
+        text = render_tests(slas, rule_file or RULES_FILE)
     else:
         if rule_file is not None:
             fail("--rule-file only applies with --tests")

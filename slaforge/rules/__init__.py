@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Literal
 
-from slaforge.conventions import OPERATOR_RULE_NAME, RULE_GROUP, RULE_GROUP_LONG
+from slaforge.conventions import OPERATOR_RULE_NAME, RULE_GROUP, RULE_GROUP_LONG, RULES_FILE
 from slaforge.plan import plan_for
 from slaforge.rules.alerts import alert_rules, long_alert_rules
 from slaforge.rules.credit import credit_zones, period_rules
@@ -87,7 +87,7 @@ def render(slas: Sequence[SLA], format: Format = "prometheus", engine: EngineOpt
     raise ValueError(f"unknown format {format!r}: use prometheus or operator")
 
 
-def render_tests(slas: Sequence[SLA], rule_file: str = "slaforge.rules.yml") -> str:
+def render_tests(slas: Sequence[SLA], rule_file: str = RULES_FILE) -> str:
     """promtool unit tests (``promtool test rules``) for the rules of ``slas`` in ``rule_file``."""
     from slaforge.rules.unittests import tests_document
 

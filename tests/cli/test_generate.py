@@ -74,3 +74,16 @@ def test_bad_input_writes_nothing(tmp_path: Path) -> None:
     assert "did you mean 'window'?" in result.output
     assert "Traceback" not in result.output
     assert not out.exists()
+
+
+def test_rules_tests_load_the_file_generate_writes(generated: Path, tmp_path: Path) -> None:
+    """`rules --tests` without --rule-file loads the rule file under the name `generate` writes (was `.yml`
+    there and `.yaml` here): the tests written beside that file run as they are."""
+    out = tmp_path / "tests.yaml"
+    result = CliRunner().invoke(cli, ["rules", *SOURCES, "--tests", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    loaded = yaml.safe_load(out.read_text())["rule_files"]
+    assert loaded == ["slaforge.rules.yaml"]
+    assert (generated / "rules" / loaded[0]).is_file()
+    generated_tests = yaml.safe_load((generated / "rules/slaforge.rules.test.yaml").read_text())
+    assert generated_tests["rule_files"] == loaded

@@ -36,7 +36,7 @@ def generated_runs() -> Iterator[dict[str, subprocess.Popen[str]]]:
         slas = load_slas([str(p) for p in paths])
         folder = root / name
         folder.mkdir()
-        (folder / "slaforge.rules.yml").write_text(render(slas))
+        (folder / "slaforge.rules.yaml").write_text(render(slas))
         (folder / "slaforge.tests.yml").write_text(render_tests(slas))
         runs[name] = subprocess.Popen(
             [promtool(), "test", "rules", str(folder / "slaforge.tests.yml")],
