@@ -316,7 +316,8 @@ def render_text(data: list[dict[str, Any]]) -> str:
         out.append(f"SLA {sla['sla']}: {sla['provider']} -> {sla['customer']}" + (f" ({service})" if service else ""))
         out.append(f"  window {sla['window']} rolling, reported per {sla['calendar']}, timezone {sla['timezone']}")
         out.extend(_maintenance_text(sla["maintenance"]))
-        out.extend(_escalation_text(sla["escalation"]))
+        grouped = any(obj["group_by"] for obj in sla["objectives"])
+        out.extend(_escalation_text(sla["escalation"], grouped))
         for obj in sla["objectives"]:
             out.append("")
             out.append(f"  {obj['objective']}: {obj['target']:.10g}% over {obj['window']}  [{obj['sli_description']}]")
@@ -382,9 +383,10 @@ def _maintenance_text(m: dict[str, Any]) -> list[str]:
     return out
 
 
-def _escalation_text(e: dict[str, Any]) -> list[str]:
+def _escalation_text(e: dict[str, Any], grouped: bool) -> list[str]:
     if not e["steps"]:
         return ["  escalation: none"]
-    out = [f"  escalation, while a page keeps firing (one {ALERT_ESCALATION} per step and objective):"]
+    per = "step, objective and group" if grouped else "step and objective"
+    out = [f"  escalation, while a page keeps firing (one {ALERT_ESCALATION} per {per}):"]
     out.extend(_table([[f"level {s['level']}", s["receiver"], s["when"]] for s in e["steps"]]))
     return out

@@ -17,6 +17,15 @@ def test_explain_names_the_groups() -> None:
     assert text.exit_code == 0, text.output
     assert "per group of customer: each value has its own SLI, budget, alerts and credit" in text.output
     assert "at most 500 groups" in text.output
+    # a grouped objective escalates each burning group on its own, so the count is per group too
+    assert "one SLAEscalation per step, objective and group" in text.output
+
+
+def test_explain_ungrouped_escalation_is_per_objective() -> None:
+    example = str(Path(EXAMPLE).with_name("payments-api.yaml"))
+    text = CliRunner().invoke(cli, ["explain", example])
+    assert text.exit_code == 0, text.output
+    assert "one SLAEscalation per step and objective)" in text.output
 
 
 def test_explain_json_has_group_by() -> None:
