@@ -41,6 +41,7 @@ SERVER_FILES = (
 # the proof that the rules mean what they say, and most of the suite's CPU. `make check` leaves them out.
 PROMTOOL_FILES = (
     "tests/engines/test_prometheus3.py",
+    "tests/grafana/test_alerts_firing_groups.py",
     "tests/importers/test_end_to_end.py",
     "tests/rules/test_behaviour.py",
     "tests/rules/test_fleet.py",

@@ -190,7 +190,9 @@ def _objective_panels(sla: SLAPlan, objective: ObjectivePlan) -> list[PanelBuild
         ),
         stat_panel(
             "Alerts firing",
-            "Number of slaforge alerts firing for this objective.",
+            "Number of slaforge alerts firing for this objective"
+            + (" (the chosen group's, and the objective's own: no data, too many groups)."
+               if objective.group_labels else "."),
             Query(q.alerts_firing(objective)),
             unit="none", steps=[Step(None, "green"), Step(1, "red")], width=widths[4],
             color_background=True,

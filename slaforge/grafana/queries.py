@@ -106,13 +106,17 @@ def burn_rate(objective: ObjectivePlan, window: str) -> str:
 
 
 def alerts_firing(objective: ObjectivePlan) -> str:
-    """Number of slaforge alerts firing for this objective (0 rather than nothing)."""
-    matchers = sel(
-        (c.LABEL_SLA, f"${VAR_SLA}"),
-        (c.LABEL_OBJECTIVE, objective.name),
-        ("alertstate", "firing"),
-    )
-    return f"count(ALERTS{matchers}) or vector(0)"
+    """Number of slaforge alerts firing for this objective (0 rather than nothing).
+
+    For a grouped objective: the alerts of the group chosen at the top of the dashboard plus the
+    objective's own, which carry no group label (SLI absent, too many groups); another group's alerts
+    are not counted (``label=""`` matches a series without that label)."""
+    base = ((c.LABEL_SLA, f"${VAR_SLA}"), (c.LABEL_OBJECTIVE, objective.name), ("alertstate", "firing"))
+    if not objective.group_labels:
+        return f"count(ALERTS{sel(*base)}) or vector(0)"
+    chosen = sel(*base, *((key, f"${group_variable_name(key)}") for key in objective.group_labels))
+    own = sel(*base, *((key, "") for key in objective.group_labels))
+    return f"(count(ALERTS{chosen}) or vector(0)) + (count(ALERTS{own}) or vector(0))"
 
 
 def period_achieved(objective: ObjectivePlan) -> str:
