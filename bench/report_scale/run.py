@@ -147,6 +147,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--report-only", type=Path, default=None, metavar="RESULT_JSON",
                         help="only rewrite the docs section from a previous run's result.json")
     parser.add_argument("--no-docs", action="store_true", help="do not rewrite docs/benchmarks.md")
+    parser.add_argument("--backfill-only", action="store_true",
+                        help="write (or keep) the backfilled storage in --workdir and stop")
     args = parser.parse_args(argv)
     if args.report_only is not None:
         write_section(json.loads(args.report_only.read_text()))
@@ -185,6 +187,8 @@ def main(argv: list[str]) -> int:
         backfill(layout, workdir, storage, result, log)
         done.write_text(json.dumps({"layout": repr((layout, data.VERSION)), "result": {
             k: result[k] for k in ("backfilled_samples", "backfill_s")}}))
+    if args.backfill_only:
+        return 0
 
     with PrometheusServer(workdir / "prom", storage=storage) as prom:
         log(f"prometheus at {prom.url}")

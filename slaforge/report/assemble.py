@@ -65,6 +65,8 @@ def _objective(objective: Objective, period: Period, raw: RawSLA, maintenance: f
     buckets = raw.buckets.get(key, [])
     counts = [(Decimal(b.bad), Decimal(b.valid)) for b in buckets]
     days, curve, coverage, (total_bad, total_valid) = _series(period, buckets, counts)
+    if not raw.days:
+        days = ()  # whole periods (the review): no day breakdown to show
     bad = Fraction(total_bad) if buckets else None
     valid = Fraction(total_valid) if buckets else None
     result = outcome(bad, valid, objective.target, objective.credits)

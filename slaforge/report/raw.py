@@ -83,20 +83,35 @@ def gate(windows: Sequence[Interval], delay: float = 60.0) -> str:
     return " * ".join(factors)
 
 
-def piece_queries(sla: SLA, objective: Objective, seconds: float, windows: Sequence[Interval] = (),
-                  offsets: Offsets = Offsets()) -> tuple[str, str]:
-    """Bad and valid events of the 5m pieces that would be stamped in the ``seconds`` before the
-    evaluation time, from the SLI's own series (also the expressions of ``slaforge backfill``)."""
+def _pieces(sla: SLA, objective: Objective, windows: Sequence[Interval], offsets: Offsets) -> tuple[str, str]:
+    """The bad and valid 1m pieces, gated by the maintenance windows."""
     delay = f"{round(offsets.delay * 1000)}ms"
     bad, valid = events(sla, objective).increase(PIECE_RANGE, divide=PIECE_DIVIDE,
                                                  by=objective.group_by, offset=delay)
     factor = gate(windows, offsets.delay)
-    shift = round(offsets.shift * 1000)
-    out = []
-    for expr in (bad, valid):
-        inner = f"({expr}) * {factor}" if factor else expr
-        out.append(f"sum_over_time(({inner})[{_ms(seconds)}:1m] offset {shift}ms)")
-    return out[0], out[1]
+    return tuple(f"({expr}) * {factor}" if factor else expr for expr in (bad, valid))  # type: ignore[return-value]
+
+
+def _over(function: str, inner: str, seconds: float, offsets: Offsets, at: str) -> str:
+    """``function`` of the 1m pieces read for the 5m pieces stamped in the ``seconds`` before the
+    evaluation time (or before ``at``, a unix time, with the ``@`` modifier)."""
+    pinned = f" @ {at}" if at else ""
+    return f"{function}(({inner})[{_ms(seconds)}:1m]{pinned} offset {round(offsets.shift * 1000)}ms)"
+
+
+def piece_queries(sla: SLA, objective: Objective, seconds: float, windows: Sequence[Interval] = (),
+                  offsets: Offsets = Offsets(), at: str = "") -> tuple[str, str]:
+    """Bad and valid events of the 5m pieces that would be stamped in the ``seconds`` before the
+    evaluation time (or ``at``), from the SLI's own series (also the expressions of ``slaforge backfill``)."""
+    bad, valid = _pieces(sla, objective, windows, offsets)
+    return _over("sum_over_time", bad, seconds, offsets, at), _over("sum_over_time", valid, seconds, offsets, at)
+
+
+def piece_count_query(sla: SLA, objective: Objective, seconds: float, windows: Sequence[Interval] = (),
+                      offsets: Offsets = Offsets(), at: str = "") -> str:
+    """How many 1m pieces of valid events :func:`piece_queries` adds up (by group)."""
+    _, valid = _pieces(sla, objective, windows, offsets)
+    return _over("count_over_time", valid, seconds, offsets, at)
 
 
 def raw_sums_query(sla: SLA, objective: Objective, seconds: float, windows: Sequence[Interval] = (),

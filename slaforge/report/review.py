@@ -119,7 +119,8 @@ def last_periods(sla: SLA, count: int, now: datetime) -> list[Period]:
 def build_review(slas: Sequence[SLA], client: PrometheusClient, count: int, now: datetime) -> Review:
     reviews = []
     for sla in slas:
-        reports = [(p, assemble_sla(sla, p, collect(client, sla, p))) for p in last_periods(sla, count, now)]
+        reports = [(p, assemble_sla(sla, p, collect(client, sla, p, whole_period=True)))
+                   for p in last_periods(sla, count, now)]
         objectives = []
         resolve = sla.spec.incidents.resolve_within
         seconds = None if resolve is None else resolve.seconds
