@@ -27,7 +27,7 @@ length so that the sample stamped exactly at ``start`` (the previous period's la
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
@@ -62,6 +62,7 @@ from slaforge.report.spans import (
     coarse_spans,
     raw_span_query,
     recorded_span_query,
+    sla_matcher,
 )
 from slaforge.spec.model import SLA, Objective
 
@@ -94,11 +95,11 @@ def sums_query(sla: str, seconds: float, groups: tuple[str, ...] = (), only: str
     return " or ".join(parts)
 
 
-def firing_query(sla: str, seconds: float, only: str = "") -> str:
-    """Raw firing samples of the SLA's page alerts over the ``seconds`` before the evaluation time."""
+def firing_query(names: Sequence[str], seconds: float, only: str = "") -> str:
+    """Raw firing samples of the SLAs' page alerts over the ``seconds`` before the evaluation time."""
     selector = (
         f'ALERTS{{alertname="{ALERT_BURN}",alertstate="firing",'
-        f'{LABEL_SEVERITY}="{SEVERITY_PAGE}",{LABEL_SLA}={quote(sla)}{only}}}'
+        f'{LABEL_SEVERITY}="{SEVERITY_PAGE}",{sla_matcher(names)}{only}}}'
     )
     return f"{selector}[{range_ms(seconds)}]"
 
@@ -211,8 +212,16 @@ def _row_keys(objective: Objective, keys: Iterable[str]) -> list[str]:
     return [key for key, _ in rows_of(objective, keys)]
 
 
+@dataclass(frozen=True)
+class Ahead:
+    """What was asked for several SLAs together (:mod:`slaforge.report.batch`): this SLA's share."""
+
+    top: dict[str, dict[float, dict[str, str]]]  # the coarse spans' sums, as _spans_answer gives them
+    firing: list[Series]  # its ALERTS samples
+
+
 def collect(client: PrometheusClient, sla: SLA, period: Period, gap: timedelta = DEFAULT_GAP,
-            only: str = "", whole_period: bool = False) -> RawSLA:
+            only: str = "", whole_period: bool = False, ahead: Ahead | None = None) -> RawSLA:
     """Run the queries for one SLA (``only``: extra matchers selecting one group, see
     :func:`~slaforge.report.groups.group_matchers`). Raises :class:`~slaforge.report.client.PrometheusError`.
 
@@ -235,12 +244,18 @@ def collect(client: PrometheusClient, sla: SLA, period: Period, gap: timedelta =
     objectives = sla.spec.objectives
 
     # 1. the coarse spans' sums; a row partly recorded in a span has that span refined
-    top = _spans_answer(client, partial(recorded_span_query, name, groups, only), coarse, last,
-                        groups) if coarse else {}
+    if ahead is not None:
+        top = ahead.top
+    elif coarse:
+        top = _spans_answer(client, partial(recorded_span_query, [name], groups, only), coarse, last, groups)[""]
+    else:
+        top = {}
     rows = {o.name: _row_keys(o, top) for o in objectives}
     state = {key: {span: classify_recorded(span, top.get(key, {}).get(span[1])) for span in coarse}
              for keys in rows.values() for key in keys}
     refined = {span for per_key in state.values() for span, st in per_key.items() if st == PARTIAL}
+    if whole_period and refined:
+        return _by_days(client, sla, period, gap, only)
     if not coarse:
         refined = {(start, until)}
     # 2. the buckets of the refined spans
@@ -267,13 +282,15 @@ def collect(client: PrometheusClient, sla: SLA, period: Period, gap: timedelta =
         if not empty[target.name]:
             continue
         answer = _spans_answer(client, partial(raw_span_query, sla, target, windows, offsets),
-                               empty[target.name], last, tuple(sorted(target.group_by)), objective=target.name)
+                               empty[target.name], last, tuple(sorted(target.group_by)), objective=target.name)[""]
         back_top[target.name] = answer
         for key in {*answer, *rows[target.name]}:
             for span in empty[target.name]:
                 if state.get(key, {}).get(span, EMPTY) == EMPTY and \
                         classify_raw(span, answer.get(key, {}).get(span[1]), offsets) == PARTIAL:
                     more.add(span)
+    if more and whole_period:
+        return _by_days(client, sla, period, gap, only)
     if more:
         refined |= more
         fine = _refine(client, name, groups, only, fine_spans, more, step, last, until, recorded, fine)
@@ -319,7 +336,8 @@ def collect(client: PrometheusClient, sla: SLA, period: Period, gap: timedelta =
     # whether an incident was open at its edges.
     seen_until = min(period.until + gap, period.now)
     look = (seen_until - period.start).total_seconds() + gap.total_seconds()
-    _, series = client.query(firing_query(name, look, only), seen_until, expect="matrix")
+    series = ahead.firing if ahead is not None else \
+        client.query(firing_query([name], look, only), seen_until, expect="matrix")[1]
     for item in series:
         objective_name = item.labels.get(LABEL_OBJECTIVE)
         if objective_name:
@@ -347,6 +365,13 @@ def collect(client: PrometheusClient, sla: SLA, period: Period, gap: timedelta =
 Span = tuple[float, float]
 
 
+def _by_days(client: PrometheusClient, sla: SLA, period: Period, gap: timedelta, only: str) -> RawSLA:
+    """A period not taken as a whole, asked per day (and in buckets where the days need it)."""
+    raw = collect(client, sla, period, gap, only)
+    raw.days = False
+    return raw
+
+
 def _missing(objectives: Iterable[Objective], rows: dict[str, list[str]], recorded: dict[str, _Side],
              fine: list[Span]) -> tuple[dict[str, set[Span]], dict[str, list[Span]]]:
     """Per row, the buckets its pieces do not cover; per objective, those some group's pieces miss (all
@@ -368,6 +393,8 @@ def _refine(client: PrometheusClient, name: str, groups: tuple[str, ...], only: 
             fine: list[Span]) -> list[Span]:
     """Ask the buckets of ``spans`` (one range query from the first whole bucket to the last, one
     instant query for the tail after them); adds them to ``recorded``, returns all buckets asked."""
+    if not spans:
+        return fine
     wanted = [(b, e) for b, e in fine_spans if any(lo <= b and e <= hi for lo, hi in spans)]
     whole = [(b, e) for b, e in wanted if e - b == step and e <= last]
     if whole:
@@ -384,12 +411,13 @@ def _refine(client: PrometheusClient, name: str, groups: tuple[str, ...], only: 
 
 
 def _spans_answer(client: PrometheusClient, make: Callable[[list[Span], bool], str], spans: list[Span],
-                  last: float, groups: tuple[str, ...],
-                  objective: str | None = None) -> dict[str, dict[float, dict[str, str]]]:
+                  last: float, groups: tuple[str, ...], objective: str | None = None,
+                  split: bool = False) -> dict[str, dict[str, dict[float, dict[str, str]]]]:
     """The sums of the whole spans in one query (a range query when they are as long as each other, an
-    instant query of each span ``@`` its end otherwise), a partial last one in another; by row key,
-    then span end. ``objective`` names the series that carry no objective label (the raw sums)."""
-    out: dict[str, dict[float, dict[str, str]]] = {}
+    instant query of each span ``@`` its end otherwise), a partial last one in another; by SLA (with
+    ``split``, else all under ""), row key, then span end. ``objective`` names the series that carry
+    no objective label (the raw sums)."""
+    out: dict[str, dict[str, dict[float, dict[str, str]]]] = {}
     by_end = {f"{e:.3f}": e for _, e in spans}
     ends = {e for _, e in spans}
     for part in ([s for s in spans if s[1] <= last], [s for s in spans if s[1] > last]):
@@ -406,12 +434,36 @@ def _spans_answer(client: PrometheusClient, make: Callable[[list[Span], bool], s
             if not kind or (objective is not None and LABEL_OBJECTIVE in item.labels):
                 continue
             pinned = by_end.get(item.labels.get(END_LABEL, ""))
-            values = out.setdefault(row_key(name, item.labels, groups), {})
+            owner = out.setdefault(item.labels.get(LABEL_SLA, "") if split else "", {})
+            values = owner.setdefault(row_key(name, item.labels, groups), {})
             for t, v in item.samples:
                 end = t if END_LABEL not in item.labels else pinned
                 if end in ends and is_number(v):
                     values.setdefault(end, {})[kind] = v
+    out.setdefault("", {})
     return out
+
+
+def spans_of(period: Period, whole_period: bool) -> tuple[list[Span], float]:
+    """The coarse spans :func:`collect` asks first (none: buckets only), and the end of the last whole bucket."""
+    step = bucket_step(period.covered_seconds)
+    ends, _ = _grid(period, step)
+    return coarse_spans(period, step, whole_period) or [], ends[-1] if ends else period.start.timestamp()
+
+
+def ask_together(client: PrometheusClient, names: list[str], period: Period, groups: tuple[str, ...],
+                 gap: timedelta, only: str, whole_period: bool) -> dict[str, Ahead]:
+    """The first two queries of :func:`collect` (the coarse sums, the ALERTS samples) for several SLAs
+    with the same period, timezone and group labels at once, each SLA's share by name."""
+    coarse, last = spans_of(period, whole_period)
+    top = _spans_answer(client, partial(recorded_span_query, names, groups, only), coarse, last, groups,
+                        split=True) if coarse else {}
+    seen_until = min(period.until + gap, period.now)
+    look = (seen_until - period.start).total_seconds() + gap.total_seconds()
+    firing: dict[str, list[Series]] = {}
+    for item in client.query(firing_query(names, look, only), seen_until, expect="matrix")[1]:
+        firing.setdefault(item.labels.get(LABEL_SLA, ""), []).append(item)
+    return {name: Ahead(top.get(name, {}), firing.get(name, [])) for name in names}
 
 
 def _offsets(client: PrometheusClient, sla: str, at: float | None) -> Offsets:

@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from slaforge.conventions import BAD_EVENTS_5M, LABEL_OBJECTIVE, LABEL_SLA, VALID_EVENTS_5M
 from slaforge.maintenance import Interval
 from slaforge.promql_text import quote
+from slaforge.report.groups import regex_literal
 from slaforge.report.periods import Period
 from slaforge.report.raw import KIND_LABEL, Offsets, piece_count_query, piece_queries, windows_near
 from slaforge.spec.model import SLA, Objective
@@ -86,11 +87,20 @@ def _pinned(spans: Sequence[Span], pinned: bool) -> list[tuple[float, float, flo
     return [(begin, end, None)]
 
 
-def recorded_span_query(sla: str, groups: tuple[str, ...], only: str, spans: Sequence[Span],
+def sla_matcher(names: Sequence[str]) -> str:
+    """``sla="a"``, or for several SLAs asked together ``sla=~"a|b"`` (names escaped: they are data)."""
+    if len(names) == 1:
+        return f"{LABEL_SLA}={quote(names[0])}"
+    return f"{LABEL_SLA}=~{quote('|'.join(regex_literal(n) for n in names))}"
+
+
+def recorded_span_query(names: Sequence[str], groups: tuple[str, ...], only: str, spans: Sequence[Span],
                         pinned: bool = True) -> str:
     """Per span: the bad and valid sums of the 5m pieces stamped in it, how many pieces there are, and
-    the lowest bad and valid piece (a negative piece hides in a sound sum), by objective and group."""
-    by = ", ".join((LABEL_OBJECTIVE, *groups))
+    the lowest bad and valid piece (a negative piece hides in a sound sum), by objective and group
+    (and by SLA when several are asked together)."""
+    by = ", ".join(((LABEL_SLA,) if len(names) > 1 else ()) + (LABEL_OBJECTIVE, *groups))
+    matcher = sla_matcher(names)
     parts = []
     for begin, end, at in _pinned(spans, pinned):
         for kind, aggregate, function, metric in (
@@ -101,7 +111,7 @@ def recorded_span_query(sla: str, groups: tuple[str, ...], only: str, spans: Seq
             ("lowvalid", "min", "min_over_time", VALID_EVENTS_5M),
         ):
             pin = "" if at is None else f" @ {_at(at)}"
-            selector = f"{metric}{{{LABEL_SLA}={quote(sla)}{only}}}[{range_ms(end - begin)}]{pin}"
+            selector = f"{metric}{{{matcher}{only}}}[{range_ms(end - begin)}]{pin}"
             parts.append(_labelled(f"{aggregate} by ({by}) ({function}({selector}))", kind, at))
     return " or ".join(parts)
 
