@@ -22,7 +22,7 @@ from slaforge.report.client import (
 from slaforge.report.collect import collect
 from slaforge.report.groups import group_matchers, select_group, sla_group_labels
 from slaforge.report.incidents import DEFAULT_GAP
-from slaforge.report.model import Report, report_json
+from slaforge.report.model import Report, SLAReport, report_json
 from slaforge.report.periods import PERIOD_HELP, Period, PeriodError, resolve_period
 from slaforge.report.render import render, render_html, render_json, render_markdown
 from slaforge.report.workers import each
@@ -70,6 +70,10 @@ def build_report(slas: Sequence[SLA], client: PrometheusClient, period: str, now
     only = group_matchers(wanted)
     pairs = list(zip(slas, periods, strict=True))
     ahead = ask_ahead(client, pairs, gap, only, whole_period=False)
-    reports = tuple(each(lambda i: assemble_sla(*pairs[i], collect(client, *pairs[i], gap, only, ahead=ahead[i]), gap),
-                         range(len(pairs))))
+
+    def one(i: int) -> SLAReport:
+        raw = collect(client, *pairs[i], gap, only, ahead=ahead[i], group=wanted)
+        return assemble_sla(*pairs[i], raw, gap)
+
+    reports = tuple(each(one, range(len(pairs))))
     return select_group(Report(as_of=now, prometheus=client.shown_url, slas=reports), wanted)

@@ -18,6 +18,7 @@ from slaforge.report.workers import each
 from slaforge.spec.model import SLA
 
 CHUNK = 100  # SLAs per query
+GROUPED_CHUNK = 10  # SLAs per query when they group by labels: each brings a series per group (often 100s)
 AT_LEAST = 8  # fewer SLAs sharing a period are asked one by one (each query then reads as one SLA's)
 
 
@@ -28,8 +29,8 @@ def ask_ahead(client: PrometheusClient, pairs: Sequence[tuple[SLA, Period]], gap
     for index, (sla, period) in enumerate(pairs):
         key = (period.start, period.until, period.now, period.timezone, sla_group_labels(sla))
         alike.setdefault(key, []).append(index)
-    chunks = [indices[i:i + CHUNK] for indices in alike.values() if len(indices) >= AT_LEAST
-              for i in range(0, len(indices), CHUNK)]
+    chunks = [indices[i:i + size] for key, indices in alike.items() if len(indices) >= AT_LEAST
+              for size in (GROUPED_CHUNK if key[-1] else CHUNK,) for i in range(0, len(indices), size)]
     out: list[Ahead | None] = [None] * len(pairs)
 
     def ask(chunk: list[int]) -> dict[str, Ahead]:

@@ -27,7 +27,7 @@ length so that the sample stamped exactly at ``start`` (the previous period's la
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
@@ -65,6 +65,7 @@ from slaforge.report.spans import (
     sla_matcher,
 )
 from slaforge.spec.model import SLA, Objective
+from slaforge.spec.promql import Matcher
 
 PIECE = 300  # seconds between two recorded 5m pieces
 # Bucket steps, finest first; all are multiples of 15m, so with every real UTC offset a bucket
@@ -221,9 +222,11 @@ class Ahead:
 
 
 def collect(client: PrometheusClient, sla: SLA, period: Period, gap: timedelta = DEFAULT_GAP,
-            only: str = "", whole_period: bool = False, ahead: Ahead | None = None) -> RawSLA:
+            only: str = "", whole_period: bool = False, ahead: Ahead | None = None,
+            group: Mapping[str, str] | None = None) -> RawSLA:
     """Run the queries for one SLA (``only``: extra matchers selecting one group, see
-    :func:`~slaforge.report.groups.group_matchers`). Raises :class:`~slaforge.report.client.PrometheusError`.
+    :func:`~slaforge.report.groups.group_matchers`; ``group`` the same group, for the SLI's own
+    series). Raises :class:`~slaforge.report.client.PrometheusError`.
 
     The sums are asked per local day (per period with ``whole_period``, for the review, which
     needs no days), and in buckets only over the days that need it (:mod:`slaforge.report.spans`).
@@ -255,7 +258,7 @@ def collect(client: PrometheusClient, sla: SLA, period: Period, gap: timedelta =
              for keys in rows.values() for key in keys}
     refined = {span for per_key in state.values() for span, st in per_key.items() if st == PARTIAL}
     if whole_period and refined:
-        return _by_days(client, sla, period, gap, only)
+        return _by_days(client, sla, period, gap, only, group)
     if not coarse:
         refined = {(start, until)}
     # 2. the buckets of the refined spans
@@ -281,7 +284,7 @@ def collect(client: PrometheusClient, sla: SLA, period: Period, gap: timedelta =
     for target in objectives:
         if not empty[target.name]:
             continue
-        answer = _spans_answer(client, partial(raw_span_query, sla, target, windows, offsets),
+        answer = _spans_answer(client, partial(raw_span_query, sla, target, windows, offsets, narrow(target, group)),
                                empty[target.name], last, tuple(sorted(target.group_by)), objective=target.name)[""]
         back_top[target.name] = answer
         for key in {*answer, *rows[target.name]}:
@@ -290,7 +293,7 @@ def collect(client: PrometheusClient, sla: SLA, period: Period, gap: timedelta =
                         classify_raw(span, answer.get(key, {}).get(span[1]), offsets) == PARTIAL:
                     more.add(span)
     if more and whole_period:
-        return _by_days(client, sla, period, gap, only)
+        return _by_days(client, sla, period, gap, only, group)
     if more:
         refined |= more
         fine = _refine(client, name, groups, only, fine_spans, more, step, last, until, recorded, fine)
@@ -300,7 +303,8 @@ def collect(client: PrometheusClient, sla: SLA, period: Period, gap: timedelta =
     # 5. the buckets the pieces miss, from the SLI's own series
     every = set(fine)
     for target in objectives:
-        fallback = _raw(client, sla, target, missing[target.name], step, last, windows, offsets)
+        fallback = _raw(client, sla, target, missing[target.name], step, last, windows, offsets,
+                        narrow(target, group))
         answer = back_top.get(target.name, {})
         keys = rows[target.name] if not target.group_by else sorted({*rows[target.name], *fallback, *answer})
         for key in keys:
@@ -365,9 +369,10 @@ def collect(client: PrometheusClient, sla: SLA, period: Period, gap: timedelta =
 Span = tuple[float, float]
 
 
-def _by_days(client: PrometheusClient, sla: SLA, period: Period, gap: timedelta, only: str) -> RawSLA:
+def _by_days(client: PrometheusClient, sla: SLA, period: Period, gap: timedelta, only: str,
+             group: Mapping[str, str] | None) -> RawSLA:
     """A period not taken as a whole, asked per day (and in buckets where the days need it)."""
-    raw = collect(client, sla, period, gap, only)
+    raw = collect(client, sla, period, gap, only, group=group)
     raw.days = False
     return raw
 
@@ -475,8 +480,14 @@ def _offsets(client: PrometheusClient, sla: str, at: float | None) -> Offsets:
     return Offsets.from_stamps(stamps.get("five"), stamps.get("one"))
 
 
+def narrow(objective: Objective, group: Mapping[str, str] | None) -> tuple[Matcher, ...]:
+    """Matchers selecting one group (``--group``) among the SLI's own series of a grouped objective."""
+    return tuple(Matcher(k, "=", v) for k, v in sorted((group or {}).items()) if k in objective.group_by)
+
+
 def _raw(client: PrometheusClient, sla: SLA, target: Objective, missing: list[tuple[float, float]], step: int,
-         last: float, windows: list[Interval], offsets: Offsets) -> dict[str, dict[float, dict[str, str]]]:
+         last: float, windows: list[Interval], offsets: Offsets,
+         extra: tuple[Matcher, ...] = ()) -> dict[str, dict[float, dict[str, str]]]:
     """The missing buckets from the SLI's own series, by row key (summed by the objective's group
     labels): one range query over the whole buckets from the first missing to the last, one
     instant query for a missing tail."""
@@ -487,14 +498,14 @@ def _raw(client: PrometheusClient, sla: SLA, target: Objective, missing: list[tu
     whole = [(b, e) for b, e in missing if e - b == step and e <= last]
     if whole:
         first, final = whole[0][1], whole[-1][1]
-        query = raw_sums_query(sla, target, step, windows_near(windows, first - step, final), offsets)
+        query = raw_sums_query(sla, target, step, windows_near(windows, first - step, final), offsets, extra)
         wanted = {e for _, e in whole}
         answer = client.query_range(query, first, final, step)
         for key, side in _by_objective(answer, groups=keys, objective=target.name).items():
             out.setdefault(key, {}).update({t: v for t, v in side.values.items() if t in wanted})
     rest = [(b, e) for b, e in missing if (b, e) not in whole]
     for b, e in rest:  # at most the tail of a partial period
-        query = raw_sums_query(sla, target, e - b, windows_near(windows, b, e), offsets)
+        query = raw_sums_query(sla, target, e - b, windows_near(windows, b, e), offsets, extra)
         _, series = client.query(query, e, expect="vector")
         for key, side in _by_objective(series, at=e, groups=keys, objective=target.name).items():
             out.setdefault(key, {}).update(side.values)

@@ -32,6 +32,7 @@ from slaforge.report.groups import regex_literal
 from slaforge.report.periods import Period
 from slaforge.report.raw import KIND_LABEL, Offsets, piece_count_query, piece_queries, windows_near
 from slaforge.spec.model import SLA, Objective
+from slaforge.spec.promql import Matcher
 
 Span = tuple[float, float]  # (begin, end], unix seconds
 END_LABEL = "slaforge_end"  # which span a series of a multi-span answer belongs to
@@ -117,7 +118,7 @@ def recorded_span_query(names: Sequence[str], groups: tuple[str, ...], only: str
 
 
 def raw_span_query(sla: SLA, objective: Objective, windows: Sequence[Interval], offsets: Offsets,
-                   spans: Sequence[Span], pinned: bool = True) -> str:
+                   narrow: tuple[Matcher, ...], spans: Sequence[Span], pinned: bool = True) -> str:
     """Per span, from the SLI's own series: the bad and valid sums of the 5m pieces that would be
     stamped in it (:func:`slaforge.report.raw.piece_queries`) and how many 1m pieces they add up."""
     parts = []
@@ -127,8 +128,8 @@ def raw_span_query(sla: SLA, objective: Objective, windows: Sequence[Interval], 
         if pinned:
             near = windows_near(windows, begin, end)
         pin = "" if at is None else _at(at)
-        bad, valid = piece_queries(sla, objective, end - begin, near, offsets, at=pin)
-        count = piece_count_query(sla, objective, end - begin, near, offsets, at=pin)
+        bad, valid = piece_queries(sla, objective, end - begin, near, offsets, at=pin, narrow=narrow)
+        count = piece_count_query(sla, objective, end - begin, near, offsets, at=pin, narrow=narrow)
         parts += [_labelled(bad, "bad", at), _labelled(valid, "valid", at), _labelled(count, "minutes", at)]
     return " or ".join(parts)
 
