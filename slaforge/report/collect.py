@@ -1,23 +1,33 @@
 """What the report asks Prometheus: the PromQL (pure) and the queries per SLA (I/O).
 
-Per SLA, whatever its number of objectives, and whatever the period's length:
+Per SLA, whatever its number of objectives and the period's length:
 
-1. buckets: one range query summing the recorded 5m event counts (``BAD_EVENTS_5M`` /
-   ``VALID_EVENTS_5M``, maintenance already excluded) per 15 minutes (a coarser step for periods so
-   long that 15m would exceed Prometheus' 11,000 points), with the number of 5m pieces in each;
-2. tail: for a partial period, one instant query of the same sums over what follows the last
-   whole bucket, up to now; the totals are the sum of the buckets and the tail, so that the days
-   always add up to them;
+1. sums: one query of the bad and valid sums of the recorded 5m pieces (``BAD_EVENTS_5M`` /
+   ``VALID_EVENTS_5M``, maintenance already excluded) per local day (for the review, which needs no
+   days: over the whole period), with the number of pieces and the lowest piece of each
+   (:mod:`slaforge.report.spans`): a range query with a step of a day when the days are equally
+   long, else one instant query of each day ``@`` its end (a DST day is 23 or 25 hours);
+2. tail: for a partial period, one instant query of the same sums over the day in progress, up to
+   now; the totals are the sums of the days (and buckets) and of the tail, so that the days always
+   add up to them;
 3. incidents: one instant query of the raw ``ALERTS`` samples of the SLA's page alerts over the
    period (a range vector: no points limit, and only firing samples exist).
 
+SLAs whose periods have the same bounds, timezone and group labels share queries 1 and 3
+(``sla=~"a|b|..."``, summed ``by (sla, ...)``, :mod:`slaforge.report.batch`).
+
 Then, only where needed:
 
-4. per objective with buckets the pieces do not fully cover, one range query of the SLI's own
-   series over the span from the first such bucket to the last (:mod:`slaforge.report.raw`), and
-   one instant query for the tail when the pieces miss it;
-5. when an objective has no data at all, one instant query telling whether the SLA's rules were
-   loaded, to say what is missing.
+4. for days whose pieces are neither all there and sound nor all missing, one range query of the
+   15-minute sums (a coarser step for periods so long that 15m would exceed Prometheus' 11,000
+   points) from the first such day to the last, and one instant query for the tail;
+5. per objective with days (or buckets) the pieces do not cover at all, one query of the SLI's own
+   series over those days (:mod:`slaforge.report.raw`, with the count of its 1m pieces: a day they
+   do not fully cover is asked in buckets, as in 4) and one for the tail; per objective with
+   buckets partly covered, one range query from the first such bucket to the last and one for the
+   tail; and per SLA one instant query reading when its pieces are stamped;
+6. when an objective has no data at all, one instant query telling whether the SLA's rules were
+   loaded, to say what is missing; when it paged, one for the time to detect.
 
 A sample of the 5m counts stamped ``t`` counts the events of ``(t-5m, t]``; so a period
 ``[start, end)`` is the samples stamped in ``(start, end]``: ranges end 1ms short of their
