@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 from slaforge.report.assemble import assemble_sla
+from slaforge.report.batch import ask_ahead
 from slaforge.report.client import (
     BadResponse,
     PrometheusClient,
@@ -21,9 +22,10 @@ from slaforge.report.client import (
 from slaforge.report.collect import collect
 from slaforge.report.groups import group_matchers, select_group, sla_group_labels
 from slaforge.report.incidents import DEFAULT_GAP
-from slaforge.report.model import Report, report_json
+from slaforge.report.model import Report, SLAReport, report_json
 from slaforge.report.periods import PERIOD_HELP, Period, PeriodError, resolve_period
 from slaforge.report.render import render, render_html, render_json, render_markdown
+from slaforge.report.workers import each
 from slaforge.spec.model import SLA
 
 __all__ = [
@@ -66,8 +68,12 @@ def build_report(slas: Sequence[SLA], client: PrometheusClient, period: str, now
     slas = [s for s in slas if set(wanted) <= set(sla_group_labels(s))]
     periods = periods_for(slas, period, now)
     only = group_matchers(wanted)
-    reports = tuple(
-        assemble_sla(s, p, collect(client, s, p, gap, only), gap)
-        for s, p in zip(slas, periods, strict=True)
-    )
+    pairs = list(zip(slas, periods, strict=True))
+    ahead = ask_ahead(client, pairs, gap, only, whole_period=False)
+
+    def one(i: int) -> SLAReport:
+        raw = collect(client, *pairs[i], gap, only, ahead=ahead[i], group=wanted)
+        return assemble_sla(*pairs[i], raw, gap)
+
+    reports = tuple(each(one, range(len(pairs))))
     return select_group(Report(as_of=now, prometheus=client.shown_url, slas=reports), wanted)

@@ -65,6 +65,8 @@ def _objective(objective: Objective, period: Period, raw: RawSLA, maintenance: f
     buckets = raw.buckets.get(key, [])
     counts = [(Decimal(b.bad), Decimal(b.valid)) for b in buckets]
     days, curve, coverage, (total_bad, total_valid) = _series(period, buckets, counts)
+    if not raw.days:
+        days = ()  # whole periods (the review): no day breakdown to show
     bad = Fraction(total_bad) if buckets else None
     valid = Fraction(total_valid) if buckets else None
     result = outcome(bad, valid, objective.target, objective.credits)
@@ -184,10 +186,13 @@ def _series(period: Period, buckets: list[Bucket], counts: Counts) -> tuple[
     if len(running) > CURVE_POINTS:
         stride = -(-len(running) // CURVE_POINTS)
         running = running[::stride] + ([running[-1]] if (len(running) - 1) % stride else [])
-    curve = tuple((_utc(end), _achieved_percent(Fraction(tb), Fraction(tv))) for end, tb, tv in running)
+    curve = tuple((_utc(end), _achieved_percent(tb, tv)) for end, tb, tv in running)
     return out_days, curve, coverage, (total_bad, total_valid)
 
 
-def _achieved_percent(bad: Fraction, valid: Fraction) -> float:
-    return float((1 - min(bad, valid) / valid) * 100)
-
+def _achieved_percent(bad: Decimal, valid: Decimal) -> float:
+    """``(1 - min(bad, valid) / valid) * 100`` correctly rounded to a float (as ``float(Fraction)``), in
+    integers: one curve point per day and row, thousands of rows."""
+    good_n, good_d = EXACT.subtract(valid, min(bad, valid)).as_integer_ratio()
+    valid_n, valid_d = valid.as_integer_ratio()
+    return (good_n * 100 * valid_d) / (good_d * valid_n)

@@ -15,7 +15,9 @@ from __future__ import annotations
 import base64
 import json
 import math
+import os
 import re
+import threading
 from datetime import datetime
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -67,6 +69,18 @@ def _seconds(moment: datetime | float) -> str:
     return f"{value:.3f}"
 
 
+def _settle_environment(session: requests.Session, url: str) -> None:
+    """What ``requests`` reads from the environment for each request (proxies and ``no_proxy``, a CA
+    bundle, ``.netrc`` credentials), read once: every request goes to the same base URL, and
+    reading the environment cost more than a small query."""
+    session.proxies.update(requests.utils.get_environ_proxies(url))
+    bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+    if bundle:
+        session.verify = bundle
+    session.auth = requests.utils.get_netrc_auth(url)
+    session.trust_env = False
+
+
 def is_number(text: str) -> bool:
     try:
         return math.isfinite(float(text))
@@ -87,8 +101,10 @@ class PrometheusClient:
         self.max_bytes = max_bytes
         self.session, self._adapter = bounded_session()
         self.session.headers.update({"Accept": "application/json", **(headers or {})})
+        _settle_environment(self.session, self.url)
         self._secrets = _secrets(self.url, headers or {})
         self.queries = 0  # how many queries were sent, for the curious and for tests
+        self._count = threading.Lock()  # several threads may share a client (slaforge.report.workers)
 
     # --- the two endpoints ------------------------------------------------------------------
     def query(self, expr: str, at: datetime | float, expect: str | None = None) -> tuple[str, list[Series]]:
@@ -128,7 +144,8 @@ class PrometheusClient:
     def _exchange(self, endpoint: str, params: dict[str, str]) -> tuple[str, list[Series]]:
         address = f"{self.url}/api/v1/{endpoint}"
         shown = f"{self.shown_url}/api/v1/{endpoint}"
-        self.queries += 1
+        with self._count:
+            self.queries += 1
         try:
             answer = post(self.session, self._adapter, address, params,
                           seconds=self.timeout, max_bytes=self.max_bytes)

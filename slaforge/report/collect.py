@@ -1,23 +1,33 @@
 """What the report asks Prometheus: the PromQL (pure) and the queries per SLA (I/O).
 
-Per SLA, whatever its number of objectives, and whatever the period's length:
+Per SLA, whatever its number of objectives and the period's length:
 
-1. buckets: one range query summing the recorded 5m event counts (``BAD_EVENTS_5M`` /
-   ``VALID_EVENTS_5M``, maintenance already excluded) per 15 minutes (a coarser step for periods so
-   long that 15m would exceed Prometheus' 11,000 points), with the number of 5m pieces in each;
-2. tail: for a partial period, one instant query of the same sums over what follows the last
-   whole bucket, up to now; the totals are the sum of the buckets and the tail, so that the days
-   always add up to them;
+1. sums: one query of the bad and valid sums of the recorded 5m pieces (``BAD_EVENTS_5M`` /
+   ``VALID_EVENTS_5M``, maintenance already excluded) per local day (for the review, which needs no
+   days: over the whole period), with the number of pieces and the lowest piece of each
+   (:mod:`slaforge.report.spans`): a range query with a step of a day when the days are equally
+   long, else one instant query of each day ``@`` its end (a DST day is 23 or 25 hours);
+2. tail: for a partial period, one instant query of the same sums over the day in progress, up to
+   now; the totals are the sums of the days (and buckets) and of the tail, so that the days always
+   add up to them;
 3. incidents: one instant query of the raw ``ALERTS`` samples of the SLA's page alerts over the
    period (a range vector: no points limit, and only firing samples exist).
 
+SLAs whose periods have the same bounds, timezone and group labels share queries 1 and 3
+(``sla=~"a|b|..."``, summed ``by (sla, ...)``, :mod:`slaforge.report.batch`).
+
 Then, only where needed:
 
-4. per objective with buckets the pieces do not fully cover, one range query of the SLI's own
-   series over the span from the first such bucket to the last (:mod:`slaforge.report.raw`), and
-   one instant query for the tail when the pieces miss it;
-5. when an objective has no data at all, one instant query telling whether the SLA's rules were
-   loaded, to say what is missing.
+4. for days whose pieces are neither all there and sound nor all missing, one range query of the
+   15-minute sums (a coarser step for periods so long that 15m would exceed Prometheus' 11,000
+   points) from the first such day to the last, and one instant query for the tail;
+5. per objective with days (or buckets) the pieces do not cover at all, one query of the SLI's own
+   series over those days (:mod:`slaforge.report.raw`, with the count of its 1m pieces: a day they
+   do not fully cover is asked in buckets, as in 4) and one for the tail; per objective with
+   buckets partly covered, one range query from the first such bucket to the last and one for the
+   tail; and per SLA one instant query reading when its pieces are stamped;
+6. when an objective has no data at all, one instant query telling whether the SLA's rules were
+   loaded, to say what is missing; when it paged, one for the time to detect.
 
 A sample of the 5m counts stamped ``t`` counts the events of ``(t-5m, t]``; so a period
 ``[start, end)`` is the samples stamped in ``(start, end]``: ranges end 1ms short of their
@@ -27,9 +37,10 @@ length so that the sample stamped exactly at ``start`` (the previous period's la
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 
 from slaforge.burnrate import burn_alerts
 from slaforge.conventions import (
@@ -51,7 +62,20 @@ from slaforge.report.groups import row_key, rows_of, sla_group_labels
 from slaforge.report.incidents import DEFAULT_GAP, DETECT_LOOKBACK
 from slaforge.report.periods import Period
 from slaforge.report.raw import KIND_LABEL, Offsets, raw_sums_query, windows_near
+from slaforge.report.spans import (
+    EMPTY,
+    END_LABEL,
+    FULL,
+    PARTIAL,
+    classify_raw,
+    classify_recorded,
+    coarse_spans,
+    raw_span_query,
+    recorded_span_query,
+    sla_matcher,
+)
 from slaforge.spec.model import SLA, Objective
+from slaforge.spec.promql import Matcher
 
 PIECE = 300  # seconds between two recorded 5m pieces
 # Bucket steps, finest first; all are multiples of 15m, so with every real UTC offset a bucket
@@ -82,11 +106,11 @@ def sums_query(sla: str, seconds: float, groups: tuple[str, ...] = (), only: str
     return " or ".join(parts)
 
 
-def firing_query(sla: str, seconds: float, only: str = "") -> str:
-    """Raw firing samples of the SLA's page alerts over the ``seconds`` before the evaluation time."""
+def firing_query(names: Sequence[str], seconds: float, only: str = "") -> str:
+    """Raw firing samples of the SLAs' page alerts over the ``seconds`` before the evaluation time."""
     selector = (
         f'ALERTS{{alertname="{ALERT_BURN}",alertstate="firing",'
-        f'{LABEL_SEVERITY}="{SEVERITY_PAGE}",{LABEL_SLA}={quote(sla)}{only}}}'
+        f'{LABEL_SEVERITY}="{SEVERITY_PAGE}",{sla_matcher(names)}{only}}}'
     )
     return f"{selector}[{range_ms(seconds)}]"
 
@@ -154,6 +178,7 @@ class RawSLA:
     pieces_seen: set[str] = field(default_factory=set)  # objectives with at least one recorded 5m piece
     raw_seen: set[str] = field(default_factory=set)  # objectives whose SLI series answered
     rules_loaded: set[str] | None = None  # objectives whose rules were loaded (asked only when needed)
+    days: bool = True  # buckets never straddle a local day (False: whole periods, for the review)
 
 
 @dataclass
@@ -198,74 +223,135 @@ def _row_keys(objective: Objective, keys: Iterable[str]) -> list[str]:
     return [key for key, _ in rows_of(objective, keys)]
 
 
-def collect(client: PrometheusClient, sla: SLA, period: Period, gap: timedelta = DEFAULT_GAP,
-            only: str = "") -> RawSLA:
-    """Run the queries for one SLA (``only``: extra matchers selecting one group, see
-    :func:`~slaforge.report.groups.group_matchers`). Raises :class:`~slaforge.report.client.PrometheusError`.
+@dataclass(frozen=True)
+class Ahead:
+    """What was asked for several SLAs together (:mod:`slaforge.report.batch`): this SLA's share."""
 
+    top: dict[str, dict[float, dict[str, str]]]  # the coarse spans' sums, as _spans_answer gives them
+    firing: list[Series]  # its ALERTS samples
+
+
+def collect(client: PrometheusClient, sla: SLA, period: Period, gap: timedelta = DEFAULT_GAP,
+            only: str = "", whole_period: bool = False, ahead: Ahead | None = None,
+            group: Mapping[str, str] | None = None) -> RawSLA:
+    """Run the queries for one SLA (``only``: extra matchers selecting one group, see
+    :func:`~slaforge.report.groups.group_matchers`; ``group`` the same group, for the SLI's own
+    series). Raises :class:`~slaforge.report.client.PrometheusError`.
+
+    The sums are asked per local day (per period with ``whole_period``, for the review, which
+    needs no days), and in buckets only over the days that need it (:mod:`slaforge.report.spans`).
     A grouped objective's rows are keyed by :func:`~slaforge.report.groups.row_key`; each group's
     buckets fall back to the raw history where that group's pieces do not cover them."""
     name = sla.name
     groups = sla_group_labels(sla)
-    raw = RawSLA(step=bucket_step(period.covered_seconds))
+    raw = RawSLA(step=bucket_step(period.covered_seconds), days=not whole_period)
     step = raw.step
     ends, until = _grid(period, step)
     start = period.start.timestamp()
-    recorded: dict[str, _Side] = {}
-    if ends:
-        recorded = _by_objective(client.query_range(sums_query(name, step, groups, only), ends[0], ends[-1], step),
-                                 groups=groups)
     last = ends[-1] if ends else start
     tail = until - last
-    if tail > 0:
-        _, series = client.query(sums_query(name, tail, groups, only), until, expect="vector")
-        for key, side in _by_objective(series, at=until, groups=groups).items():
-            recorded.setdefault(key, _Side()).values.update(side.values)
-    spans = [(t - step, t) for t in ends] + ([(last, until)] if tail > 0 else [])
-
-    rows = {o.name: _row_keys(o, recorded) for o in sla.spec.objectives}
-    row_missing = {
-        key: {(b, e) for b, e in spans
-              if float(recorded.get(key, _Side()).values.get(e, {}).get("pieces", "0")) < _expected(b, e)}
-        for keys in rows.values() for key in keys
-    }
-    # per objective: the spans some group's pieces miss (all of them when no group was recorded)
-    missing = {}
-    for o in sla.spec.objectives:
-        gaps = set().union(*(row_missing[key] for key in rows[o.name])) if rows[o.name] else set(spans)
-        missing[o.name] = [span for span in spans if span in gaps]
-    offsets = Offsets()
-    if any(missing.values()):
-        offsets = _offsets(client, name, recorded, spans)
+    fine_spans = [(t - step, t) for t in ends] + ([(last, until)] if tail > 0 else [])
     windows = maintenance_windows(sla.spec.maintenance, sla.spec.timezone,
                                   period.start - timedelta(days=1), period.until + timedelta(days=1))
-    every = set(spans)
-    for target in sla.spec.objectives:
-        fallback = _raw(client, sla, target, missing[target.name], step, last, windows, offsets)
-        keys = rows[target.name] if not target.group_by else sorted({*rows[target.name], *fallback})
+    coarse = coarse_spans(period, step, whole_period) or []
+    objectives = sla.spec.objectives
+
+    # 1. the coarse spans' sums; a row partly recorded in a span has that span refined
+    if ahead is not None:
+        top = ahead.top
+    elif coarse:
+        top = _spans_answer(client, partial(recorded_span_query, [name], groups, only), coarse, last, groups)[""]
+    else:
+        top = {}
+    rows = {o.name: _row_keys(o, top) for o in objectives}
+    state = {key: {span: classify_recorded(span, top.get(key, {}).get(span[1])) for span in coarse}
+             for keys in rows.values() for key in keys}
+    refined = {span for per_key in state.values() for span, st in per_key.items() if st == PARTIAL}
+    if whole_period and refined:
+        return _by_days(client, sla, period, gap, only, group)
+    if not coarse:
+        refined = {(start, until)}
+    # 2. the buckets of the refined spans
+    recorded: dict[str, _Side] = {}
+    fine: list[tuple[float, float]] = []
+    fine = _refine(client, name, groups, only, fine_spans, refined, step, last, until, recorded, fine)
+    rows = {o.name: _row_keys(o, [*top, *recorded]) for o in objectives}
+    # 3. what the pieces miss: coarse spans without any piece, buckets short of pieces
+    kept = [span for span in coarse if span not in refined]
+    empty = {o.name: [span for span in kept
+                      if not rows[o.name] or any(state.get(key, {}).get(span) == EMPTY for key in rows[o.name])]
+             for o in objectives}
+    row_missing, missing = _missing(objectives, rows, recorded, fine)
+    offsets = Offsets()
+    if any(empty.values()) or any(missing.values()):
+        full = [span[1] for per_key in state.values() for span, st in per_key.items() if st == FULL]
+        full += [e for b, e in fine if any(float(side.values.get(e, {}).get("pieces", "0")) >= _expected(b, e) > 0
+                                           for side in recorded.values())]
+        offsets = _offsets(client, name, max(full) if full else None)
+    # 4. the empty coarse spans from the SLI's own series; spans it covers only partly are refined
+    back_top: dict[str, dict[str, dict[float, dict[str, str]]]] = {}
+    more: set[tuple[float, float]] = set()
+    for target in objectives:
+        if not empty[target.name]:
+            continue
+        answer = _spans_answer(client, partial(raw_span_query, sla, target, windows, offsets, narrow(target, group)),
+                               empty[target.name], last, tuple(sorted(target.group_by)), objective=target.name)[""]
+        back_top[target.name] = answer
+        for key in {*answer, *rows[target.name]}:
+            for span in empty[target.name]:
+                if state.get(key, {}).get(span, EMPTY) == EMPTY and \
+                        classify_raw(span, answer.get(key, {}).get(span[1]), offsets) == PARTIAL:
+                    more.add(span)
+    if more and whole_period:
+        return _by_days(client, sla, period, gap, only, group)
+    if more:
+        refined |= more
+        fine = _refine(client, name, groups, only, fine_spans, more, step, last, until, recorded, fine)
+        rows = {o.name: _row_keys(o, [*top, *recorded]) for o in objectives}
+        row_missing, missing = _missing(objectives, rows, recorded, fine)
+    kept = [span for span in coarse if span not in refined]
+    # 5. the buckets the pieces miss, from the SLI's own series
+    every = set(fine)
+    for target in objectives:
+        fallback = _raw(client, sla, target, missing[target.name], step, last, windows, offsets,
+                        narrow(target, group))
+        answer = back_top.get(target.name, {})
+        keys = rows[target.name] if not target.group_by else sorted({*rows[target.name], *fallback, *answer})
         for key in keys:
             got = recorded.get(key, _Side()).values
-            if any(float(v.get("pieces", "0")) > 0 for v in got.values()):
+            coarse_got = top.get(key, {})
+            if any(float(v.get("pieces", "0")) > 0 for v in (*got.values(), *coarse_got.values())):
                 raw.pieces_seen.update((key, target.name))
             back = fallback.get(key, {})
-            if any("valid" in v for v in back.values()):
+            if any("valid" in v for v in (*back.values(), *answer.get(key, {}).values())):
                 raw.raw_seen.update((key, target.name))
             gaps = row_missing.get(key, every)
             buckets = []
-            for b, e in spans:
+            for span in kept:
+                b, e = span
+                st = state.get(key, {}).get(span, EMPTY)
+                v = coarse_got.get(e, {})
+                back_v = answer.get(key, {}).get(e)
+                if st == FULL:
+                    buckets.append(Bucket(b, e, v.get("bad", "0"), v["valid"], RECORDED))
+                elif back_v is not None and classify_raw(span, back_v, offsets) == FULL:
+                    buckets.append(Bucket(b, e, back_v.get("bad", "0"), back_v["valid"], RAW))
+            for b, e in fine:
                 if (b, e) in gaps and "valid" in back.get(e, {}):
                     v = back[e]
                     buckets.append(Bucket(b, e, v.get("bad", "0"), v["valid"], RAW))
                 elif "valid" in got.get(e, {}):
                     v = got[e]
                     buckets.append(Bucket(b, e, v.get("bad", "0"), v["valid"], RECORDED))
+            buckets.sort(key=lambda bucket: bucket.end)
             raw.buckets[key] = buckets
 
     # Look `gap` beyond the period on both sides (when that is already in the past) to tell
     # whether an incident was open at its edges.
     seen_until = min(period.until + gap, period.now)
     look = (seen_until - period.start).total_seconds() + gap.total_seconds()
-    _, series = client.query(firing_query(name, look, only), seen_until, expect="matrix")
+    series = ahead.firing if ahead is not None else \
+        client.query(firing_query([name], look, only), seen_until, expect="matrix")[1]
     for item in series:
         objective_name = item.labels.get(LABEL_OBJECTIVE)
         if objective_name:
@@ -290,21 +376,128 @@ def collect(client: PrometheusClient, sla: SLA, period: Period, gap: timedelta =
     return raw
 
 
-def _offsets(client: PrometheusClient, sla: str, recorded: dict[str, _Side],
-             spans: list[tuple[float, float]]) -> Offsets:
-    """The groups' evaluation offsets, read at the end of the latest fully recorded bucket."""
-    full = [e for b, e in spans
-            if any(float(side.values.get(e, {}).get("pieces", "0")) >= _expected(b, e) > 0
-                   for side in recorded.values())]
-    if not full:
+Span = tuple[float, float]
+
+
+def _by_days(client: PrometheusClient, sla: SLA, period: Period, gap: timedelta, only: str,
+             group: Mapping[str, str] | None) -> RawSLA:
+    """A period not taken as a whole, asked per day (and in buckets where the days need it)."""
+    raw = collect(client, sla, period, gap, only, group=group)
+    raw.days = False
+    return raw
+
+
+def _missing(objectives: Iterable[Objective], rows: dict[str, list[str]], recorded: dict[str, _Side],
+             fine: list[Span]) -> tuple[dict[str, set[Span]], dict[str, list[Span]]]:
+    """Per row, the buckets its pieces do not cover; per objective, those some group's pieces miss (all
+    of them when no group was recorded)."""
+    row_missing = {
+        key: {(b, e) for b, e in fine
+              if float(recorded.get(key, _Side()).values.get(e, {}).get("pieces", "0")) < _expected(b, e)}
+        for keys in rows.values() for key in keys
+    }
+    missing = {}
+    for o in objectives:
+        gaps = set().union(*(row_missing[key] for key in rows[o.name])) if rows[o.name] else set(fine)
+        missing[o.name] = [span for span in fine if span in gaps]
+    return row_missing, missing
+
+
+def _refine(client: PrometheusClient, name: str, groups: tuple[str, ...], only: str, fine_spans: list[Span],
+            spans: set[Span], step: int, last: float, until: float, recorded: dict[str, _Side],
+            fine: list[Span]) -> list[Span]:
+    """Ask the buckets of ``spans`` (one range query from the first whole bucket to the last, one
+    instant query for the tail after them); adds them to ``recorded``, returns all buckets asked."""
+    if not spans:
+        return fine
+    wanted = [(b, e) for b, e in fine_spans if any(lo <= b and e <= hi for lo, hi in spans)]
+    whole = [(b, e) for b, e in wanted if e - b == step and e <= last]
+    if whole:
+        keep = {e for _, e in whole}
+        answer = client.query_range(sums_query(name, step, groups, only), whole[0][1], whole[-1][1], step)
+        for key, side in _by_objective(answer, groups=groups).items():
+            recorded.setdefault(key, _Side()).values.update({t: v for t, v in side.values.items() if t in keep})
+    for b, e in wanted:
+        if (b, e) not in whole:  # at most the tail of a partial period
+            _, series = client.query(sums_query(name, e - b, groups, only), until, expect="vector")
+            for key, side in _by_objective(series, at=until, groups=groups).items():
+                recorded.setdefault(key, _Side()).values.update(side.values)
+    return sorted({*fine, *wanted}, key=lambda span: span[1])
+
+
+def _spans_answer(client: PrometheusClient, make: Callable[[list[Span], bool], str], spans: list[Span],
+                  last: float, groups: tuple[str, ...], objective: str | None = None,
+                  split: bool = False) -> dict[str, dict[str, dict[float, dict[str, str]]]]:
+    """The sums of the whole spans in one query (a range query when they are as long as each other, an
+    instant query of each span ``@`` its end otherwise), a partial last one in another; by SLA (with
+    ``split``, else all under ""), row key, then span end. ``objective`` names the series that carry
+    no objective label (the raw sums)."""
+    out: dict[str, dict[str, dict[float, dict[str, str]]]] = {}
+    by_end = {f"{e:.3f}": e for _, e in spans}
+    ends = {e for _, e in spans}
+    for part in ([s for s in spans if s[1] <= last], [s for s in spans if s[1] > last]):
+        if not part:
+            continue
+        if len(part) > 1 and len({round(e - b, 3) for b, e in part}) == 1:
+            length = part[0][1] - part[0][0]
+            series = client.query_range(make(part, False), part[0][1], part[-1][1], length)
+        else:
+            series = client.query(make(part, True), part[-1][1], expect="vector")[1]
+        for item in series:
+            kind = item.labels.get(KIND_LABEL)
+            name = item.labels.get(LABEL_OBJECTIVE, "") if objective is None else objective
+            if not kind or (objective is not None and LABEL_OBJECTIVE in item.labels):
+                continue
+            pinned = by_end.get(item.labels.get(END_LABEL, ""))
+            owner = out.setdefault(item.labels.get(LABEL_SLA, "") if split else "", {})
+            values = owner.setdefault(row_key(name, item.labels, groups), {})
+            for t, v in item.samples:
+                end = t if END_LABEL not in item.labels else pinned
+                if end in ends and is_number(v):
+                    values.setdefault(end, {})[kind] = v
+    out.setdefault("", {})
+    return out
+
+
+def spans_of(period: Period, whole_period: bool) -> tuple[list[Span], float]:
+    """The coarse spans :func:`collect` asks first (none: buckets only), and the end of the last whole bucket."""
+    step = bucket_step(period.covered_seconds)
+    ends, _ = _grid(period, step)
+    return coarse_spans(period, step, whole_period) or [], ends[-1] if ends else period.start.timestamp()
+
+
+def ask_together(client: PrometheusClient, names: list[str], period: Period, groups: tuple[str, ...],
+                 gap: timedelta, only: str, whole_period: bool) -> dict[str, Ahead]:
+    """The first two queries of :func:`collect` (the coarse sums, the ALERTS samples) for several SLAs
+    with the same period, timezone and group labels at once, each SLA's share by name."""
+    coarse, last = spans_of(period, whole_period)
+    top = _spans_answer(client, partial(recorded_span_query, names, groups, only), coarse, last, groups,
+                        split=True) if coarse else {}
+    seen_until = min(period.until + gap, period.now)
+    look = (seen_until - period.start).total_seconds() + gap.total_seconds()
+    firing: dict[str, list[Series]] = {}
+    for item in client.query(firing_query(names, look, only), seen_until, expect="matrix")[1]:
+        firing.setdefault(item.labels.get(LABEL_SLA, ""), []).append(item)
+    return {name: Ahead(top.get(name, {}), firing.get(name, [])) for name in names}
+
+
+def _offsets(client: PrometheusClient, sla: str, at: float | None) -> Offsets:
+    """The groups' evaluation offsets, read at the end of the latest fully recorded span (``at``)."""
+    if at is None:
         return Offsets()
-    _, series = client.query(offsets_query(sla), full[-1], expect="vector")
+    _, series = client.query(offsets_query(sla), at, expect="vector")
     stamps = {item.labels.get(KIND_LABEL): float(item.value) for item in series if is_number(item.value)}
     return Offsets.from_stamps(stamps.get("five"), stamps.get("one"))
 
 
+def narrow(objective: Objective, group: Mapping[str, str] | None) -> tuple[Matcher, ...]:
+    """Matchers selecting one group (``--group``) among the SLI's own series of a grouped objective."""
+    return tuple(Matcher(k, "=", v) for k, v in sorted((group or {}).items()) if k in objective.group_by)
+
+
 def _raw(client: PrometheusClient, sla: SLA, target: Objective, missing: list[tuple[float, float]], step: int,
-         last: float, windows: list[Interval], offsets: Offsets) -> dict[str, dict[float, dict[str, str]]]:
+         last: float, windows: list[Interval], offsets: Offsets,
+         extra: tuple[Matcher, ...] = ()) -> dict[str, dict[float, dict[str, str]]]:
     """The missing buckets from the SLI's own series, by row key (summed by the objective's group
     labels): one range query over the whole buckets from the first missing to the last, one
     instant query for a missing tail."""
@@ -315,14 +508,14 @@ def _raw(client: PrometheusClient, sla: SLA, target: Objective, missing: list[tu
     whole = [(b, e) for b, e in missing if e - b == step and e <= last]
     if whole:
         first, final = whole[0][1], whole[-1][1]
-        query = raw_sums_query(sla, target, step, windows_near(windows, first - step, final), offsets)
+        query = raw_sums_query(sla, target, step, windows_near(windows, first - step, final), offsets, extra)
         wanted = {e for _, e in whole}
         answer = client.query_range(query, first, final, step)
         for key, side in _by_objective(answer, groups=keys, objective=target.name).items():
             out.setdefault(key, {}).update({t: v for t, v in side.values.items() if t in wanted})
     rest = [(b, e) for b, e in missing if (b, e) not in whole]
     for b, e in rest:  # at most the tail of a partial period
-        query = raw_sums_query(sla, target, e - b, windows_near(windows, b, e), offsets)
+        query = raw_sums_query(sla, target, e - b, windows_near(windows, b, e), offsets, extra)
         _, series = client.query(query, e, expect="vector")
         for key, side in _by_objective(series, at=e, groups=keys, objective=target.name).items():
             out.setdefault(key, {}).update(side.values)

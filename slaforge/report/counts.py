@@ -27,17 +27,21 @@ def whole(value: Fraction) -> int:
 
 
 def apportion(parts: Sequence[Fraction], total: int) -> list[int]:
-    """Whole shares of ``total`` in proportion to ``parts`` (largest remainder; ties to the earliest)."""
+    """Whole shares of ``total`` in proportion to ``parts`` (largest remainder; ties to the earliest).
+
+    In integers over the parts' common denominator (thousands of rows of 30 days: as Fractions each
+    share and remainder cost a gcd), which gives the same shares and the same remainders' order."""
     if not parts:
         return []
-    positive = [max(p, Fraction(0)) for p in parts]
-    exact_sum = sum(positive, Fraction(0))
+    common = math.lcm(*(p.denominator for p in parts))
+    scaled = [max(p.numerator * (common // p.denominator), 0) for p in parts]
+    exact_sum = sum(scaled)
     if exact_sum == 0:
         return [0] * len(parts)
-    shares = [p * total / exact_sum for p in positive]
-    floors = [math.floor(s) for s in shares]
-    left = total - sum(floors)
-    order = sorted(range(len(parts)), key=lambda i: (-(shares[i] - floors[i]), i))
+    floors, rests = zip(*(divmod(a * total, exact_sum) for a in scaled), strict=True)
+    out = list(floors)
+    left = total - sum(out)
+    order = sorted(range(len(parts)), key=lambda i: (-rests[i], i))
     for i in order[:left]:
-        floors[i] += 1
-    return floors
+        out[i] += 1
+    return out

@@ -53,9 +53,13 @@ def group_matchers(wanted: Mapping[str, str]) -> str:
     without the label (the SLA's ungrouped objectives), so that the answer holds one group only."""
     out = ""
     for key, value in sorted(wanted.items()):
-        literal = "".join("\\" + c if c in _REGEX_SPECIAL else c for c in value)
-        out += f",{key}=~{quote(literal + '|')}"
+        out += f",{key}=~{quote(regex_literal(value) + '|')}"
     return out
+
+
+def regex_literal(value: str) -> str:
+    """``value`` as a regular expression matching exactly it (label values are data, not patterns)."""
+    return "".join("\\" + c if c in _REGEX_SPECIAL else c for c in value)
 
 
 _REGEX_SPECIAL = frozenset("\\.+*?()|[]{}^$")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
 from slaforge.maintenance import Interval
@@ -27,7 +28,7 @@ class DayValue:
     valid_count: int = 0
     source: str = "recorded"  # recorded | raw (raw when any of the day came from the SLI's own series)
 
-    @property
+    @cached_property  # sorted and shown per day: thousands of groups have 30 days each
     def achieved(self) -> Fraction | None:
         if self.valid <= 0 or not 0 <= self.bad <= self.valid:
             return None  # no events, or counts that cannot be right (see ObjectiveReport.data_problems)
@@ -77,11 +78,12 @@ class ObjectiveReport:
             return None
         return sum(1 for i in self.incidents if i.seconds > self.resolve_within)
 
-    @property
+    @cached_property
     def worst_days(self) -> list[DayValue]:
         """Up to five days below 100%, lowest first."""
-        hurt = [d for d in self.days if d.achieved is not None and d.achieved < 100]
-        return sorted(hurt, key=lambda d: (d.achieved, d.day))[:WORST_DAYS]
+        hurt = [d for d in self.days if d.achieved is not None and d.bad > 0]  # below 100%
+        # the float first (cheap, and never out of the exact order), the exact value for its ties
+        return sorted(hurt, key=lambda d: (float(d.achieved or 0), d.achieved, d.day))[:WORST_DAYS]
 
     @property
     def incident_seconds(self) -> float:

@@ -32,8 +32,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from slaforge.maintenance import Interval
-from slaforge.rules.sli import events
+from slaforge.rules.sli import Events, events
 from slaforge.spec.model import SLA, Objective
+from slaforge.spec.promql import Matcher, Selector
 
 PIECE_RANGE = "2m"  # as the 1m piece rule
 PIECE_DIVIDE = 2
@@ -83,26 +84,53 @@ def gate(windows: Sequence[Interval], delay: float = 60.0) -> str:
     return " * ".join(factors)
 
 
-def piece_queries(sla: SLA, objective: Objective, seconds: float, windows: Sequence[Interval] = (),
-                  offsets: Offsets = Offsets()) -> tuple[str, str]:
-    """Bad and valid events of the 5m pieces that would be stamped in the ``seconds`` before the
-    evaluation time, from the SLI's own series (also the expressions of ``slaforge backfill``)."""
+def narrowed(found: Events, extra: tuple[Matcher, ...]) -> Events:
+    """The same events, of the series that also match ``extra`` (one group: ``--group customer=acme``)."""
+    if not extra:
+        return found
+
+    def each(terms: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        return None if terms is None else tuple(Selector.parse(t).render(extra=extra) for t in terms)
+
+    return Events(valid=each(found.valid) or (), bad=each(found.bad), good=each(found.good))
+
+
+def _pieces(sla: SLA, objective: Objective, windows: Sequence[Interval], offsets: Offsets,
+            narrow: tuple[Matcher, ...] = ()) -> tuple[str, str]:
+    """The bad and valid 1m pieces (of the series matching ``narrow`` too), gated by the maintenance windows."""
     delay = f"{round(offsets.delay * 1000)}ms"
-    bad, valid = events(sla, objective).increase(PIECE_RANGE, divide=PIECE_DIVIDE,
-                                                 by=objective.group_by, offset=delay)
+    bad, valid = narrowed(events(sla, objective), narrow).increase(PIECE_RANGE, divide=PIECE_DIVIDE,
+                                                                   by=objective.group_by, offset=delay)
     factor = gate(windows, offsets.delay)
-    shift = round(offsets.shift * 1000)
-    out = []
-    for expr in (bad, valid):
-        inner = f"({expr}) * {factor}" if factor else expr
-        out.append(f"sum_over_time(({inner})[{_ms(seconds)}:1m] offset {shift}ms)")
-    return out[0], out[1]
+    return tuple(f"({expr}) * {factor}" if factor else expr for expr in (bad, valid))  # type: ignore[return-value]
+
+
+def _over(function: str, inner: str, seconds: float, offsets: Offsets, at: str) -> str:
+    """``function`` of the 1m pieces read for the 5m pieces stamped in the ``seconds`` before the
+    evaluation time (or before ``at``, a unix time, with the ``@`` modifier)."""
+    pinned = f" @ {at}" if at else ""
+    return f"{function}(({inner})[{_ms(seconds)}:1m]{pinned} offset {round(offsets.shift * 1000)}ms)"
+
+
+def piece_queries(sla: SLA, objective: Objective, seconds: float, windows: Sequence[Interval] = (),
+                  offsets: Offsets = Offsets(), at: str = "", narrow: tuple[Matcher, ...] = ()) -> tuple[str, str]:
+    """Bad and valid events of the 5m pieces that would be stamped in the ``seconds`` before the
+    evaluation time (or ``at``), from the SLI's own series (also the expressions of ``slaforge backfill``)."""
+    bad, valid = _pieces(sla, objective, windows, offsets, narrow)
+    return _over("sum_over_time", bad, seconds, offsets, at), _over("sum_over_time", valid, seconds, offsets, at)
+
+
+def piece_count_query(sla: SLA, objective: Objective, seconds: float, windows: Sequence[Interval] = (),
+                      offsets: Offsets = Offsets(), at: str = "", narrow: tuple[Matcher, ...] = ()) -> str:
+    """How many 1m pieces of valid events :func:`piece_queries` adds up (by group)."""
+    _, valid = _pieces(sla, objective, windows, offsets, narrow)
+    return _over("count_over_time", valid, seconds, offsets, at)
 
 
 def raw_sums_query(sla: SLA, objective: Objective, seconds: float, windows: Sequence[Interval] = (),
-                   offsets: Offsets = Offsets()) -> str:
+                   offsets: Offsets = Offsets(), narrow: tuple[Matcher, ...] = ()) -> str:
     """:func:`piece_queries` labelled ``slaforge_kind`` like the recorded sums, joined in one query."""
-    bad, valid = piece_queries(sla, objective, seconds, windows, offsets)
+    bad, valid = piece_queries(sla, objective, seconds, windows, offsets, narrow=narrow)
     return " or ".join(f'label_replace({expr}, "{KIND_LABEL}", "{kind}", "", "")'
                        for kind, expr in (("bad", bad), ("valid", valid)))
 

@@ -14,12 +14,15 @@ from datetime import datetime
 from fractions import Fraction
 
 from slaforge.report.assemble import assemble_sla
+from slaforge.report.batch import ask_ahead
 from slaforge.report.client import PrometheusClient
 from slaforge.report.collect import collect
 from slaforge.report.credits import outcome, round_half_up, truncate
 from slaforge.report.groups import Group
+from slaforge.report.incidents import DEFAULT_GAP
 from slaforge.report.model import ObjectiveReport, SLAReport
 from slaforge.report.periods import Period, resolve_period
+from slaforge.report.workers import each
 from slaforge.spec.durations import Duration
 from slaforge.spec.model import SLA
 
@@ -117,9 +120,17 @@ def last_periods(sla: SLA, count: int, now: datetime) -> list[Period]:
 
 
 def build_review(slas: Sequence[SLA], client: PrometheusClient, count: int, now: datetime) -> Review:
+    asked = [(sla, p) for sla in slas for p in last_periods(sla, count, now)]
+    ahead = ask_ahead(client, asked, DEFAULT_GAP, "", whole_period=True)
+
+    def report(index: int) -> SLAReport:
+        sla, period = asked[index]
+        return assemble_sla(sla, period, collect(client, sla, period, whole_period=True, ahead=ahead[index]))
+
+    done = iter(each(report, range(len(asked))))
     reviews = []
     for sla in slas:
-        reports = [(p, assemble_sla(sla, p, collect(client, sla, p))) for p in last_periods(sla, count, now)]
+        reports = [(p, next(done)) for p in last_periods(sla, count, now)]
         objectives = []
         resolve = sla.spec.incidents.resolve_within
         seconds = None if resolve is None else resolve.seconds

@@ -116,6 +116,7 @@ class DeadlineAdapter(HTTPAdapter):
 
     def __init__(self) -> None:
         self.connections = _Connections()
+        self.deadlines = _Deadlines(self.connections)
         super().__init__(max_retries=0)
 
     def init_poolmanager(self, connections: int, maxsize: int, block: bool = False, **pool_kwargs: Any) -> None:
@@ -138,31 +139,63 @@ def bounded_session() -> tuple[requests.Session, DeadlineAdapter]:
 
 
 class _Watchdog:
-    """Cuts the adapter's connections at the deadline, and again while the request still runs."""
+    """One request's deadline: past it, the adapter's connections are cut, and again while it still runs."""
 
     def __init__(self, adapter: DeadlineAdapter, seconds: float) -> None:
-        self._adapter = adapter
-        self._seconds = seconds
-        self._done = threading.Event()
+        self._deadlines = adapter.deadlines
+        self.due = time.monotonic() + seconds
         self.fired = False
-        self._thread = threading.Thread(target=self._run, name="slaforge-deadline", daemon=True)
 
     def __enter__(self) -> _Watchdog:
-        self._thread.start()
+        self._deadlines.add(self)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._done.set()
-        self._thread.join()
+        self._deadlines.remove(self)
+
+
+class _Deadlines:
+    """The deadlines of an adapter's requests, watched by one thread while any is pending (a thread
+    per request cost more than a small query: starting it waits for the scheduler)."""
+
+    _IDLE = 5.0  # seconds the thread waits for a new request before it ends
+
+    def __init__(self, connections: _Connections) -> None:
+        self._connections = connections
+        self._lock = threading.Condition()
+        self._pending: set[_Watchdog] = set()
+        self._running = False
+
+    def add(self, watch: _Watchdog) -> None:
+        with self._lock:
+            self._pending.add(watch)
+            if not self._running:
+                self._running = True
+                threading.Thread(target=self._run, name="slaforge-deadline", daemon=True).start()
+            self._lock.notify()
+
+    def remove(self, watch: _Watchdog) -> None:
+        with self._lock:
+            self._pending.discard(watch)
 
     def _run(self) -> None:
-        if self._done.wait(self._seconds):
-            return
-        self.fired = True
-        while True:
-            self._adapter.connections.cut()
-            if self._done.wait(_RESHOOT):
-                return
+        with self._lock:
+            while True:
+                if not self._pending:
+                    self._lock.wait(self._IDLE)
+                    if not self._pending:
+                        self._running = False
+                        return
+                    continue
+                now = time.monotonic()
+                due = [w for w in self._pending if w.due <= now]
+                if due:
+                    for watch in due:
+                        watch.fired = True
+                        watch.due = now + _RESHOOT
+                    self._connections.cut()
+                    continue
+                self._lock.wait(min(w.due for w in self._pending) - now)
 
 
 def post(session: requests.Session, adapter: DeadlineAdapter, url: str, data: dict[str, str], *,

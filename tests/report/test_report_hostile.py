@@ -186,6 +186,12 @@ def test_negative_counts_and_more_bad_than_valid_are_data_problems(sla_files: di
     buckets = {"met": [("1200", "1000")], "tier1": [("-5", "1000")], "tier2": [("-1", "5"), ("1", "5"), ("10", "990")]}
 
     def answer(request: fake.Request) -> Any:
+        if request.path.endswith("query_range") and request.form["step"] == "86400":  # the days' sums
+            return {"resultType": "matrix", "result": [  # without their pieces: the buckets are asked
+                {"metric": {"objective": name, "slaforge_kind": kind},
+                 "values": [[first - 900 + 86400, str(sum(int(pair[index]) for pair in pairs))]]}
+                for name, pairs in buckets.items() for index, kind in enumerate(("bad", "valid"))
+            ]}
         if request.path.endswith("query_range") and "sum_over_time" in request.form["query"]:
             return {"resultType": "matrix", "result": [
                 {"metric": {"objective": name, "slaforge_kind": kind},
