@@ -99,13 +99,6 @@ def _wall_seconds(moment: datetime) -> int:
     return int((moment - _EPOCH).total_seconds())
 
 
-def maintenance_windows(
-    windows: Sequence[Maintenance], timezone_name: str, start: datetime, end: datetime
-) -> list[Interval]:
-    """Every declared window overlapping ``[start, end)``, clipped to it, merged, in UTC, in order."""
-    return lay_out([decode(w, timezone_name) for w in windows], timezone_name, start, end)
-
-
 def lay_out(windows: Sequence[Window], timezone_name: str, start: datetime, end: datetime) -> list[Interval]:
     """The decoded windows overlapping ``[start, end)``, clipped to it, merged, in UTC, in order."""
     if end <= start or not windows:

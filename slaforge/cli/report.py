@@ -44,14 +44,15 @@ def command(paths: tuple[str, ...], url: str, period: str, fmt: str, output: Pat
 
     timeout = _positive("--timeout", timeout_text)
     max_bytes = round(_positive("--max-answer-mb", max_mb_text) * 1024 * 1024)
-    from slaforge.report.groups import parse_selection, sla_group_labels
+    from slaforge.plan import plan_for
+    from slaforge.report.groups import parse_selection
 
     try:
         wanted = parse_selection(groups)
     except ValueError as exc:
         fail(str(exc))
     slas = load_or_exit(paths)
-    if wanted and not any(set(wanted) <= set(sla_group_labels(s)) for s in slas):
+    if wanted and not any(set(wanted) <= set(plan_for(s).group_labels) for s in slas):
         fail(f"--group: no SLA groups its objectives by {', '.join(sorted(wanted))} (group_by)")
     try:
         now = parse_instant(now_text) if now_text else datetime.now(UTC)

@@ -122,6 +122,7 @@ class SLAPlan:
     credit_at_risk_enabled: bool
     policies: tuple[BurnPolicy, ...]
     escalation: tuple[Step, ...]
+    resolve_within: Duration | None  # incidents.resolve_within: the report's and review's resolution target
 
     def objective(self, name: str) -> ObjectivePlan:
         for o in self.objectives:
@@ -230,6 +231,7 @@ def build_plan(sla: SLA) -> SLAPlan:
         credit_at_risk_enabled=spec.alerting.credit_at_risk.enabled,
         policies=policies,
         escalation=tuple(Step(level, s.receiver, s.after) for level, s in enumerate(spec.escalation, start=1)),
+        resolve_within=spec.incidents.resolve_within,
     )
 
 

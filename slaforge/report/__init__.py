@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
+from slaforge.plan import SLAPlan, plan_for
 from slaforge.report.assemble import assemble_sla
 from slaforge.report.batch import ask_ahead
 from slaforge.report.client import (
@@ -20,7 +21,7 @@ from slaforge.report.client import (
     QueryRejected,
 )
 from slaforge.report.collect import collect
-from slaforge.report.groups import group_matchers, select_group, sla_group_labels
+from slaforge.report.groups import group_matchers, select_group
 from slaforge.report.incidents import DEFAULT_GAP
 from slaforge.report.model import Report, SLAReport, report_json
 from slaforge.report.periods import PERIOD_HELP, Period, PeriodError, resolve_period
@@ -48,10 +49,10 @@ __all__ = [
 ]
 
 
-def periods_for(slas: Sequence[SLA], period: str, now: datetime) -> list[Period]:
+def periods_for(slas: Sequence[SLAPlan], period: str, now: datetime) -> list[Period]:
     """Each SLA's period called ``period`` (in its timezone and calendar); raises :class:`PeriodError`."""
     return [
-        resolve_period(period, calendar=s.spec.calendar, timezone_name=s.spec.timezone, now=now)
+        resolve_period(period, calendar=s.calendar, timezone_name=s.timezone, now=now)
         for s in slas
     ]
 
@@ -64,11 +65,12 @@ def build_report(slas: Sequence[SLA], client: PrometheusClient, period: str, now
     :func:`slaforge.report.groups.select_group`).
     """
     wanted = group or {}
+    plans = [plan_for(s) for s in slas]
     # with a group: only the SLAs that group by every selected label, and only that group's series
-    slas = [s for s in slas if set(wanted) <= set(sla_group_labels(s))]
-    periods = periods_for(slas, period, now)
+    plans = [p for p in plans if set(wanted) <= set(p.group_labels)]
+    periods = periods_for(plans, period, now)
     only = group_matchers(wanted)
-    pairs = list(zip(slas, periods, strict=True))
+    pairs = list(zip(plans, periods, strict=True))
     ahead = ask_ahead(client, pairs, gap, only, whole_period=False)
 
     def one(i: int) -> SLAReport:

@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, Inexact, Rounded
 from fractions import Fraction
 
-from slaforge.maintenance import Interval, maintenance_windows, total_seconds
+from slaforge.maintenance import Interval, lay_out, total_seconds
+from slaforge.plan import ObjectivePlan, SLAPlan
 from slaforge.report.collect import RAW, RECORDED, Bucket, RawSLA
 from slaforge.report.counts import apportion, whole
 from slaforge.report.credits import count_problems, outcome
@@ -16,7 +17,6 @@ from slaforge.report.groups import Group, rows_of
 from slaforge.report.incidents import DEFAULT_GAP, merge_firing, time_to_detect
 from slaforge.report.model import DayValue, ObjectiveReport, SLAReport
 from slaforge.report.periods import Period
-from slaforge.spec.model import SLA, Objective
 
 CURVE_POINTS = 400  # at most this many points of the period-to-date curve
 # The buckets' counts are summed as decimals, exactly: this context never rounds (it would raise).
@@ -29,28 +29,28 @@ def _utc(seconds: float) -> datetime:
     return datetime.fromtimestamp(seconds, tz=UTC)
 
 
-def assemble_sla(sla: SLA, period: Period, raw: RawSLA, gap: timedelta = DEFAULT_GAP) -> SLAReport:
-    windows = maintenance_windows(sla.spec.maintenance, sla.spec.timezone, period.start, period.until)
+def assemble_sla(sla: SLAPlan, period: Period, raw: RawSLA, gap: timedelta = DEFAULT_GAP) -> SLAReport:
+    windows = lay_out(sla.windows, sla.timezone, period.start, period.until)
     maintenance = total_seconds(windows)
     objectives = tuple(
         row
-        for objective in sla.spec.objectives
+        for objective in sla.objectives
         for row in _rows(objective, period, raw, maintenance, gap, sla)
     )
     return SLAReport(
         sla=sla.name,
-        service=sla.spec.service,
-        provider=sla.spec.provider,
-        customer=sla.spec.customer,
-        calendar=sla.spec.calendar,
+        service=sla.service,
+        provider=sla.provider,
+        customer=sla.customer,
+        calendar=sla.calendar,
         period=period,
         maintenance=tuple(windows),
         objectives=objectives,
     )
 
 
-def _rows(objective: Objective, period: Period, raw: RawSLA, maintenance: float,
-          gap: timedelta, sla: SLA) -> list[ObjectiveReport]:
+def _rows(objective: ObjectivePlan, period: Period, raw: RawSLA, maintenance: float,
+          gap: timedelta, sla: SLAPlan) -> list[ObjectiveReport]:
     """One row per group of a grouped objective (one without data when no group was seen)."""
     if objective.group_by:
         rows = rows_of(objective, [*raw.buckets, *raw.firing])
@@ -59,8 +59,8 @@ def _rows(objective: Objective, period: Period, raw: RawSLA, maintenance: float,
     return [_objective(objective, period, raw, maintenance, gap, sla)]
 
 
-def _objective(objective: Objective, period: Period, raw: RawSLA, maintenance: float,
-               gap: timedelta, sla: SLA, key: str | None = None, group: Group = ()) -> ObjectiveReport:
+def _objective(objective: ObjectivePlan, period: Period, raw: RawSLA, maintenance: float,
+               gap: timedelta, sla: SLAPlan, key: str | None = None, group: Group = ()) -> ObjectiveReport:
     key = objective.name if key is None else key
     buckets = raw.buckets.get(key, [])
     counts = [(Decimal(b.bad), Decimal(b.valid)) for b in buckets]
@@ -75,7 +75,7 @@ def _objective(objective: Objective, period: Period, raw: RawSLA, maintenance: f
         period.start, period.until, gap,
         seen_until=_utc(raw.firing_seen_until) if raw.firing_seen_until else None,
     )
-    resolve = sla.spec.incidents.resolve_within
+    resolve = sla.resolve_within
     valid_count = None if valid is None else whole(valid)
     bad_count = None if bad is None else whole(bad)  # as counted: more than valid is a data problem, not clamped
     problems = bucket_problems(buckets, counts, raw.step)

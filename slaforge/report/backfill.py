@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from slaforge.conventions import BAD_EVENTS_5M, LABEL_OBJECTIVE, LABEL_SLA, VALID_EVENTS_5M
-from slaforge.maintenance import maintenance_windows
+from slaforge.maintenance import lay_out
+from slaforge.plan import plan_for
 from slaforge.report.client import PrometheusClient
 from slaforge.report.raw import piece_queries
 from slaforge.spec.model import SLA
@@ -40,10 +41,10 @@ class BackfillError(Exception):
 def backfill_rules(slas: Sequence[SLA], start: datetime, end: datetime) -> dict[str, Any]:
     """One group, every 5m: per objective the bad and valid 5m pieces from the SLI's own series."""
     rules: list[dict[str, Any]] = []
-    for sla in slas:
-        windows = maintenance_windows(sla.spec.maintenance, sla.spec.timezone,
+    for sla in map(plan_for, slas):
+        windows = lay_out(sla.windows, sla.timezone,
                                       start - timedelta(days=1), end + timedelta(days=1))
-        for objective in sla.spec.objectives:
+        for objective in sla.objectives:
             bad, valid = piece_queries(sla, objective, 300, windows)
             labels = {LABEL_OBJECTIVE: objective.name, LABEL_SLA: sla.name}
             rules.append({"record": BAD_EVENTS_5M, "expr": bad, "labels": labels})

@@ -42,7 +42,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
 
-from slaforge.burnrate import burn_alerts
 from slaforge.conventions import (
     ALERT_BURN,
     BAD_EVENTS_5M,
@@ -55,10 +54,11 @@ from slaforge.conventions import (
     VALID_EVENTS_5M,
     error_ratio_rule,
 )
-from slaforge.maintenance import Interval, maintenance_windows
+from slaforge.maintenance import Interval, lay_out
+from slaforge.plan import ObjectivePlan, SLAPlan
 from slaforge.promql_text import quote
 from slaforge.report.client import MAX_POINTS, PrometheusClient, Series, is_number
-from slaforge.report.groups import row_key, rows_of, sla_group_labels
+from slaforge.report.groups import row_key, rows_of
 from slaforge.report.incidents import DEFAULT_GAP, DETECT_LOOKBACK
 from slaforge.report.periods import Period
 from slaforge.report.raw import KIND_LABEL, Offsets, raw_sums_query, windows_near
@@ -74,7 +74,6 @@ from slaforge.report.spans import (
     recorded_span_query,
     sla_matcher,
 )
-from slaforge.spec.model import SLA, Objective
 from slaforge.spec.promql import Matcher
 
 PIECE = 300  # seconds between two recorded 5m pieces
@@ -121,14 +120,13 @@ def rules_query(sla: str, seconds: float) -> str:
     return f"count by ({LABEL_OBJECTIVE}) (count_over_time({selector}[{range_ms(seconds)}]))"
 
 
-def burning_query(sla: SLA, seconds: float, only: str = "") -> str | None:
+def burning_query(sla: SLAPlan, seconds: float, only: str = "") -> str | None:
     """The whole minutes of the ``seconds`` before the evaluation time when each objective's 5m
     error ratio was above its lowest page threshold (for the time to detect); None without pages."""
     parts = []
-    for objective in sla.spec.objectives:
-        # the page conditions the rules generate (slaforge.rules.alerts.applicable_conditions)
-        thresholds = [a.threshold for a in burn_alerts(objective, sla.spec.window)
-                      if a.severity == SEVERITY_PAGE and a.applicable]
+    for objective in sla.objectives:
+        # the page alerts the rules generate: the SLA's own policies, paging on, applicable
+        thresholds = [a.threshold for a in objective.alerts_of(SEVERITY_PAGE)]
         if thresholds:
             selector = (f"{error_ratio_rule(DETECT_WINDOW)}{{{LABEL_SLA}={quote(sla.name)},"
                         f"{LABEL_OBJECTIVE}={quote(objective.name)}{only}}}")
@@ -216,7 +214,7 @@ def _expected(begin: float, end: float) -> int:
     return math.floor((end - begin) / PIECE + 1e-9)
 
 
-def _row_keys(objective: Objective, keys: Iterable[str]) -> list[str]:
+def _row_keys(objective: ObjectivePlan, keys: Iterable[str]) -> list[str]:
     """The objective's rows among ``keys``: its name, or for a grouped objective each group seen."""
     if not objective.group_by:
         return [objective.name]
@@ -231,7 +229,7 @@ class Ahead:
     firing: list[Series]  # its ALERTS samples
 
 
-def collect(client: PrometheusClient, sla: SLA, period: Period, gap: timedelta = DEFAULT_GAP,
+def collect(client: PrometheusClient, sla: SLAPlan, period: Period, gap: timedelta = DEFAULT_GAP,
             only: str = "", whole_period: bool = False, ahead: Ahead | None = None,
             group: Mapping[str, str] | None = None) -> RawSLA:
     """Run the queries for one SLA (``only``: extra matchers selecting one group, see
@@ -243,7 +241,7 @@ def collect(client: PrometheusClient, sla: SLA, period: Period, gap: timedelta =
     A grouped objective's rows are keyed by :func:`~slaforge.report.groups.row_key`; each group's
     buckets fall back to the raw history where that group's pieces do not cover them."""
     name = sla.name
-    groups = sla_group_labels(sla)
+    groups = sla.group_labels
     raw = RawSLA(step=bucket_step(period.covered_seconds), days=not whole_period)
     step = raw.step
     ends, until = _grid(period, step)
@@ -251,10 +249,10 @@ def collect(client: PrometheusClient, sla: SLA, period: Period, gap: timedelta =
     last = ends[-1] if ends else start
     tail = until - last
     fine_spans = [(t - step, t) for t in ends] + ([(last, until)] if tail > 0 else [])
-    windows = maintenance_windows(sla.spec.maintenance, sla.spec.timezone,
+    windows = lay_out(sla.windows, sla.timezone,
                                   period.start - timedelta(days=1), period.until + timedelta(days=1))
     coarse = coarse_spans(period, step, whole_period) or []
-    objectives = sla.spec.objectives
+    objectives = sla.objectives
 
     # 1. the coarse spans' sums; a row partly recorded in a span has that span refined
     if ahead is not None:
@@ -370,7 +368,7 @@ def collect(client: PrometheusClient, sla: SLA, period: Period, gap: timedelta =
                     raw.burning.setdefault(key, []).extend(t for t, _ in item.samples)
 
     if any(not any(float(b.valid) > 0 for key in _row_keys(o, raw.buckets) for b in raw.buckets.get(key, []))
-           for o in sla.spec.objectives):
+           for o in sla.objectives):
         _, series = client.query(rules_query(name, period.covered_seconds), period.until, expect="vector")
         raw.rules_loaded = {item.labels.get(LABEL_OBJECTIVE, "") for item in series}
     return raw
@@ -379,7 +377,7 @@ def collect(client: PrometheusClient, sla: SLA, period: Period, gap: timedelta =
 Span = tuple[float, float]
 
 
-def _by_days(client: PrometheusClient, sla: SLA, period: Period, gap: timedelta, only: str,
+def _by_days(client: PrometheusClient, sla: SLAPlan, period: Period, gap: timedelta, only: str,
              group: Mapping[str, str] | None) -> RawSLA:
     """A period not taken as a whole, asked per day (and in buckets where the days need it)."""
     raw = collect(client, sla, period, gap, only, group=group)
@@ -387,7 +385,7 @@ def _by_days(client: PrometheusClient, sla: SLA, period: Period, gap: timedelta,
     return raw
 
 
-def _missing(objectives: Iterable[Objective], rows: dict[str, list[str]], recorded: dict[str, _Side],
+def _missing(objectives: Iterable[ObjectivePlan], rows: dict[str, list[str]], recorded: dict[str, _Side],
              fine: list[Span]) -> tuple[dict[str, set[Span]], dict[str, list[Span]]]:
     """Per row, the buckets its pieces do not cover; per objective, those some group's pieces miss (all
     of them when no group was recorded)."""
@@ -490,12 +488,12 @@ def _offsets(client: PrometheusClient, sla: str, at: float | None) -> Offsets:
     return Offsets.from_stamps(stamps.get("five"), stamps.get("one"))
 
 
-def narrow(objective: Objective, group: Mapping[str, str] | None) -> tuple[Matcher, ...]:
+def narrow(objective: ObjectivePlan, group: Mapping[str, str] | None) -> tuple[Matcher, ...]:
     """Matchers selecting one group (``--group``) among the SLI's own series of a grouped objective."""
     return tuple(Matcher(k, "=", v) for k, v in sorted((group or {}).items()) if k in objective.group_by)
 
 
-def _raw(client: PrometheusClient, sla: SLA, target: Objective, missing: list[tuple[float, float]], step: int,
+def _raw(client: PrometheusClient, sla: SLAPlan, target: ObjectivePlan, missing: list[tuple[float, float]], step: int,
          last: float, windows: list[Interval], offsets: Offsets,
          extra: tuple[Matcher, ...] = ()) -> dict[str, dict[float, dict[str, str]]]:
     """The missing buckets from the SLI's own series, by row key (summed by the objective's group

@@ -11,17 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
+from slaforge.plan import ObjectivePlan
 from slaforge.promql_text import quote
 from slaforge.report.model import Report
-from slaforge.spec.model import SLA, Objective
 
 SEP = "\x1f"  # never in a label name; label values are joined after `=`
 Group = tuple[tuple[str, str], ...]
-
-
-def sla_group_labels(sla: SLA) -> tuple[str, ...]:
-    """Every group label of the SLA's objectives, sorted."""
-    return tuple(sorted({key for o in sla.spec.objectives for key in o.group_by}))
 
 
 def row_key(objective: str, labels: Mapping[str, str], keys: Iterable[str]) -> str:
@@ -30,7 +25,7 @@ def row_key(objective: str, labels: Mapping[str, str], keys: Iterable[str]) -> s
     return SEP.join([objective, *parts])
 
 
-def rows_of(objective: Objective, keys: Iterable[str]) -> list[tuple[str, Group]]:
+def rows_of(objective: ObjectivePlan, keys: Iterable[str]) -> list[tuple[str, Group]]:
     """(row key, group) of every group of a grouped objective found among ``keys``, sorted.
 
     Series that lack some of the group labels (a client that does not set them) are a group of

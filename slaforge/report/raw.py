@@ -3,7 +3,7 @@
 For time the recording rules did not cover (before they were loaded, an SLA added mid-period, a
 gap while Prometheus was down) the report computes the same numbers from the raw counters:
 
-* a 1m piece stamped ``u`` is ``increase(x[2m]) / 2`` at ``u`` (:func:`slaforge.rules.sli.events`,
+* a 1m piece stamped ``u`` is ``increase(x[2m]) / 2`` at ``u`` (:func:`slaforge.rules.sli.plan_events`,
   the very expression of the rule), and 0 when a maintenance window was open at any of the 1m
   group's evaluations of ``[u - 2m, u]``, that is for ``u`` in ``[start, end + 2m)`` of a window;
 * a 5m piece stamped ``t`` sums the 1m pieces of ``(t - 6m30s, t - 1m30s]``; so the pieces stamped
@@ -32,8 +32,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from slaforge.maintenance import Interval
-from slaforge.rules.sli import Events, events
-from slaforge.spec.model import SLA, Objective
+from slaforge.plan import ObjectivePlan, SLAPlan
+from slaforge.rules.sli import Events, plan_events
 from slaforge.spec.promql import Matcher, Selector
 
 PIECE_RANGE = "2m"  # as the 1m piece rule
@@ -95,11 +95,11 @@ def narrowed(found: Events, extra: tuple[Matcher, ...]) -> Events:
     return Events(valid=each(found.valid) or (), bad=each(found.bad), good=each(found.good))
 
 
-def _pieces(sla: SLA, objective: Objective, windows: Sequence[Interval], offsets: Offsets,
+def _pieces(sla: SLAPlan, objective: ObjectivePlan, windows: Sequence[Interval], offsets: Offsets,
             narrow: tuple[Matcher, ...] = ()) -> tuple[str, str]:
     """The bad and valid 1m pieces (of the series matching ``narrow`` too), gated by the maintenance windows."""
     delay = f"{round(offsets.delay * 1000)}ms"
-    bad, valid = narrowed(events(sla, objective), narrow).increase(PIECE_RANGE, divide=PIECE_DIVIDE,
+    bad, valid = narrowed(plan_events(objective.sli), narrow).increase(PIECE_RANGE, divide=PIECE_DIVIDE,
                                                                    by=objective.group_by, offset=delay)
     factor = gate(windows, offsets.delay)
     return tuple(f"({expr}) * {factor}" if factor else expr for expr in (bad, valid))  # type: ignore[return-value]
@@ -112,7 +112,7 @@ def _over(function: str, inner: str, seconds: float, offsets: Offsets, at: str) 
     return f"{function}(({inner})[{_ms(seconds)}:1m]{pinned} offset {round(offsets.shift * 1000)}ms)"
 
 
-def piece_queries(sla: SLA, objective: Objective, seconds: float, windows: Sequence[Interval] = (),
+def piece_queries(sla: SLAPlan, objective: ObjectivePlan, seconds: float, windows: Sequence[Interval] = (),
                   offsets: Offsets = Offsets(), at: str = "", narrow: tuple[Matcher, ...] = ()) -> tuple[str, str]:
     """Bad and valid events of the 5m pieces that would be stamped in the ``seconds`` before the
     evaluation time (or ``at``), from the SLI's own series (also the expressions of ``slaforge backfill``)."""
@@ -120,14 +120,14 @@ def piece_queries(sla: SLA, objective: Objective, seconds: float, windows: Seque
     return _over("sum_over_time", bad, seconds, offsets, at), _over("sum_over_time", valid, seconds, offsets, at)
 
 
-def piece_count_query(sla: SLA, objective: Objective, seconds: float, windows: Sequence[Interval] = (),
+def piece_count_query(sla: SLAPlan, objective: ObjectivePlan, seconds: float, windows: Sequence[Interval] = (),
                       offsets: Offsets = Offsets(), at: str = "", narrow: tuple[Matcher, ...] = ()) -> str:
     """How many 1m pieces of valid events :func:`piece_queries` adds up (by group)."""
     _, valid = _pieces(sla, objective, windows, offsets, narrow)
     return _over("count_over_time", valid, seconds, offsets, at)
 
 
-def raw_sums_query(sla: SLA, objective: Objective, seconds: float, windows: Sequence[Interval] = (),
+def raw_sums_query(sla: SLAPlan, objective: ObjectivePlan, seconds: float, windows: Sequence[Interval] = (),
                    offsets: Offsets = Offsets(), narrow: tuple[Matcher, ...] = ()) -> str:
     """:func:`piece_queries` labelled ``slaforge_kind`` like the recorded sums, joined in one query."""
     bad, valid = piece_queries(sla, objective, seconds, windows, offsets, narrow=narrow)

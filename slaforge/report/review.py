@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from fractions import Fraction
 
+from slaforge.plan import SLAPlan, plan_for
 from slaforge.report.assemble import assemble_sla
 from slaforge.report.batch import ask_ahead
 from slaforge.report.client import PrometheusClient
@@ -108,19 +109,20 @@ class Review:
         return list(seen)
 
 
-def last_periods(sla: SLA, count: int, now: datetime) -> list[Period]:
+def last_periods(sla: SLAPlan, count: int, now: datetime) -> list[Period]:
     """The SLA's last ``count`` complete calendar periods (its calendar, its timezone), oldest first."""
     out: list[Period] = []
     moment = now
     for _ in range(count):
-        period = resolve_period("last", calendar=sla.spec.calendar, timezone_name=sla.spec.timezone, now=moment)
+        period = resolve_period("last", calendar=sla.calendar, timezone_name=sla.timezone, now=moment)
         out.append(replace(period, now=now))
         moment = period.start
     return out[::-1]
 
 
 def build_review(slas: Sequence[SLA], client: PrometheusClient, count: int, now: datetime) -> Review:
-    asked = [(sla, p) for sla in slas for p in last_periods(sla, count, now)]
+    plans = [plan_for(s) for s in slas]
+    asked = [(sla, p) for sla in plans for p in last_periods(sla, count, now)]
     ahead = ask_ahead(client, asked, DEFAULT_GAP, "", whole_period=True)
 
     def report(index: int) -> SLAReport:
@@ -129,12 +131,12 @@ def build_review(slas: Sequence[SLA], client: PrometheusClient, count: int, now:
 
     done = iter(each(report, range(len(asked))))
     reviews = []
-    for sla in slas:
+    for sla in plans:
         reports = [(p, next(done)) for p in last_periods(sla, count, now)]
         objectives = []
-        resolve = sla.spec.incidents.resolve_within
+        resolve = sla.resolve_within
         seconds = None if resolve is None else resolve.seconds
-        for objective in sla.spec.objectives:
+        for objective in sla.objectives:
             # one review per group of a grouped objective, over the periods in which it has a row
             groups = list(dict.fromkeys(o.group for _, r in reports for o in r.objectives if o.name == objective.name))
             for group in groups:
@@ -142,7 +144,7 @@ def build_review(slas: Sequence[SLA], client: PrometheusClient, count: int, now:
                 title = rows[0].report.title
                 objectives.append(ObjectiveReview(title, objective.target, seconds, rows,
                                                   tuple(findings(objective.target, seconds, rows))))
-        reviews.append(SLAReview(sla.name, sla.spec.service, sla.spec.provider, sla.spec.customer,
+        reviews.append(SLAReview(sla.name, sla.service, sla.provider, sla.customer,
                                  tuple(objectives)))
     return Review(as_of=now, prometheus=client.shown_url, count=count, slas=tuple(reviews))
 

@@ -27,11 +27,11 @@ from collections.abc import Sequence
 
 from slaforge.conventions import BAD_EVENTS_5M, LABEL_OBJECTIVE, LABEL_SLA, VALID_EVENTS_5M
 from slaforge.maintenance import Interval
+from slaforge.plan import ObjectivePlan, SLAPlan
 from slaforge.promql_text import quote
 from slaforge.report.groups import regex_literal
 from slaforge.report.periods import Period
 from slaforge.report.raw import KIND_LABEL, Offsets, piece_count_query, piece_queries, windows_near
-from slaforge.spec.model import SLA, Objective
 from slaforge.spec.promql import Matcher
 
 Span = tuple[float, float]  # (begin, end], unix seconds
@@ -117,7 +117,7 @@ def recorded_span_query(names: Sequence[str], groups: tuple[str, ...], only: str
     return " or ".join(parts)
 
 
-def raw_span_query(sla: SLA, objective: Objective, windows: Sequence[Interval], offsets: Offsets,
+def raw_span_query(sla: SLAPlan, objective: ObjectivePlan, windows: Sequence[Interval], offsets: Offsets,
                    narrow: tuple[Matcher, ...], spans: Sequence[Span], pinned: bool = True) -> str:
     """Per span, from the SLI's own series: the bad and valid sums of the 5m pieces that would be
     stamped in it (:func:`slaforge.report.raw.piece_queries`) and how many 1m pieces they add up."""

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from slaforge.plan import SLIPlan, plan_for
+from slaforge.plan import SLIPlan
 from slaforge.plan.sli import Terms
 from slaforge.promql_text import le_regex
-from slaforge.spec.model import SLA, Objective
 
-__all__ = ["Events", "events", "le_regex", "plan_events", "sum_increase"]
+__all__ = ["Events", "le_regex", "plan_events", "sum_increase"]
 
 
 def _sum(term: str, rng: str, by: Terms, offset: str = "") -> str:
@@ -81,11 +80,6 @@ class Events:
             # more good than valid events (counters scraped at different times) counts 0 bad
             bad = f"clamp_min({total} - {_zeroed(self.good, rng, by, total, offset)}, 0){div}"
         return bad, valid
-
-
-def events(sla: SLA, objective: Objective) -> Events:
-    """The objective's events (for readers that hold the SLA: the report)."""
-    return plan_events(plan_for(sla).objective(objective.name).sli)
 
 
 def plan_events(sli: SLIPlan) -> Events:

@@ -7,11 +7,17 @@ from fractions import Fraction
 
 import pytest
 
-from slaforge.maintenance import maintenance_windows, merge_intervals, total_seconds
+from slaforge.maintenance import Interval, decode, lay_out, merge_intervals, total_seconds
 from slaforge.report.counts import apportion, whole
 from slaforge.report.credits import credit_owed, outcome, truncate
 from slaforge.report.incidents import merge_firing, time_to_detect
 from slaforge.spec.model import CreditTier, Maintenance
+
+
+def maintenance_windows(windows: list[Maintenance] | tuple[Maintenance, ...], timezone: str, start: datetime,
+                        end: datetime) -> list[Interval]:
+    """Declared windows on the calendar, as the report lays out an SLA plan's decoded windows."""
+    return lay_out([decode(w, timezone) for w in windows], timezone, start, end)
 
 TIERS = (CreditTier(below=99.9, credit=10), CreditTier(below=99.0, credit=25), CreditTier(below=95.0, credit=100))
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from slaforge.plan import plan_for
 from slaforge.report import PrometheusClient, build_report, render_html, render_json, render_markdown
 from slaforge.report.assemble import assemble_sla
 from slaforge.report.collect import Bucket, RawSLA
@@ -36,7 +37,8 @@ def synthetic_report() -> Report:
     raw.buckets["met"] = [Bucket(start + 900 * (i - 1), start + 900 * i, "0", "300", "recorded")
                           for i in range(1, 2977)]
     raw.firing["tier1"] = [start + 86400 * 19 + 36000 + 30 * i for i in range(100)]
-    return Report(as_of=NOW, prometheus="http://prometheus.example:9090", slas=(assemble_sla(sla, period, raw),))
+    return Report(as_of=NOW, prometheus="http://prometheus.example:9090",
+                  slas=(assemble_sla(plan_for(sla), period, raw),))
 
 
 def test_html_is_self_contained_and_printable() -> None:
@@ -96,7 +98,7 @@ def test_partial_period_is_marked_everywhere() -> None:
     sla = load_text(acme_yaml(), "acme.yaml")[0]
     now = datetime(2026, 10, 16, tzinfo=UTC)
     period = resolve_period("this-month", calendar="month", timezone_name="UTC", now=now)
-    report = Report(as_of=now, prometheus="http://p:9090", slas=(assemble_sla(sla, period, RawSLA()),))
+    report = Report(as_of=now, prometheus="http://p:9090", slas=(assemble_sla(plan_for(sla), period, RawSLA()),))
     assert "Partial period" in render_markdown(report)
     assert "Partial period." in render_html(report)
     data = json.loads(render_json(report))
@@ -117,7 +119,8 @@ def berlin_report(name: str = "directory") -> Report:
     # firing from 00:30 to 01:30 UTC on Oct 25: 02:30 CEST, i.e. in the hour that happens twice
     start = datetime(2026, 10, 25, 0, 30, tzinfo=UTC).timestamp()
     raw.firing["availability"] = [start + 30 * i for i in range(121)]
-    return Report(as_of=NOW, prometheus="http://prometheus.example:9090", slas=(assemble_sla(sla, period, raw),))
+    return Report(as_of=NOW, prometheus="http://prometheus.example:9090",
+                  slas=(assemble_sla(plan_for(sla), period, raw),))
 
 
 def test_local_times_carry_their_utc_offset() -> None:

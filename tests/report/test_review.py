@@ -30,6 +30,7 @@ from click.testing import CliRunner
 
 from slaforge.cli import cli
 from slaforge.conventions import BAD_EVENTS_5M, VALID_EVENTS_5M
+from slaforge.plan import plan_for
 from slaforge.report.credits import outcome
 from slaforge.report.incidents import Incident
 from slaforge.report.model import ObjectiveReport
@@ -178,7 +179,7 @@ def test_review_markdown_and_html(review_prometheus: tuple[PrometheusServer, Pat
 # --- each finding's threshold, without Prometheus ------------------------------------------------
 
 SLA = load_text(REVIEWED, "reviewed.yaml")[0]
-PERIODS = last_periods(SLA, 4, datetime(2026, 11, 5, tzinfo=UTC))
+PERIODS = last_periods(plan_for(SLA), 4, datetime(2026, 11, 5, tzinfo=UTC))
 
 
 def row(index: int, bad: int | None, incidents: tuple[float, ...] = (), valid: int = 1_000_000) -> PeriodNumbers:
@@ -203,7 +204,8 @@ def test_periods_are_the_last_complete_ones_oldest_first() -> None:
     assert [p.label for p in PERIODS] == ["2026-07", "2026-08", "2026-09", "2026-10"]
     assert not any(p.partial for p in PERIODS)
     quarterly = load_text(REVIEWED.replace("window: 30d", "window: 30d\n  calendar: quarter"), "q.yaml")[0]
-    assert [p.label for p in last_periods(quarterly, 2, datetime(2026, 11, 5, tzinfo=UTC))] == ["2026-Q2", "2026-Q3"]
+    periods = last_periods(plan_for(quarterly), 2, datetime(2026, 11, 5, tzinfo=UTC))
+    assert [p.label for p in periods] == ["2026-Q2", "2026-Q3"]
     assert resolve_period("last", calendar="month", timezone_name="UTC",
                           now=datetime(2026, 11, 5, tzinfo=UTC)).label == PERIODS[-1].label
 
