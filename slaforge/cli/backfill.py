@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-import yaml
 
 from slaforge.cli.common import fail, load_or_exit, write_atomically
 
@@ -28,6 +27,7 @@ def command(paths: tuple[str, ...], url: str, start_text: str, end_text: str, ou
     from slaforge.report import PeriodError, PrometheusClient, PrometheusError
     from slaforge.report.backfill import RULE_FILE, BackfillError, backfill_rules, recorded_already, run_promtool
     from slaforge.report.periods import iso, parse_instant
+    from slaforge.rules.render import dump
 
     slas = load_or_exit(paths)
     try:
@@ -42,7 +42,7 @@ def command(paths: tuple[str, ...], url: str, start_text: str, end_text: str, ou
                  "before the slaforge rules were loaded (the report reads the SLI's own series for such time "
                  "anyway)")
         out.mkdir(parents=True, exist_ok=True)
-        write_atomically(out / RULE_FILE, yaml.safe_dump(backfill_rules(slas, start, end), sort_keys=False))
+        write_atomically(out / RULE_FILE, dump(backfill_rules(slas, start, end)))
         blocks = run_promtool(out, url, client.shown_url, start, end)
     except (PeriodError, PrometheusError, BackfillError) as exc:
         fail(str(exc))

@@ -27,6 +27,7 @@ from slaforge.maintenance import lay_out
 from slaforge.plan import plan_for
 from slaforge.report.client import PrometheusClient
 from slaforge.report.raw import piece_queries
+from slaforge.rules.model import RecordingRule, RuleGroup, document, record
 from slaforge.spec.model import SLA
 
 RULE_FILE = "slaforge-backfill.rules.yml"  # fixed name: promtool's evaluation offset hashes it
@@ -39,17 +40,16 @@ class BackfillError(Exception):
 
 
 def backfill_rules(slas: Sequence[SLA], start: datetime, end: datetime) -> dict[str, Any]:
-    """One group, every 5m: per objective the bad and valid 5m pieces from the SLI's own series."""
-    rules: list[dict[str, Any]] = []
+    """One group, every 5m: per objective the bad and valid 5m pieces from the SLI's own series (the
+    rule document, typed as the generated rules are; :func:`slaforge.rules.render.dump` writes it)."""
+    rules: list[RecordingRule] = []
     for sla in map(plan_for, slas):
-        windows = lay_out(sla.windows, sla.timezone,
-                                      start - timedelta(days=1), end + timedelta(days=1))
+        windows = lay_out(sla.windows, sla.timezone, start - timedelta(days=1), end + timedelta(days=1))
         for objective in sla.objectives:
             bad, valid = piece_queries(sla, objective, 300, windows)
             labels = {LABEL_OBJECTIVE: objective.name, LABEL_SLA: sla.name}
-            rules.append({"record": BAD_EVENTS_5M, "expr": bad, "labels": labels})
-            rules.append({"record": VALID_EVENTS_5M, "expr": valid, "labels": labels})
-    return {"groups": [{"name": GROUP, "interval": INTERVAL, "rules": rules}]}
+            rules += [record(BAD_EVENTS_5M, bad, labels), record(VALID_EVENTS_5M, valid, labels)]
+    return document([RuleGroup(GROUP, INTERVAL, tuple(rules))])
 
 
 def run_promtool(folder: Path, url: str, shown_url: str, start: datetime, end: datetime) -> Path:
