@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, Inexact, Rounded
 from fractions import Fraction
 
@@ -17,16 +17,13 @@ from slaforge.report.groups import Group, rows_of
 from slaforge.report.incidents import DEFAULT_GAP, merge_firing, time_to_detect
 from slaforge.report.model import DayValue, ObjectiveReport, SLAReport
 from slaforge.report.periods import Period
+from slaforge.timezones import utc
 
 CURVE_POINTS = 400  # at most this many points of the period-to-date curve
 # The buckets' counts are summed as decimals, exactly: this context never rounds (it would raise).
 # Thousands of buckets per objective; as Fractions each sum would cost a gcd (issue 17, the bench).
 EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=[Inexact, Rounded])
 Counts = list[tuple[Decimal, Decimal]]  # (bad, valid) of each bucket, exact
-
-
-def _utc(seconds: float) -> datetime:
-    return datetime.fromtimestamp(seconds, tz=UTC)
 
 
 def assemble_sla(sla: SLAPlan, period: Period, raw: RawSLA, gap: timedelta = DEFAULT_GAP) -> SLAReport:
@@ -71,9 +68,9 @@ def _objective(objective: ObjectivePlan, period: Period, raw: RawSLA, maintenanc
     valid = Fraction(total_valid) if buckets else None
     result = outcome(bad, valid, objective.target, objective.credits)
     incidents = merge_firing(
-        (_utc(t) for t in raw.firing.get(key, [])),
+        (utc(t) for t in raw.firing.get(key, [])),
         period.start, period.until, gap,
-        seen_until=_utc(raw.firing_seen_until) if raw.firing_seen_until else None,
+        seen_until=utc(raw.firing_seen_until) if raw.firing_seen_until else None,
     )
     resolve = sla.resolve_within
     valid_count = None if valid is None else whole(valid)
@@ -117,7 +114,7 @@ def bucket_problems(buckets: list[Bucket], counts: Counts, step: int) -> tuple[s
         return ()
     return (
         f"{len(wrong)} of the {step // 60}-minute buckets hold negative counts or more bad than valid "
-        f"events (the first ends {_utc(min(wrong)).strftime('%Y-%m-%dT%H:%M:%SZ')}); their days show no value",
+        f"events (the first ends {utc(min(wrong)).strftime('%Y-%m-%dT%H:%M:%SZ')}); their days show no value",
     )
 
 
@@ -139,10 +136,10 @@ def _stretches(buckets: list[Bucket]) -> tuple[Interval, ...]:
     for b in buckets:
         if b.source != RAW:
             continue
-        if out and out[-1][1] == _utc(b.begin):
-            out[-1] = (out[-1][0], _utc(b.end))
+        if out and out[-1][1] == utc(b.begin):
+            out[-1] = (out[-1][0], utc(b.end))
         else:
-            out.append((_utc(b.begin), _utc(b.end)))
+            out.append((utc(b.begin), utc(b.end)))
     return tuple(out)
 
 
@@ -186,7 +183,7 @@ def _series(period: Period, buckets: list[Bucket], counts: Counts) -> tuple[
     if len(running) > CURVE_POINTS:
         stride = -(-len(running) // CURVE_POINTS)
         running = running[::stride] + ([running[-1]] if (len(running) - 1) % stride else [])
-    curve = tuple((_utc(end), _achieved_percent(tb, tv)) for end, tb, tv in running)
+    curve = tuple((utc(end), _achieved_percent(tb, tv)) for end, tb, tv in running)
     return out_days, curve, coverage, (total_bad, total_valid)
 
 
