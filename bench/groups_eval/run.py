@@ -152,7 +152,7 @@ def main(argv: list[str]) -> int:
         scrape = [{"job_name": "bench", "honor_labels": True, "static_configs": [{"targets": [target]}]}]
         with PrometheusServer(workdir / "prom", rule_files=list(files.values()), scrape_configs=scrape,
                               storage=workdir / "data", evaluation_interval="1m", scrape_interval="1m") as prom:
-            samples = measure(prom, 4, args.minutes, lambda m: print(m, flush=True))
+            samples = measure(prom, 4, args.minutes, lambda m: print(m, flush=True))["evals"]
             for side, path in files.items():
                 for group, key in ((RULE_GROUP, "1m"), (RULE_GROUP_LONG, "5m")):
                     values = samples.get(f"{path.resolve()};{group}", [])
