@@ -176,7 +176,18 @@ def measure(prom: PrometheusServer, groups: int, minutes: float, log: Any,
             "interval": interval, "missed": sum(missed.values()),
             "missed_by_group": {g: v for g, v in missed.items() if v},
             "cpu_s_per_minute": (c1 - c0) / max(t1 - t0, 1e-9) * 60, "rss_max_bytes": max(rss, default=0.0),
-            "sampled_s": t1 - t0}
+            "cpu_s_peak_minute": peak_minute(cpu), "sampled_s": t1 - t0}
+
+
+def peak_minute(cpu: list[tuple[float, float]]) -> float:
+    """CPU seconds in the costliest minute of the stretch: over every span between two readings that
+    is at least 60 s long (and the shortest such from each reading), scaled to 60 s."""
+    best = 0.0
+    for i, (t0, c0) in enumerate(cpu):
+        later = next(((t, c) for t, c in cpu[i + 1:] if t - t0 >= 60), None)
+        if later is not None:
+            best = max(best, (later[1] - c0) / (later[0] - t0) * 60)
+    return best
 
 
 def side_times(side: str, m: dict[str, Any]) -> dict[str, Any]:
@@ -195,6 +206,7 @@ def side_times(side: str, m: dict[str, Any]) -> dict[str, Any]:
                            "worst_share_of_interval": max((w / m["interval"].get(g, 60.0) for g, w in worst.items()),
                                                           default=0.0),
                            "iterations_missed": m["missed"], "cpu_s_per_minute": m["cpu_s_per_minute"],
+                           "cpu_s_peak_minute": m.get("cpu_s_peak_minute"),
                            "rss_max_bytes": m["rss_max_bytes"], "sampled_s": m["sampled_s"]}
     if side == "ours":
         for g, (v, every) in per_group.items():
@@ -352,6 +364,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--report-only", type=Path, default=None, metavar="RESULT_JSON",
                         help="only rewrite the docs section from a previous run's result.json")
     parser.add_argument("--no-docs", action="store_true", help="do not rewrite docs/benchmarks.md")
+    parser.add_argument("--resume", action="store_true",
+                        help="keep the complete runs of the result.json in --workdir and add runs up to --runs")
     parser.add_argument("--skip-cli", action="store_true", help="do not time `slaforge rules` on 1,000 SLAs")
     parser.add_argument("--ours-only", action="store_true",
                         help="load only slaforge's rules (the 10,000-SLO run: every group within its interval, "
@@ -394,7 +408,14 @@ def main(argv: list[str]) -> int:
     result["history"] = history
     good, bad = data.cumulative(30 * data.DAY)
     result["true_ratio_30d"] = bad / (good + bad)
-    for r in range(args.runs):
+    previous_path = workdir / "result.json"
+    if args.resume and previous_path.exists():
+        previous = json.loads(previous_path.read_text())
+        if previous["slas"] == n and previous.get("ours_only") == args.ours_only:
+            result["runs"] = [run for run in previous["runs"] if all(side in run for side in sides)]
+            result["cli"] = result.get("cli") or previous.get("cli")
+            log(f"resuming after {len(result['runs'])} complete run(s)")
+    for r in range(len(result["runs"]), args.runs):
         run: dict[str, Any] = {}
         # rotate the order, so that a change in the machine's load does not always fall on the same side
         for side in sides[r % len(sides):] + sides[:r % len(sides)]:
@@ -455,7 +476,8 @@ def write_section(result: dict[str, Any]) -> None:
         BEGIN,
         "## Rules evaluation: slaforge vs Sloth and Pyrra",
         "",
-        f"Rerun with `.venv/bin/{result['command']}` (about 20 minutes per run at 1,000 SLOs, after a",
+        f"Rerun with `.venv/bin/python -m bench rules_eval --slas {result['slas']} --runs {len(runs)}` (about 17 "
+        "minutes per run at 1,000 SLOs, after a",
         "backfill of about 5; `--workdir DIR` keeps the backfilled history and reuses it). "
         f"Last run: {result.get('date', '?')}, {result['slas']} SLOs per side, {len(runs)} run(s), on this "
         "project's 2-core machine, shared with other engineers' work (listed below the table).",
@@ -472,11 +494,24 @@ def write_section(result: dict[str, Any]) -> None:
         "live by a scrape target. Diurnal traffic: 12 h at 1000 req/min with 0.05% errors, 12 h at 10 req/min",
         "with 20% errors. A group's first evaluation is left out (cold); a 1m or 30s group counts the median",
         "of its next evaluations, a 5m or 2m30s group its second evaluation",
-        "(`prometheus_rule_group_last_duration_seconds`, read every 15 s). When the runs measured it, the",
-        "earlier version of this section (all three sides in one Prometheus) saturated the 2 cores at 1,000",
-        "SLOs: the peers' groups overlapped and the ratios meant nothing.",
+        "(`prometheus_rule_group_last_duration_seconds`, read every 15 s). An earlier version of this",
+        "benchmark loaded all three sides into one Prometheus; at 1,000 SLOs that saturated the 2 cores (the",
+        "peers' groups took minutes and overlapped) and its ratios meant nothing.",
         "",
         markdown(result),
+        "",
+        "**Two measures.** The evaluation times are wall-clock durations of each group's run, summed per",
+        "side; they are what the goal in issue 18 is stated in, but on a shared 2-core machine they grow",
+        "with everything else that wants the CPU meanwhile, and with the side's own concurrency: Sloth's and",
+        "Pyrra's 3,000 groups each run on their own schedule, and Prometheus's engine runs at most 20 queries",
+        "at once (`--query.max-concurrency`), so a group's duration can include the time its queries waited for",
+        "the others'. Their summed durations then exceed, by far, the CPU Prometheus used (compare the rows).",
+        "Prometheus's own CPU per minute",
+        "(`process_cpu_seconds_total` over the measuring stretch, each side alone in its Prometheus) is the",
+        "steadier measure of cost; it also counts what is the same for all three sides (scraping the 2,000",
+        "counters once a minute, the TSDB), which pulls every CPU ratio towards 1.",
+        "",
+        verdict(runs),
         "",
         "What else ran on the machine while each side was measured:",
         "",
@@ -504,6 +539,41 @@ def write_section(result: dict[str, Any]) -> None:
     docs.write_section(section, BEGIN, END, DOCS)
 
 
+def verdict(runs: list[dict[str, Any]]) -> str:
+    """The goal of issue 18 (at most 0.2 of the cheaper peer per minute, 0.4 per cycle), by both measures."""
+    if not runs:
+        return ""
+
+    def med(get: Any) -> tuple[float, float, float] | None:
+        values = []
+        for run in runs:
+            try:
+                values.append(float(get(run)))
+            except (KeyError, TypeError):
+                continue
+        return (min(values), statistics.median(values), max(values)) if values else None
+
+    def cheaper(run: dict[str, Any], key: str) -> float:
+        return float(min(run["sloth"][key], run["pyrra"][key]))
+
+    parts = []
+    for label, get, goal in (
+        ("per minute by evaluation time", lambda x: x["ratio_per_minute_cheaper"], 0.2),
+        ("per cycle by evaluation time", lambda x: x["ratio_per_cycle_cheaper"], 0.4),
+        ("per minute by Prometheus CPU", lambda x: x["ours"]["cpu_s_per_minute"] / cheaper(x, "cpu_s_per_minute"), 0.2),
+        ("in the costliest minute by Prometheus CPU",
+         lambda x: x["ours"]["cpu_s_peak_minute"] / cheaper(x, "cpu_s_peak_minute"), 0.4),
+    ):
+        m = med(get)
+        if m is None:
+            continue
+        state = "met in every run" if m[2] <= goal else "met by the median" if m[1] <= goal else "**not met**"
+        parts.append(f"{label} {m[1]:.3f} (runs {m[0]:.3f} to {m[2]:.3f}; goal <= {goal}: {state})")
+    return ("**Against the goal** (ours / the cheaper peer, median of the runs): " + "; ".join(parts) + ". "
+            "The costliest minute is slaforge's minute with its 5m group, against each peer's busiest minute; "
+            "it stands in for the issue's per cycle.")
+
+
 def markdown(r: dict[str, Any]) -> str:
     runs = [run for run in r["runs"] if all(side in run for side in SIDES)]
     head = "| " + " | ".join(["", *[f"run {i}" for i in range(1, len(runs) + 1)],
@@ -511,11 +581,17 @@ def markdown(r: dict[str, Any]) -> str:
     lines = [head, "|---" * (len(runs) + 1 + (len(runs) > 1)) + "|"]
 
     def row(label: str, get: Any, fmt: Any, bold: bool = False) -> None:
-        values = [get(run) for run in runs]
-        cells = [fmt(v) for v in values]
+        values = []
+        for run in runs:
+            try:
+                values.append(get(run))
+            except (KeyError, TypeError):  # not measured by the build of that run
+                values.append(None)
+        cells = [fmt(v) if v is not None else "n/a" for v in values]
+        known = [v for v in values if v is not None]
         if len(runs) > 1:
-            sp = spread(values)
-            cells.append(" / ".join(fmt(sp[k]) for k in ("min", "median", "max")))
+            sp = spread(known) if known else {}
+            cells.append(" / ".join(fmt(sp[k]) for k in ("min", "median", "max")) if known else "")
         if bold:
             cells = [f"**{c}**" for c in cells]
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
@@ -540,7 +616,18 @@ def markdown(r: dict[str, Any]) -> str:
     row("ratio to Pyrra per cycle", lambda x: x["ratio_per_cycle_pyrra"], ratio)
     for side in SIDES:
         row(f"Prometheus CPU, {side} alone (s per minute)", lambda x, s=side: x[s]["cpu_s_per_minute"],
-            lambda v: f"{v:.1f}")
+            lambda v: f"{v:.2f}")
+    row("CPU ratio to the cheaper peer by CPU (ours / min(Sloth, Pyrra))",
+        lambda x: x["ours"]["cpu_s_per_minute"] / min(x["sloth"]["cpu_s_per_minute"], x["pyrra"]["cpu_s_per_minute"]),
+        ratio, True)
+    if any(run["ours"].get("cpu_s_peak_minute") for run in runs):
+        for side in SIDES:
+            row(f"Prometheus CPU in its costliest minute, {side} alone (s)",
+                lambda x, s=side: x[s]["cpu_s_peak_minute"], lambda v: f"{v:.2f}")
+        row("costliest-minute CPU ratio to the cheaper peer (ours / min(Sloth, Pyrra))",
+            lambda x: x["ours"]["cpu_s_peak_minute"] / min(x["sloth"]["cpu_s_peak_minute"],
+                                                         x["pyrra"]["cpu_s_peak_minute"]), ratio, True)
+    for side in SIDES:
         row(f"Prometheus RSS, {side} alone (max)", lambda x, s=side: x[s]["rss_max_bytes"],
             lambda v: f"{v / 2**20:,.0f} MiB")
     row("iterations missed (all sides)", lambda x: sum(x[s]["iterations_missed"] for s in SIDES), lambda v: f"{v:.0f}")
