@@ -179,7 +179,7 @@ def sharded(args: argparse.Namespace, argv: list[str]) -> int:
             sla = sla_file(work / "shards.yaml", f"http://127.0.0.1:{nginx_port}/healthz", args.targets,
                            f"{shards.INTERVAL_S}s", "5s")
             result = shards.run(work, nginx_port, sla, args.shards, args.targets, args.seconds,
-                                lambda m: print(m, flush=True))
+                                lambda m: print(m, flush=True), nginx_pids=(nginx.pid,))
         finally:
             nginx.stop()
     result["date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())

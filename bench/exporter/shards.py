@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from bench.exporter.procs import Proc, cpu_seconds, rss_bytes, start_exporter
+from bench.rules_eval.run import _short, cpu_by_process, others
 from tests.support.prometheus import PrometheusServer, promtool
 
 INTERVAL_S = 30
@@ -64,7 +65,7 @@ def _metrics(port: int) -> str:
 
 
 def run(work: Path, nginx_port: int, sla_file: Path, shards: int, targets: int, seconds: float,
-        log: Any) -> dict[str, Any]:
+        log: Any, nginx_pids: tuple[int, ...] = ()) -> dict[str, Any]:
     exporters: list[tuple[Proc, int, float]] = []
     result: dict[str, Any] = {"shards": shards, "targets": targets, "interval_s": INTERVAL_S, "window_s": seconds}
     try:
@@ -78,6 +79,10 @@ def run(work: Path, nginx_port: int, sla_file: Path, shards: int, targets: int, 
         with PrometheusServer(work / "prom", scrape_configs=[scrape_config(hosts)], scrape_interval="15s",
                               evaluation_interval="15s") as prom:
             time.sleep(INTERVAL_S + 5)  # every probe has run once
+            mine = {os.getpid(), *(proc.pid for proc, _, _ in exporters), *nginx_pids}
+            if prom._proc is not None:
+                mine.add(prom._proc.pid)
+            busy_before = cpu_by_process()
             before = [(_metrics(port), cpu_seconds(proc.pid), time.monotonic()) for proc, port, _ in exporters]
             rss: list[list[int]] = [[] for _ in exporters]
             end = time.monotonic() + seconds
@@ -91,6 +96,7 @@ def run(work: Path, nginx_port: int, sla_file: Path, shards: int, targets: int, 
                 "query": f'scrape_duration_seconds{{job="{JOB}"}}[{window}]'}, timeout=30).json()["data"]["result"]
             by_host = {d["metric"]["instance"]: [float(v) for _, v in d["values"]] for d in durations}
             up = prom.value(f'sum(up{{job="{JOB}"}})')
+            result["others_cpu_percent"] = others(busy_before, seconds, mine)
         result["prometheus_up"] = up
         per_shard = []
         lag = "slaforge_exporter_scheduling_lag_seconds"
@@ -151,8 +157,10 @@ def section(r: dict[str, Any], command: str) -> str:
         f"### {r['shards']} sharded exporters, {r['targets']:,} targets",
         "",
         f"Rerun with `.venv/bin/{command}` (about {int(r['window_s'] // 60) + 2} minutes). Last run: {r['date']},",
-        "on this project's 2-core machine, shared with other engineers' test runs (load average "
-        f"{r['load_average'][0]:.2f} at the end).",
+        "on this project's 2-core machine, shared with other engineers' work (load average "
+        f"{r['load_average'][0]:.2f} at the end; other processes during the window, share of one core: "
+        + (", ".join(f"`{_short(cmd)}` {pct:.0f}%" for cmd, pct in r.get("others_cpu_percent", [])) or "nothing")
+        + ").",
         "",
         f"{r['shards']} exporters, each `slaforge exporter FILE --shard I/{r['shards']}` on the same SLA file of "
         f"{r['targets']:,} http probes of a local nginx (interval {r['interval_s']} s, so "

@@ -686,7 +686,9 @@ def write_ours_only(result: dict[str, Any]) -> None:
         BEGIN_10K,
         f"## {result['slas']:,} SLOs on one Prometheus (slaforge's rules alone)",
         "",
-        f"Rerun with `.venv/bin/{result['command']}`. Last run: {result.get('date', '?')}, on this project's",
+        f"Rerun with `.venv/bin/python -m bench rules_eval --slas {result['slas']} --ours-only --skip-cli` (about 20 "
+        f"minutes: 5 to write and backfill the history, up to 10 until the 5m group has run twice). "
+        f"Last run: {result.get('date', '?')}, on this project's",
         "2-core machine, shared with other engineers' test runs (load average in the table).",
         "",
         f"One Prometheus 2.42 with slaforge's rules for {result['slas']:,} synthetic SLAs (the SLAs of the",
