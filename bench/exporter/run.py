@@ -28,6 +28,8 @@ import urllib.parse
 from pathlib import Path
 from typing import Any
 
+from bench.docs import write_section
+from bench.exporter import shards
 from bench.exporter.procs import cpu_seconds, rss_bytes, start_blackbox, start_exporter, start_nginx
 from bench.exporter.report import write_docs
 from bench.exporter.synthetic import render_costs
@@ -168,6 +170,30 @@ def scale_benchmark(work: Path, nginx_port: int, targets: int, seconds: float) -
     }
 
 
+def sharded(args: argparse.Namespace, argv: list[str]) -> int:
+    command = " ".join(["python -m bench exporter", *argv])
+    with tempfile.TemporaryDirectory(prefix="slaforge-bench-shards-") as tmp:
+        work = Path(tmp)
+        nginx, nginx_port = start_nginx(work)
+        try:
+            sla = sla_file(work / "shards.yaml", f"http://127.0.0.1:{nginx_port}/healthz", args.targets,
+                           f"{shards.INTERVAL_S}s", "5s")
+            result = shards.run(work, nginx_port, sla, args.shards, args.targets, args.seconds,
+                                lambda m: print(m, flush=True), nginx_pids=(nginx.pid,))
+        finally:
+            nginx.stop()
+    result["date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    result["command"] = command
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / f"exporter-shards-{args.shards}x{args.targets}.json").write_text(json.dumps(result, indent=1))
+    print(json.dumps(result, indent=1))
+    print(shards.markdown(result))
+    if not args.no_docs:
+        write_section(shards.section(result, command), shards.BEGIN, shards.END, ROOT / "docs" / "benchmarks.md")
+    return 0
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench exporter")
     parser.add_argument("--full", action="store_true", help="longer measuring windows")
@@ -176,7 +202,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--no-docs", action="store_true", help="do not rewrite docs/benchmarks.md")
     parser.add_argument("--schedule-grid", default="0.05", help="passed to the exporter in the CPU part")
     parser.add_argument("--only", choices=["cpu", "scale"], help="run one part (the docs are not rewritten)")
+    parser.add_argument("--shards", type=int, default=0,
+                        help="only the sharded run: N exporters share --targets (rewrites its own section)")
+    parser.add_argument("--seconds", type=float, default=120.0, help="measuring window of the sharded run")
     args = parser.parse_args(argv)
+    if args.shards:
+        return sharded(args, argv)
     cpu_window, scale_window = (120.0, 100.0) if args.full else (40.0, 45.0)
     results: dict[str, Any] = {"mode": "full" if args.full else "quick",
                                "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}

@@ -1,14 +1,15 @@
 """Grouped objectives vs one SLA per customer: S SLAs x C customers, one real Prometheus.
 
-    python -m bench groups_eval                        # 10 SLAs x 10 customers (about 8 minutes)
+    python -m bench groups_eval                        # 10 SLAs x 10 customers (about 15 minutes, two Prometheus runs)
     python -m bench groups_eval --slas 100 --customers 100   # the issue's 10,000 groups (not run here)
 
 The same traffic twice: S SLAs with one 99.9% ratio objective `group_by: [customer]` over C
 customers each ("grouped"), and S x C SLAs, one per service and customer, selecting their customer
-("separate"). Both rule files are loaded in one Prometheus 2.42 over the same live counters (a
-scrape target), with 30 days of 5m pieces backfilled for both, so that the 30d windows read a full
-month. Reported: rules and recorded series per side, and each side's median evaluation time
-(`prometheus_rule_group_last_duration_seconds`) of its 1m and 5m groups.
+("separate"). Each form runs in a Prometheus 2.42 of its own, one after the other (so that their
+memory can be compared), over the same live counters (a scrape target), with 30 days of its own 5m
+pieces backfilled, so that the 30d windows read a full month. Reported per form: rules and
+recorded series, the median evaluation time (`prometheus_rule_group_last_duration_seconds`) of its
+1m and 5m groups after their first (cold) evaluation, Prometheus's CPU and resident memory.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from __future__ import annotations
 import argparse
 import http.server
 import json
+import os
+import shutil
 import statistics
 import tempfile
 import threading
@@ -69,8 +72,8 @@ def separate_slas(s: int, c: int) -> list[SLA]:
     ]
 
 
-def history(path: Path, s: int, c: int, origin: int, end: int) -> int:
-    """30 days of 5m pieces for both sides (the rules write them live from then on)."""
+def history(path: Path, s: int, c: int, origin: int, end: int, side: str) -> int:
+    """30 days of 5m pieces for one side (the rules write them live from then on)."""
     count = 0
     times = list(range(end - 30 * DAY + 300, end + 1, 300))
     values = []
@@ -83,13 +86,11 @@ def history(path: Path, s: int, c: int, origin: int, end: int) -> int:
             out.write(f"# TYPE {name} gauge\n")
             for i in range(s):
                 for j in range(c):
-                    for labels in (
-                        f'customer="{customer(j)}",objective="{OBJECTIVE}",sla="grp-{service(i)}"',
-                        f'objective="{OBJECTIVE}",sla="sep-{service(i)}-{customer(j)}"',
-                    ):
-                        pairs = zip(times, values, strict=True)
-                        out.writelines(f"{name}{{{labels}}} {v[index]:.6g} {t}\n" for t, v in pairs)
-                        count += len(times)
+                    labels = (f'customer="{customer(j)}",objective="{OBJECTIVE}",sla="grp-{service(i)}"'
+                              if side == "grouped" else f'objective="{OBJECTIVE}",sla="sep-{service(i)}-{customer(j)}"')
+                    pairs = zip(times, values, strict=True)
+                    out.writelines(f"{name}{{{labels}}} {v[index]:.6g} {t}\n" for t, v in pairs)
+                    count += len(times)
         out.write("# EOF\n")
     return count
 
@@ -128,7 +129,8 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench groups_eval", description=__doc__.split("\n")[0])
     parser.add_argument("--slas", type=int, default=10)
     parser.add_argument("--customers", type=int, default=10)
-    parser.add_argument("--minutes", type=float, default=5.5)
+    parser.add_argument("--minutes", type=float, default=2.0,
+                        help="least sampling time per form once both its groups have run")
     parser.add_argument("--workdir", type=Path, default=None)
     args = parser.parse_args(argv)
     s, c = args.slas, args.customers
@@ -144,26 +146,32 @@ def main(argv: list[str]) -> int:
         result[f"{side}_rule_file_bytes"] = path.stat().st_size
     end = int(time.time()) // 300 * 300 - 300
     origin = end - 30 * DAY
-    om = workdir / "history.om"
-    result["backfilled_samples"] = history(om, s, c, origin, end)
-    backfill_openmetrics(om, workdir / "data")
-    om.unlink()
-    with live_target(s, c, origin) as target:
-        scrape = [{"job_name": "bench", "honor_labels": True, "static_configs": [{"targets": [target]}]}]
-        with PrometheusServer(workdir / "prom", rule_files=list(files.values()), scrape_configs=scrape,
-                              storage=workdir / "data", evaluation_interval="1m", scrape_interval="1m") as prom:
-            samples = measure(prom, 4, args.minutes, lambda m: print(m, flush=True))
-            for side, path in files.items():
+    for side, path in files.items():
+        om = workdir / f"history-{side}.om"
+        storage = workdir / f"data-{side}"
+        result[f"{side}_backfilled_samples"] = history(om, s, c, origin, end, side)
+        backfill_openmetrics(om, storage)
+        om.unlink()
+        with live_target(s, c, origin) as target:
+            scrape = [{"job_name": "bench", "honor_labels": True, "static_configs": [{"targets": [target]}]}]
+            with PrometheusServer(workdir / f"prom-{side}", rule_files=[path], scrape_configs=scrape, storage=storage,
+                                  evaluation_interval="1m", scrape_interval="1m") as prom:
+                m = measure(prom, 2, args.minutes, lambda msg, form=side: print(f"{form}: {msg}", flush=True))
                 for group, key in ((RULE_GROUP, "1m"), (RULE_GROUP_LONG, "5m")):
-                    values = samples.get(f"{path.resolve()};{group}", [])
+                    values = m["evals"].get(f"{path.resolve()};{group}", [])
                     result[f"{side}_{key}_ms"] = round(statistics.median(values) * 1000, 1) if values else None
+                result[f"{side}_prometheus_rss_max_mib"] = round(m["rss_max_bytes"] / 2**20, 1)
+                result[f"{side}_prometheus_cpu_s_per_minute"] = round(m["cpu_s_per_minute"], 2)
+                result[f"{side}_iterations_missed"] = m["missed"]
                 prefix = "grp-" if side == "grouped" else "sep-"
                 recorded = f'{{__name__=~"slaforge:.*|slaforge_sla_info",sla=~"{prefix}.*"}}'
                 result[f"{side}_recorded_series"] = prom.value(f"count({recorded})")
-            first = f'sla="grp-{service(0)}",customer="{customer(0)}"'
-            result["grouped_ratio_30d_first"] = prom.value(f"slaforge:sli_errors:ratio_rate30d{{{first}}}")
-            first = f'sla="sep-{service(0)}-{customer(0)}"'
-            result["separate_ratio_30d_first"] = prom.value(f"slaforge:sli_errors:ratio_rate30d{{{first}}}")
+                result[f"{side}_head_series"] = prom.value("prometheus_tsdb_head_series")
+                first = (f'sla="grp-{service(0)}",customer="{customer(0)}"' if side == "grouped"
+                         else f'sla="sep-{service(0)}-{customer(0)}"')
+                result[f"{side}_ratio_30d_first"] = prom.value(f"slaforge:sli_errors:ratio_rate30d{{{first}}}")
+        result[f"{side}_load_average"] = os.getloadavg()
+        shutil.rmtree(storage, ignore_errors=True)
     for side in files:
         fast, slow = result[f"{side}_1m_ms"] or 0.0, result[f"{side}_5m_ms"] or 0.0
         result[f"{side}_per_minute_ms"] = round(fast + slow / 5, 1)

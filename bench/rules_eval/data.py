@@ -148,54 +148,58 @@ def _times(start: int, end: int, step: int) -> Iterator[int]:
     return iter(range(first, end + 1, step))
 
 
-def write_openmetrics(out: TextIO, n: int, origin: int, end: int, raw_detail_from: int) -> int:
+def write_openmetrics(out: TextIO, n: int, origin: int, end: int, raw_detail_from: int, peers: bool = True) -> int:
     """30 days of history for n services; returns the number of samples written.
 
-    Raw counters: every 30 min, then every 1 min from ``raw_detail_from`` (Sloth reads up to 3d raw).
+    Raw counters: every 30 min, then every 1 min from ``raw_detail_from`` (Sloth reads up to 3d raw);
+    with ``peers=False`` (our rules alone) only the last hour, every minute: our rules read the raw
+    counters over 2m and 15m only.
     slaforge's 5m pieces: every 5m for 30 days (its long windows sum them); 1m pieces: last 6h
     (labels sla and objective, as the rules write them).
-    Sloth's recorded 5m ratio: every 5m for 30 days (its 30d window averages it; in a live system
-    it is recorded every evaluation, 1m here, so this understates Sloth's cost five times).
+    Sloth's recorded 5m ratio (``peers`` only): every 5m for 30 days (its 30d window averages it; in a
+    live system it is recorded every evaluation, 1m here, so this understates Sloth's cost five times).
+    Every service has the same traffic, so each timestamp's values are formatted once.
     """
     count = 0
     start = end - 30 * DAY
-    raw_times = [t for t in _times(start, raw_detail_from, 1800)] + list(_times(raw_detail_from + 60, end, 60))
+    if peers:
+        raw_times = [t for t in _times(start, raw_detail_from, 1800)] + list(_times(raw_detail_from + 60, end, 60))
+    else:
+        raw_times = list(_times(end - 3600, end, 60))
+    raw = [[f" {cumulative(t - origin)[index]:.6g} {t}\n" for t in raw_times] for index in (0, 1)]
     for i in range(n):
         svc = service(i)
         for code, index in (("200", 0), ("500", 1)):
-            labels = _labels({"job": svc, "code": code, "instance": "bench"})
-            out.writelines(
-                f"{METRIC}{{{labels}}} {cumulative(t - origin)[index]:.6g} {t}\n" for t in raw_times
-            )
+            prefix = f"{METRIC}{{{_labels({'job': svc, 'code': code, 'instance': 'bench'})}}}"
+            out.write("".join(prefix + v for v in raw[index]))
             count += len(raw_times)
     for name, step, first in (
         (BAD_EVENTS_5M, 300, start), (VALID_EVENTS_5M, 300, start),
         (BAD_EVENTS_1M, 60, end - 6 * 3600), (VALID_EVENTS_1M, 60, end - 6 * 3600),
     ):
-        times = list(_times(first, end, step))
         rng = 300 if step == 300 else 120
         scale = 1 if step == 300 else 2
+        values = []
+        for t in _times(first, end, step):
+            g1, b1 = cumulative(t - origin)
+            g0, b0 = cumulative(t - rng - origin)
+            value = (b1 - b0) if "bad" in name else (g1 + b1 - g0 - b0)
+            values.append(f" {value / scale:.6g} {t}\n")
         for i in range(n):
-            labels = _labels({"sla": service(i), "objective": "requests-availability"})
-            lines = []
-            for t in times:
-                g1, b1 = cumulative(t - origin)
-                g0, b0 = cumulative(t - rng - origin)
-                value = (b1 - b0) if "bad" in name else (g1 + b1 - g0 - b0)
-                lines.append(f"{name}{{{labels}}} {value / scale:.6g} {t}\n")
-            out.writelines(lines)
-            count += len(lines)
+            prefix = f"{name}{{{_labels({'sla': service(i), 'objective': 'requests-availability'})}}}"
+            out.write("".join(prefix + v for v in values))
+            count += len(values)
     count += _period_pieces(out, n, origin, end)
-    times = list(_times(start, end, 300))
-    ratios = []
-    for t in times:
-        g1, b1 = cumulative(t - origin)
-        g0, b0 = cumulative(t - 300 - origin)
-        ratios.append(f"{(b1 - b0) / (g1 + b1 - g0 - b0):.6g} {t}\n")
-    for i in range(n):
-        labels = _labels(sloth_ratio5m_labels(i))
-        out.writelines(f"slo:sli_error:ratio_rate5m{{{labels}}} {r}" for r in ratios)
-        count += len(ratios)
+    if peers:
+        ratios = []
+        for t in _times(start, end, 300):
+            g1, b1 = cumulative(t - origin)
+            g0, b0 = cumulative(t - 300 - origin)
+            ratios.append(f" {(b1 - b0) / (g1 + b1 - g0 - b0):.6g} {t}\n")
+        for i in range(n):
+            prefix = f"slo:sli_error:ratio_rate5m{{{_labels(sloth_ratio5m_labels(i))}}}"
+            out.write("".join(prefix + r for r in ratios))
+            count += len(ratios)
     out.write("# EOF\n")
     return count
 
