@@ -6,29 +6,17 @@ from __future__ import annotations
 from slaforge.plan import plan_for
 from slaforge.report.collect import burning_query
 from slaforge.spec import load_text
-
-SLA_YAML = """
-apiVersion: slaforge/v1
-kind: SLA
-metadata: {name: shop}
-spec:
-  service: shop
-  provider: Example Provider
-  customer: ACME Corp
-  window: 30d
-  calendar: month
-  timezone: UTC
-  objectives:
-    - {name: availability, target: 99.9, sli: {probe: web}}
-  probes:
-    - {name: web, url: "http://127.0.0.1:8080/health"}
-ALERTING
-"""
+from tests.report.data import acme_yaml
+from tests.rules.helpers import only
 
 
 def _query(alerting: str) -> str | None:
-    sla = load_text(SLA_YAML.replace("ALERTING", alerting), "shop.yaml")[0]
-    return burning_query(plan_for(sla), 86400)
+    # acme's objectives are 99.9% over 30d, one of them is enough
+    text = acme_yaml() + alerting + "\n"
+    if "enabled: false" in alerting:  # escalation follows the page: none without paging
+        text = text.replace("  escalation:\n    - {after: 0m, receiver: acme-oncall}\n", "")
+    sla = load_text(text, "acme.yaml")[0]
+    return burning_query(plan_for(only(sla, "met")), 86400)
 
 
 def test_default_policies_detect_at_the_lowest_default_page_threshold() -> None:
