@@ -131,7 +131,7 @@ def test_generated_unit_tests_pass_on_other_layouts(options: EngineOptions, tmp_
     time, escalations, healthy silent, maintenance respected) pass unchanged on the other layouts."""
     # two objectives of the fixture (promtool time): daily maintenance, two escalation steps
     slas = [only(load_slas([str(FIXTURES / "all-kinds.yaml")])[0], "availability", "api-latency")]
-    (tmp_path / "slaforge.rules.yml").write_text(render(slas, engine=options))
+    (tmp_path / "slaforge.rules.yaml").write_text(render(slas, engine=options))
     (tmp_path / "slaforge.tests.yml").write_text(render_tests(slas))
     result = subprocess.run([promtool(), "test", "rules", str(tmp_path / "slaforge.tests.yml")],
                             capture_output=True, text=True, check=False)

@@ -33,7 +33,7 @@ def test_imported_rules_pass_promtool(tool: str, fixture: str, objectives: int, 
     result = runner.invoke(cli, ["import", tool, str(FIXTURES / fixture), "-o", str(slas), "--provider", "P",
                                  "--customer", "C"])
     assert result.exit_code == 0, result.output
-    rules, tests = tmp_path / "slaforge.rules.yml", tmp_path / "tests.yml"
+    rules, tests = tmp_path / "slaforge.rules.yaml", tmp_path / "tests.yml"
     assert runner.invoke(cli, ["rules", str(slas), "-o", str(rules)]).exit_code == 0
     assert runner.invoke(cli, ["rules", str(slas), "--tests", "-o", str(tests)]).exit_code == 0
     assert tests.read_text().count("objective=") >= objectives  # every objective is exercised
