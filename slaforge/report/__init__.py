@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 from slaforge.report.assemble import assemble_sla
-from slaforge.report.batch import ask_ahead
+from slaforge.report.batch import each_ahead
 from slaforge.report.client import (
     BadResponse,
     PrometheusClient,
@@ -19,13 +19,12 @@ from slaforge.report.client import (
     PrometheusUnreachable,
     QueryRejected,
 )
-from slaforge.report.collect import collect
+from slaforge.report.collect import Ahead, collect
 from slaforge.report.groups import group_matchers, select_group, sla_group_labels
 from slaforge.report.incidents import DEFAULT_GAP
 from slaforge.report.model import Report, SLAReport, report_json
 from slaforge.report.periods import PERIOD_HELP, Period, PeriodError, resolve_period
 from slaforge.report.render import render, render_html, render_json, render_markdown
-from slaforge.report.workers import each
 from slaforge.spec.model import SLA
 
 __all__ = [
@@ -69,11 +68,10 @@ def build_report(slas: Sequence[SLA], client: PrometheusClient, period: str, now
     periods = periods_for(slas, period, now)
     only = group_matchers(wanted)
     pairs = list(zip(slas, periods, strict=True))
-    ahead = ask_ahead(client, pairs, gap, only, whole_period=False)
 
-    def one(i: int) -> SLAReport:
-        raw = collect(client, *pairs[i], gap, only, ahead=ahead[i], group=wanted)
+    def one(i: int, ahead: Ahead | None) -> SLAReport:
+        raw = collect(client, *pairs[i], gap, only, ahead=ahead, group=wanted)
         return assemble_sla(*pairs[i], raw, gap)
 
-    reports = tuple(each(one, range(len(pairs))))
+    reports = tuple(each_ahead(client, pairs, gap, only, False, one))
     return select_group(Report(as_of=now, prometheus=client.shown_url, slas=reports), wanted)
