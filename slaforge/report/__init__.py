@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from slaforge.plan import SLAPlan, plan_for
 from slaforge.report.assemble import assemble_sla
-from slaforge.report.batch import ask_ahead
+from slaforge.report.batch import each_ahead
 from slaforge.report.client import (
     BadResponse,
     PrometheusClient,
@@ -20,13 +20,12 @@ from slaforge.report.client import (
     PrometheusUnreachable,
     QueryRejected,
 )
-from slaforge.report.collect import collect
+from slaforge.report.collect import Ahead, collect
 from slaforge.report.groups import group_matchers, select_group
 from slaforge.report.incidents import DEFAULT_GAP
 from slaforge.report.model import Report, SLAReport, report_json
 from slaforge.report.periods import PERIOD_HELP, Period, PeriodError, resolve_period
 from slaforge.report.render import render, render_html, render_json, render_markdown
-from slaforge.report.workers import each
 from slaforge.spec.model import SLA
 
 __all__ = [
@@ -71,11 +70,10 @@ def build_report(slas: Sequence[SLA], client: PrometheusClient, period: str, now
     periods = periods_for(plans, period, now)
     only = group_matchers(wanted)
     pairs = list(zip(plans, periods, strict=True))
-    ahead = ask_ahead(client, pairs, gap, only, whole_period=False)
 
-    def one(i: int) -> SLAReport:
-        raw = collect(client, *pairs[i], gap, only, ahead=ahead[i], group=wanted)
+    def one(i: int, ahead: Ahead | None) -> SLAReport:
+        raw = collect(client, *pairs[i], gap, only, ahead=ahead, group=wanted)
         return assemble_sla(*pairs[i], raw, gap)
 
-    reports = tuple(each(one, range(len(pairs))))
+    reports = tuple(each_ahead(client, pairs, gap, only, False, one))
     return select_group(Report(as_of=now, prometheus=client.shown_url, slas=reports), wanted)

@@ -68,6 +68,11 @@ def _sample(raw: Any, where: str, index: int | None = None) -> tuple[float, str]
     """A checked ``[time, "value"]``: ``where`` names it, or with ``index`` its series (then it is
     ``where.values[index]``). The place is written out only when something is wrong: a month of
     15-minute buckets is thousands of samples per query."""
+    if type(raw) is list and len(raw) == 2:  # the usual shape, checked at once (1.5M samples: 10,000 groups)
+        t, v = raw
+        if (type(t) is float or type(t) is int) and 0 <= t <= MAX_TIME and type(v) is str \
+                and len(v) <= MAX_VALUE_TEXT and _NUMBER.fullmatch(v) and -MAX_VALUE <= float(v) <= MAX_VALUE:
+            return float(t), v
     if isinstance(raw, list) and len(raw) == 2:
         try:
             return _time(raw[0], where), _value(raw[1], where)

@@ -32,7 +32,10 @@ class DayValue:
     def achieved(self) -> Fraction | None:
         if self.valid <= 0 or not 0 <= self.bad <= self.valid:
             return None  # no events, or counts that cannot be right (see ObjectiveReport.data_problems)
-        return (1 - self.bad / self.valid) * 100
+        # (1 - bad / valid) * 100 as one fraction (one gcd instead of three: 300,000 days of 10,000 groups)
+        bad_n, bad_d = self.bad.numerator, self.bad.denominator
+        valid_n, valid_d = self.valid.numerator, self.valid.denominator
+        return Fraction((bad_d * valid_n - bad_n * valid_d) * 100, bad_d * valid_n)
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,7 @@ class ObjectiveReport:
     @cached_property
     def worst_days(self) -> list[DayValue]:
         """Up to five days below 100%, lowest first."""
-        hurt = [d for d in self.days if d.achieved is not None and d.bad > 0]  # below 100%
+        hurt = [d for d in self.days if d.bad > 0 and d.achieved is not None]  # below 100%
         # the float first (cheap, and never out of the exact order), the exact value for its ties
         return sorted(hurt, key=lambda d: (float(d.achieved or 0), d.achieved, d.day))[:WORST_DAYS]
 
