@@ -14,7 +14,6 @@ only look at the last hour.
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 from collections.abc import Sequence
@@ -27,6 +26,7 @@ from slaforge.maintenance import lay_out
 from slaforge.plan import plan_for
 from slaforge.report.client import PrometheusClient
 from slaforge.report.raw import piece_queries
+from slaforge.report.spans import sla_matcher
 from slaforge.rules.model import RecordingRule, RuleGroup, document, record
 from slaforge.spec.model import SLA
 
@@ -76,8 +76,7 @@ def run_promtool(folder: Path, url: str, shown_url: str, start: datetime, end: d
 
 def recorded_already(client: PrometheusClient, slas: Sequence[SLA], start: datetime, end: datetime) -> list[str]:
     """The SLAs that already have recorded 5m pieces in ``[start, end]`` (one query)."""
-    names = "|".join(re.escape(s.name) for s in slas)
     seconds = (end - start).total_seconds()
-    selector = f'{VALID_EVENTS_5M}{{{LABEL_SLA}=~"{names.replace(chr(92), chr(92) * 2)}"}}'
+    selector = f"{VALID_EVENTS_5M}{{{sla_matcher([s.name for s in slas])}}}"
     _, series = client.query(f"count by ({LABEL_SLA}) (count_over_time({selector}[{seconds:.0f}s]))", end)
     return sorted(item.labels.get(LABEL_SLA, "") for item in series)
