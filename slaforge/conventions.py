@@ -158,6 +158,10 @@ VALID_EVENTS_DAY5M = "slaforge:sli_valid_events:day5m"
 # one sample per local day (written at its end), labelled with the number of the period it is in
 BAD_EVENTS_1D = "slaforge:sli_bad_events:increase1d"
 VALID_EVENTS_1D = "slaforge:sli_valid_events:increase1d"
+# at the same evaluation, how many 5m pieces that day has (valid side) and the lowest of its bad and
+# valid pieces: with them the report takes a day's sums as they are (slaforge.report.daily)
+PIECES_1D = "slaforge:sli_pieces:count1d"
+LOWEST_PIECE_1D = "slaforge:sli_pieces:min1d"
 # events since the start of the current calendar period (maintenance excluded)
 BAD_EVENTS_PERIOD = "slaforge:sli_bad_events:period_to_date"
 VALID_EVENTS_PERIOD = "slaforge:sli_valid_events:period_to_date"

@@ -155,6 +155,11 @@ class SLAPlan:
     def credit_objectives(self) -> tuple[ObjectivePlan, ...]:
         return tuple(o for o in self.objectives if o.credit_at_risk)
 
+    @property
+    def records_days(self) -> bool:
+        """The rules record this SLA's daily sums (for SLACreditAtRisk; the report reads them too)."""
+        return bool(self.credit_objectives)
+
     def selector(self, metric: str) -> str:
         """``metric{sla="a"}``."""
         return sla_selector(metric, self.name)

@@ -40,7 +40,8 @@ def _ask(client: PrometheusClient, pairs: Sequence[tuple[SLAPlan, Period]], chun
          only: str, whole_period: bool) -> dict[str, Ahead]:
     sla, period = pairs[chunk[0]]
     names = [pairs[i][0].name for i in chunk]
-    return ask_together(client, names, period, sla.group_labels, gap, only, whole_period)
+    daily = {pairs[i][0].name for i in chunk if pairs[i][0].records_days}
+    return ask_together(client, names, period, sla.group_labels, gap, only, whole_period, daily)
 
 
 def ask_ahead(client: PrometheusClient, pairs: Sequence[tuple[SLAPlan, Period]], gap: timedelta, only: str,

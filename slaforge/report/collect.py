@@ -41,6 +41,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
+from itertools import pairwise
 
 from slaforge.conventions import (
     ALERT_BURN,
@@ -58,6 +59,7 @@ from slaforge.maintenance import Interval, lay_out
 from slaforge.plan import ObjectivePlan, SLAPlan
 from slaforge.promql_text import quote
 from slaforge.report.client import MAX_POINTS, PrometheusClient, Series, is_number
+from slaforge.report.daily import Top, answered, daily_answer, daily_query
 from slaforge.report.groups import row_key, rows_of
 from slaforge.report.incidents import DEFAULT_GAP, DETECT_LOOKBACK
 from slaforge.report.periods import Period
@@ -258,7 +260,8 @@ def collect(client: PrometheusClient, sla: SLAPlan, period: Period, gap: timedel
     if ahead is not None:
         top = ahead.top
     elif coarse:
-        top = _spans_answer(client, partial(recorded_span_query, [name], groups, only), coarse, last, groups)[""]
+        daily = {name} if sla.records_days and not whole_period else set()
+        top = recorded_top(client, [name], daily, groups, only, coarse, last)[name]
     else:
         top = {}
     rows = {o.name: _row_keys(o, top) for o in objectives}
@@ -436,7 +439,8 @@ def _spans_answer(client: PrometheusClient, make: Callable[[list[Span], bool], s
     for part in ([s for s in spans if s[1] <= last], [s for s in spans if s[1] > last]):
         if not part:
             continue
-        if len(part) > 1 and len({round(e - b, 3) for b, e in part}) == 1:
+        contiguous = all(b == e for (_, e), (b, _) in pairwise(part))
+        if len(part) > 1 and contiguous and len({round(e - b, 3) for b, e in part}) == 1:
             length = part[0][1] - part[0][0]
             series = client.query_range(make(part, False), part[0][1], part[-1][1], length)
         else:
@@ -457,6 +461,33 @@ def _spans_answer(client: PrometheusClient, make: Callable[[list[Span], bool], s
     return out
 
 
+def recorded_top(client: PrometheusClient, names: list[str], daily: set[str], groups: tuple[str, ...], only: str,
+                 coarse: list[Span], last: float) -> dict[str, Top]:
+    """Each SLA's sums of the coarse spans: for the SLAs in ``daily`` first from the daily sums the
+    rules wrote (:mod:`slaforge.report.daily`, one query), then from the 5m pieces for the spans
+    those do not answer (one query per set of such spans: usually none, or the day in progress)."""
+    out: dict[str, Top] = {name: {} for name in names}
+    with_days = [name for name in names if name in daily]
+    if with_days:
+        query, at = daily_query(with_days, only, coarse)
+        for name, rows in daily_answer(client.query(query, at, expect="matrix")[1], coarse, groups).items():
+            if name in out:
+                out[name] = rows
+    pending: dict[tuple[Span, ...], list[str]] = {}
+    for name in names:
+        done = answered(out[name])
+        rest = tuple(span for span in coarse if span[1] not in done)
+        if rest:
+            pending.setdefault(rest, []).append(name)
+    for rest, members in pending.items():
+        answer = _spans_answer(client, partial(recorded_span_query, members, groups, only), list(rest), last,
+                               groups, split=True)
+        for name in members:
+            for key, values in answer.get(name if len(members) > 1 else "", {}).items():
+                out[name].setdefault(key, {}).update(values)
+    return out
+
+
 def spans_of(period: Period, whole_period: bool) -> tuple[list[Span], float]:
     """The coarse spans :func:`collect` asks first (none: buckets only), and the end of the last whole bucket."""
     step = bucket_step(period.covered_seconds)
@@ -465,12 +496,13 @@ def spans_of(period: Period, whole_period: bool) -> tuple[list[Span], float]:
 
 
 def ask_together(client: PrometheusClient, names: list[str], period: Period, groups: tuple[str, ...],
-                 gap: timedelta, only: str, whole_period: bool) -> dict[str, Ahead]:
+                 gap: timedelta, only: str, whole_period: bool, daily: set[str] | None = None) -> dict[str, Ahead]:
     """The first two queries of :func:`collect` (the coarse sums, the ALERTS samples) for several SLAs
-    with the same period, timezone and group labels at once, each SLA's share by name."""
+    with the same period, timezone and group labels at once, each SLA's share by name (``daily``:
+    the SLAs whose rules record daily sums, read first)."""
     coarse, last = spans_of(period, whole_period)
-    top = _spans_answer(client, partial(recorded_span_query, names, groups, only), coarse, last, groups,
-                        split=True) if coarse else {}
+    days = set() if whole_period else (daily or set())
+    top = recorded_top(client, names, days, groups, only, coarse, last) if coarse else {}
     seen_until = min(period.until + gap, period.now)
     look = (seen_until - period.start).total_seconds() + gap.total_seconds()
     firing: dict[str, list[Series]] = {}

@@ -11,6 +11,9 @@ pieces, all in the 5m group, once per (calendar, timezone) for every SLA that ne
 * ``slaforge:sli_{bad,valid}_events:day5m``: each 5m piece, labelled with its local day's number;
 * ``slaforge:sli_{bad,valid}_events:increase1d``: at the first evaluation of a day, the sum of
   yesterday's 5m pieces (``[26h]``: a day lasts 23 to 25 hours), labelled with yesterday's period;
+  beside them ``slaforge:sli_pieces:count1d`` and ``slaforge:sli_pieces:min1d``, how many pieces
+  yesterday had and the lowest of them, so that the report can take the day's sums as they are
+  (:mod:`slaforge.report.daily`) instead of reading its 288 pieces again;
 * ``slaforge:sli_{bad,valid}_events:period_to_date``: the daily sums of the current period
   (``[31d]`` or ``[92d]``) plus today's 5m pieces (``[25h]``);
 * ``slaforge:period_projected:ratio``: ``1 - bad / (valid / elapsed_ratio)``, the achieved value
@@ -46,8 +49,10 @@ from slaforge.conventions import (
     LABEL_SEVERITY,
     LABEL_SLA,
     LABEL_TIMEZONE,
+    LOWEST_PIECE_1D,
     MAINTENANCE_ACTIVE,
     PERIOD_PROJECTED,
+    PIECES_1D,
     SEVERITY_TICKET,
     TIMEZONE_OFFSET,
     VALID_EVENTS_1D,
@@ -79,7 +84,7 @@ def calendar_classes(slas: Sequence[SLAPlan]) -> list[tuple[Calendar, list[SLAPl
     """SLAs needing period-to-date rules, by (calendar, timezone), sorted."""
     out: dict[Calendar, list[SLAPlan]] = {}
     for plan in slas:
-        if plan.credit_objectives:
+        if plan.records_days:
             out.setdefault((plan.calendar, plan.timezone), []).append(plan)
     return sorted(out.items(), key=lambda item: item[0])
 
@@ -176,6 +181,7 @@ def period_rules(slas: Sequence[SLAPlan]) -> list[RecordingRule]:
                 f"  sum by ({by}, {LABEL_DAY}) (sum_over_time({_select(day5m, members)}[{CLOSE_RANGE}]))\n"
                 f"  * on ({LABEL_DAY}) group_left ({LABEL_PERIOD}) {closed}\n)\n"
             )))
+        rules += day_checks(members, by, closed)
         for _, day5m, daily, to_date in sides:
             rules.append(record(to_date, (
                 f"sum by ({by}) (\n"
@@ -190,6 +196,24 @@ def period_rules(slas: Sequence[SLAPlan]) -> list[RecordingRule]:
             f"unless on ({LABEL_SLA}) ({MAINTENANCE_ACTIVE} == 1)\n"
         )))
     return rules
+
+
+def day_checks(members: Sequence[SLAPlan], by: str, closed: str) -> list[RecordingRule]:
+    """Next to each daily sum: how many 5m pieces the day had and the lowest of them (bad or valid),
+    which tell the report that the day's sums are whole and sound (:mod:`slaforge.report.daily`)."""
+    bad, valid = (f"{_select(day5m, members)}[{CLOSE_RANGE}]" for day5m in (BAD_EVENTS_DAY5M, VALID_EVENTS_DAY5M))
+    per_day = {
+        PIECES_1D: f"sum by ({by}, {LABEL_DAY}) (count_over_time({valid}))",
+        # the two sides told apart by a label, so that `or` keeps both before the min
+        LOWEST_PIECE_1D: (f"min by ({by}, {LABEL_DAY}) (\n    min_over_time({bad})\n"
+                          f'    or label_replace(min_over_time({valid}), "slaforge_side", "valid", "", "")\n  )'),
+    }
+    aggregate = {PIECES_1D: "sum", LOWEST_PIECE_1D: "min"}
+    return [record(name, (
+        f"{aggregate[name]} by ({by}, {LABEL_PERIOD}) (\n"
+        f"  {expr}\n"
+        f"  * on ({LABEL_DAY}) group_left ({LABEL_PERIOD}) {closed}\n)\n"
+    )) for name, expr in per_day.items()]
 
 
 def credit_text(credit: float) -> str:

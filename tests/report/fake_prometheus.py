@@ -231,8 +231,10 @@ def answering(handler: Callable[[Request], Any]) -> Behaviour:
 
 def result_type(request: Request) -> str:
     """The result type Prometheus gives this request: a range query, the raw ALERTS samples and the
-    report's subqueries (``[...:1m]``) are matrices, every other instant query a vector."""
+    report's subqueries (``[...:1m]``) and the raw samples of the daily sums (``[...ms] @ t``) are
+    matrices, every other instant query a vector."""
     query = request.form.get("query", "")
-    if request.path.endswith("query_range") or query.startswith("ALERTS") or re.search(r":\d+m\]$", query):
+    if request.path.endswith("query_range") or query.startswith("ALERTS") or re.search(r":\d+m\]$", query) \
+            or re.search(r"\d+ms\] @ [\d.]+$", query):
         return "matrix"
     return "vector"

@@ -100,9 +100,10 @@ def test_a_month_of_raw_counters_only(raw_only: PrometheusServer, output_dir: Pa
     check_truth(o)
     assert o["source"] == "raw" and o["worst_days"][0]["source"] == "raw"
     assert o["raw_stretches"] == [{"start": "2026-10-01T00:00:00Z", "end": "2026-11-01T00:00:00Z"}]
-    # history: buckets, incidents, its raw series in one range query (not one per day), the time to
-    # detect (it paged); fresh and absent: buckets, incidents, raw series, whether their rules were loaded
-    assert queries == 4 + 4 + 4
+    # history: the daily sums (it has credit tiers: none here), buckets, incidents, its raw series in
+    # one range query (not one per day), the time to detect (it paged); fresh and absent: buckets,
+    # incidents, raw series, whether their rules were loaded
+    assert queries == 5 + 4 + 4
     md = render_markdown(built)
     assert "computed from the SLI's own series" in md and "700 bad of 445,780 valid events*" in md
     assert "| 2026-10-20 10:05 +00:00 | 2026-10-20 11:55 +00:00 | unknown | 1h 50m | **yes** |" in md
@@ -123,7 +124,7 @@ def test_partial_period_from_raw_counters_adds_up(raw_only: PrometheusServer) ->
     assert sum(d.valid for d in o.days) == o.valid_events and sum(d.bad for d in o.days) == o.bad_events
     assert sum(d.valid_count for d in o.days) == o.valid_count
     assert o.days[-1].day.isoformat() == "2026-10-16" and o.source == "raw"
-    assert client.queries == 5  # buckets, tail, incidents, raw buckets (one range query), raw tail
+    assert client.queries == 6  # daily sums, buckets, tail, incidents, raw buckets (one range query), raw tail
 
 
 def test_no_data_says_what_is_missing(raw_only: PrometheusServer) -> None:

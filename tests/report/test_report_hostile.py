@@ -168,7 +168,7 @@ def test_a_malformed_range_answer_is_an_error(sla_files: dict[str, Path]) -> Non
     def answer(request: fake.Request) -> Any:
         if request.path.endswith("query_range"):
             return {"resultType": "matrix", "result": [{"metric": {"objective": "met"}, "values": [[1, "x"]]}]}
-        return {"resultType": "vector", "result": []}
+        return {"resultType": fake.result_type(request), "result": []}
 
     with fake.FakePrometheus(fake.answering(answer)) as server:
         line = one_line_error(report(sla_files["acme"], server.url))

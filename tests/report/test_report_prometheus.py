@@ -147,11 +147,12 @@ def test_time_to_detect_and_to_resolve(october: dict[str, Any]) -> None:
 
 
 def test_queries_per_sla_whatever_the_objectives(october: dict[str, Any]) -> None:
-    """Two per SLA for a complete period (buckets, incidents); acme's ``nodata`` objective adds one
-    range query of its raw SLI series (for the whole period, not per day), one reading the rule
-    groups' evaluation offsets (to join raw and recorded stretches exactly) and one asking whether
-    its rules were loaded, to say what is missing."""
-    assert october["_queries"] == 2 * 2 + 3 + 1  # and one for the time to detect (acme has pages)
+    """Three per SLA for a complete period (the daily sums its rules write, having credit tiers; the
+    days' sums from the pieces, as the test data holds no daily sums; incidents); acme's ``nodata``
+    objective adds one range query of its raw SLI series (for the whole period, not per day), one
+    reading the rule groups' evaluation offsets (to join raw and recorded stretches exactly) and one
+    asking whether its rules were loaded, to say what is missing."""
+    assert october["_queries"] == 2 * 3 + 3 + 1  # and one for the time to detect (acme has pages)
 
 
 def test_partial_period(month_prometheus: PrometheusServer, sla_files: dict[str, Path]) -> None:
@@ -260,7 +261,7 @@ def test_partial_quarter(month_prometheus: PrometheusServer, sla_files: dict[str
     valid = (31 + 2) * 288 * 100  # October and November 1-2
     assert (o["met"]["bad_events"], o["met"]["valid_events"]) == (800, valid)
     assert o["tier1"]["achieved"] == truncated(2_000, valid)
-    assert client.queries == 2 + 3 + 1  # buckets, incidents; nodata: offsets, raw series, rules; detect
+    assert client.queries == 3 + 3 + 1  # daily sums, buckets, incidents; nodata: offsets, raw, rules; detect
 
 
 def test_days_add_up_to_the_totals_on_a_partial_period(month_prometheus: PrometheusServer,

@@ -328,3 +328,25 @@ def test_credit_at_risk_is_silent_during_maintenance(shop: SLA) -> None:
     checks = [expect(credit, 59, ('{credit="10"}', 1)), expect(credit, 62), expect(credit, 118),
               expect(credit, 125, ('{credit="10"}', 1))]
     assert_passes(run_promtool_tests([sla], [group(series, checks)]))
+
+
+def test_each_day_closes_with_its_sums_piece_count_and_lowest_piece(shop: SLA) -> None:
+    # what the report reads instead of a day's 288 pieces (slaforge.report.daily): written once, at
+    # the first 5m evaluation of the next day (promtool evaluates at minute 0, 5, ...: the day
+    # 1970-01-02 is minutes 1440-2880, its pieces stamped 1440 ... 2875)
+    series = {PROBES: counter((3000, 4)), FAILURES: counter((3000, 1))}
+
+    def closed(metric: str, value: float) -> dict[str, Any]:
+        return expect(f'{metric}{{sla="shop"}}', 2880, (f'{metric}{{objective="availability",period="0",sla="shop"}}',
+                                                         value))
+
+    checks = [
+        closed("slaforge:sli_pieces:count1d", 288),
+        # each 5m piece of this probe objective counts 4 valid events, 1 of them bad
+        closed("slaforge:sli_valid_events:increase1d", 288 * 4),
+        closed("slaforge:sli_bad_events:increase1d", 288 * 1),
+        closed("slaforge:sli_pieces:min1d", 1),
+        # only then: the evaluation at 2885 writes none (the sample of 2880 is stale at 2886)
+        expect('slaforge:sli_pieces:count1d{sla="shop"}', 2886),
+    ]
+    assert_passes(run_promtool_tests([with_credits(shop)], [group(series, checks)], evaluation_interval="5m"))

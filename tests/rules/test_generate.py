@@ -93,7 +93,8 @@ def test_names_and_labels() -> None:
     shared = {c.error_ratio_rule(w) for w in ("5m", "30m", "1h", "2h", "6h", "1d", "3d", "7d", "28d", "30d")} | {
         c.BAD_EVENTS_5M, c.VALID_EVENTS_5M, c.ERROR_BUDGET_REMAINING, c.PAGE_BURN_RATE, c.TICKET_BURN_RATE,
         c.PAGE_ACTIVE_SINCE, c.PAGE_ESCALATING, c.BAD_EVENTS_DAY5M, c.VALID_EVENTS_DAY5M, c.BAD_EVENTS_1D,
-        c.VALID_EVENTS_1D, c.BAD_EVENTS_PERIOD, c.VALID_EVENTS_PERIOD, c.PERIOD_PROJECTED,
+        c.VALID_EVENTS_1D, c.PIECES_1D, c.LOWEST_PIECE_1D, c.BAD_EVENTS_PERIOD, c.VALID_EVENTS_PERIOD,
+        c.PERIOD_PROJECTED,
     }
     for group in doc["groups"]:
         for rule in group["rules"]:
