@@ -3,6 +3,7 @@ overlap with the other rules tests (test_generated_tests.py collects the results
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -47,3 +48,4 @@ def generated_runs() -> Iterator[dict[str, subprocess.Popen[str]]]:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+    shutil.rmtree(root, ignore_errors=True)  # one folder per session otherwise stays in /tmp
