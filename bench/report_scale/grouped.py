@@ -85,7 +85,7 @@ def write_window(out: TextIO, slas: int, customers: int, first: int, last: int, 
                     outage = c == g % customers
                     lines = [f"{labels}{_bad(t // PIECE, seed, outage)} {t}\n" for t in stamps]
                 else:
-                    lines = [f"{labels}{30 + ((t // PIECE * 37 + seed) % 101 - 50) / 300:.9g} {t}\n" for t in stamps]
+                    lines = [f"{labels}{_valid_text(t // PIECE, seed)} {t}\n" for t in stamps]
                 out.writelines(lines)
                 count += len(lines)
     return count
@@ -97,8 +97,12 @@ def _bad(slot: int, seed: int, outage: bool) -> str:
     return "1" if (slot + seed) % 211 == 0 else "0"
 
 
+def _valid_text(slot: int, seed: int) -> str:
+    return f"{30 + ((slot * 37 + seed) % 101 - 50) / 300:.9g}"
+
+
 def _valid(slot: int, seed: int) -> float:
-    return float(f"{30 + ((slot * 37 + seed) % 101 - 50) / 300:.9g}")  # as write_window writes it
+    return float(_valid_text(slot, seed))  # the piece as Prometheus reads it back
 
 
 def write_daily(out: TextIO, slas: int, customers: int, month_start: int, month_end: int) -> int:

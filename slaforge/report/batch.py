@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from slaforge.plan import SLAPlan
 from slaforge.report.client import PrometheusClient
-from slaforge.report.collect import Ahead, ask_together
+from slaforge.report.collect import Ahead, ask_together, reads_days
 from slaforge.report.periods import Period
 from slaforge.report.workers import each
 
@@ -40,7 +40,7 @@ def _ask(client: PrometheusClient, pairs: Sequence[tuple[SLAPlan, Period]], chun
          only: str, whole_period: bool) -> dict[str, Ahead]:
     sla, period = pairs[chunk[0]]
     names = [pairs[i][0].name for i in chunk]
-    daily = {pairs[i][0].name for i in chunk if pairs[i][0].records_days}
+    daily = {pairs[i][0].name for i in chunk if reads_days(pairs[i][0], whole_period)}
     return ask_together(client, names, period, sla.group_labels, gap, only, whole_period, daily)
 
 

@@ -260,8 +260,8 @@ def collect(client: PrometheusClient, sla: SLAPlan, period: Period, gap: timedel
     if ahead is not None:
         top = ahead.top
     elif coarse:
-        daily = {name} if sla.records_days and not whole_period else set()
-        top = recorded_top(client, [name], daily, groups, only, coarse, last)[name]
+        top = recorded_top(client, [name], {name} if reads_days(sla, whole_period) else set(), groups, only,
+                           coarse, last)[name]
     else:
         top = {}
     rows = {o.name: _row_keys(o, top) for o in objectives}
@@ -461,6 +461,12 @@ def _spans_answer(client: PrometheusClient, make: Callable[[list[Span], bool], s
     return out
 
 
+def reads_days(sla: SLAPlan, whole_period: bool) -> bool:
+    """The report reads this SLA's days from the daily sums its rules write (the review, which reads
+    whole periods, does not)."""
+    return sla.records_days and not whole_period
+
+
 def recorded_top(client: PrometheusClient, names: list[str], daily: set[str], groups: tuple[str, ...], only: str,
                  coarse: list[Span], last: float) -> dict[str, Top]:
     """Each SLA's sums of the coarse spans: for the SLAs in ``daily`` first from the daily sums the
@@ -499,10 +505,9 @@ def ask_together(client: PrometheusClient, names: list[str], period: Period, gro
                  gap: timedelta, only: str, whole_period: bool, daily: set[str] | None = None) -> dict[str, Ahead]:
     """The first two queries of :func:`collect` (the coarse sums, the ALERTS samples) for several SLAs
     with the same period, timezone and group labels at once, each SLA's share by name (``daily``:
-    the SLAs whose rules record daily sums, read first)."""
+    the SLAs whose days are read from their daily sums first, :func:`reads_days`)."""
     coarse, last = spans_of(period, whole_period)
-    days = set() if whole_period else (daily or set())
-    top = recorded_top(client, names, days, groups, only, coarse, last) if coarse else {}
+    top = recorded_top(client, names, daily or set(), groups, only, coarse, last) if coarse else {}
     seen_until = min(period.until + gap, period.now)
     look = (seen_until - period.start).total_seconds() + gap.total_seconds()
     firing: dict[str, list[Series]] = {}

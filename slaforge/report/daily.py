@@ -81,7 +81,7 @@ def daily_answer(series: Iterable[Series], spans: Sequence[Span], groups: tuple[
             found[kind] = v
     out: dict[str, Top] = {}
     for owner, rows in got.items():
-        bad_ends = spoilt.get(owner, set())
+        bad_ends = set(spoilt.get(owner, ()))
         for values in rows.values():
             bad_ends |= {end for end, kinds in values.items() if len(kinds) != len(KINDS)}
         for key, values in rows.items():

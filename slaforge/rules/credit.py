@@ -176,11 +176,8 @@ def period_rules(slas: Sequence[SLAPlan]) -> list[RecordingRule]:
                 day5m, f"{_select(five, members)}\n* on () group_left ({LABEL_DAY}) group by ({LABEL_DAY}) ({now})\n"
             ))
         for _, day5m, daily, _ in sides:
-            rules.append(record(daily, (
-                f"sum by ({by}, {LABEL_PERIOD}) (\n"
-                f"  sum by ({by}, {LABEL_DAY}) (sum_over_time({_select(day5m, members)}[{CLOSE_RANGE}]))\n"
-                f"  * on ({LABEL_DAY}) group_left ({LABEL_PERIOD}) {closed}\n)\n"
-            )))
+            per_day = f"sum by ({by}, {LABEL_DAY}) (sum_over_time({_select(day5m, members)}[{CLOSE_RANGE}]))"
+            rules.append(record(daily, _yesterday("sum", by, per_day, closed)))
         rules += day_checks(members, by, closed)
         for _, day5m, daily, to_date in sides:
             rules.append(record(to_date, (
@@ -198,22 +195,24 @@ def period_rules(slas: Sequence[SLAPlan]) -> list[RecordingRule]:
     return rules
 
 
+def _yesterday(aggregate: str, by: str, per_day: str, closed: str) -> str:
+    """``per_day`` (by day number) kept for yesterday's number only, labelled with its period: a
+    daily rule, present at the first evaluation of a local day."""
+    return (f"{aggregate} by ({by}, {LABEL_PERIOD}) (\n"
+            f"  {per_day}\n"
+            f"  * on ({LABEL_DAY}) group_left ({LABEL_PERIOD}) {closed}\n)\n")
+
+
 def day_checks(members: Sequence[SLAPlan], by: str, closed: str) -> list[RecordingRule]:
     """Next to each daily sum: how many 5m pieces the day had and the lowest of them (bad or valid),
     which tell the report that the day's sums are whole and sound (:mod:`slaforge.report.daily`)."""
     bad, valid = (f"{_select(day5m, members)}[{CLOSE_RANGE}]" for day5m in (BAD_EVENTS_DAY5M, VALID_EVENTS_DAY5M))
-    per_day = {
-        PIECES_1D: f"sum by ({by}, {LABEL_DAY}) (count_over_time({valid}))",
-        # the two sides told apart by a label, so that `or` keeps both before the min
-        LOWEST_PIECE_1D: (f"min by ({by}, {LABEL_DAY}) (\n    min_over_time({bad})\n"
-                          f'    or label_replace(min_over_time({valid}), "slaforge_side", "valid", "", "")\n  )'),
-    }
-    aggregate = {PIECES_1D: "sum", LOWEST_PIECE_1D: "min"}
-    return [record(name, (
-        f"{aggregate[name]} by ({by}, {LABEL_PERIOD}) (\n"
-        f"  {expr}\n"
-        f"  * on ({LABEL_DAY}) group_left ({LABEL_PERIOD}) {closed}\n)\n"
-    )) for name, expr in per_day.items()]
+    count = f"sum by ({by}, {LABEL_DAY}) (count_over_time({valid}))"
+    # the two sides told apart by a label, so that `or` keeps both before the min
+    lowest = (f"min by ({by}, {LABEL_DAY}) (\n    min_over_time({bad})\n"
+              f'    or label_replace(min_over_time({valid}), "slaforge_side", "valid", "", "")\n  )')
+    return [record(PIECES_1D, _yesterday("sum", by, count, closed)),
+            record(LOWEST_PIECE_1D, _yesterday("min", by, lowest, closed))]
 
 
 def credit_text(credit: float) -> str:
